@@ -1,0 +1,63 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SEED := experiences/data/essay-jiceng-ganbu-xinde.txt
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+# Local development only: `make run` turns DEBUG on; production never does.
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: run install migrate seed test test-unit test-browser chromium lint format check-migrations deploy-check serve clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED)
+
+run: seed
+	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite, browser tests included (they need Debian's Chromium).
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install chromium
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+# Playwright cannot download its own browser here: it drives Debian's Chromium.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Chromium is missing at $(CHROMIUM): installing Debian's package."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
+	    || { echo "Could not install Chromium: run 'apt-get install -y chromium' as root." >&2; exit 1; }; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

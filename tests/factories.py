@@ -1,0 +1,61 @@
+"""factory_boy factories for the content model."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from experiences.models import Essay, Principle, Quotation, RelatedReading
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.cn")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class EssayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Essay
+
+    title = factory.Sequence(lambda n: f"心得体会{n}")
+    slug = factory.Sequence(lambda n: f"心得体会{n}")
+    author_line = "一名乡镇干部"
+    opening = "乡镇是行政层级的末端。\n我在基层工作多年。"
+    closing = "风雨多经人不老。"
+    status = Essay.Status.PUBLISHED
+
+
+class PrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Principle
+
+    essay = factory.SubFactory(EssayFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    baseline = factory.Sequence(lambda n: f"既要{n}")
+    emphasis = factory.Sequence(lambda n: f"更要{n}")
+    slug = factory.LazyAttribute(lambda p: f"{p.baseline}-{p.emphasis}")
+    heading = factory.LazyAttribute(lambda p: f"干工作既要“{p.baseline}”,更要“{p.emphasis}”。")
+    body = "第一段。\n第二段。"
+
+
+class QuotationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quotation
+
+    principle = factory.SubFactory(PrincipleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = "一个健全的心态,比一百种智慧更有力量。"
+    source = "狄更斯"
+
+
+class RelatedReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedReading
+
+    essay = factory.SubFactory(EssayFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"延伸阅读{n}")
+    excerpt = "摘要……"
