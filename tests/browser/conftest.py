@@ -1,0 +1,93 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Playwright cannot download its own browser on these machines, so it launches
+/usr/bin/chromium (CHROMIUM_PATH overrides). A missing browser is a failure,
+never a skip: `make test` installs it first.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the tests still
+# touch the database synchronously to arrange data, which Django then allows.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(
+    os.environ.get(
+        "SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+    )
+)
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make chromium` (apt-get install -y chromium).",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def screen(request):
+    return request.param
+
+
+@pytest.fixture
+def page(page, screen):
+    """Every page fails its test if a JavaScript dialog (an XSS alert) ever opens."""
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_viewport_size(screen)
+    yield page
+    assert dialogs == [], f"unexpected JavaScript dialog: {dialogs}"
+
+
+@pytest.fixture
+def snap(page, screen):
+    """Save a full-page screenshot named after the page type and the screen."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    label = "phone" if screen is PHONE else "desktop"
+
+    def take(name: str):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+
+    return take
+
+
+def assert_fits_the_screen(page):
+    """No sideways scrolling, and every tap target outside running text is at least 44 px."""
+    page.wait_for_load_state("load")  # measure with the stylesheet applied
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"page scrolls sideways by {overflow}px"
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('a, button, input, select, textarea, summary')]
+            .filter(el => !el.closest('p') && !el.classList.contains('skip-link'))
+            .filter(el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden')
+            .filter(el => el.type !== 'hidden')
+            .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+            .filter(([, r]) => r.width < 44 || r.height < 44)
+            .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+    )
+    assert small == [], "tap targets under 44px: " + "; ".join(small)
