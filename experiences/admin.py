@@ -1,9 +1,12 @@
-"""Admin for editors: essays with principles inline, principles with quotations inline."""
+"""Admin: essays with principles inline, principles with quotations inline, users, reflections."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Essay, Principle, Quotation, RelatedReading, Repair
+from .markdown import markdown_render
+from .models import Essay, Principle, Quotation, Reflection, RelatedReading, Repair, User
+from .moderation import reflection_publish, user_can_moderate
 
 
 class PrincipleInline(admin.TabularInline):
@@ -94,3 +97,64 @@ class PrincipleAdmin(admin.ModelAdmin):
     @admin.display(description=_("标签"))
     def tag_list(self, principle):
         return "、".join(tag.name for tag in principle.tags.all())
+
+
+@admin.register(User)
+class KbUserAdmin(UserAdmin):
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("个人资料"), {"fields": ("display_name", "unit", "post", "years_of_service")}),
+    )
+    list_display = ("username", "display_name", "unit", "email", "is_staff", "date_joined")
+    search_fields = ("username", "display_name", "unit", "email")
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "author", "principle", "status", "is_featured", "created_at")
+    list_filter = ("status", "is_featured", "principle")
+    search_fields = ("title", "body", "author__username", "author__display_name")
+    list_select_related = ("author", "principle")
+    readonly_fields = (
+        "author",
+        "body_html",
+        "created_at",
+        "updated_at",
+        "edited_at",
+        "published_at",
+    )
+    fields = (
+        "author",
+        "principle",
+        "title",
+        "body",
+        "tags",
+        "status",
+        "rejection_reason",
+        "is_featured",
+        "created_at",
+        "edited_at",
+        "published_at",
+    )
+    actions = ["approve", "feature"]
+
+    @admin.action(description=_("通过所选心得(发布)"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        count = 0
+        for reflection in queryset.exclude(status=Reflection.Status.PUBLISHED):
+            reflection_publish(reflection=reflection)
+            count += 1
+        self.message_user(request, _("已发布 %(count)d 条心得。") % {"count": count})
+
+    @admin.action(description=_("设为精选"), permissions=["moderate"])
+    def feature(self, request, queryset):
+        count = queryset.filter(status=Reflection.Status.PUBLISHED).update(is_featured=True)
+        self.message_user(request, _("已将 %(count)d 条心得设为精选。") % {"count": count})
+
+    def has_moderate_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        # Edits in the admin go through the same renderer as the site.
+        obj.body_html = markdown_render(obj.body)
+        super().save_model(request, obj, form, change)

@@ -7,11 +7,35 @@ last (``closing``), its related reading (查看更多) and the repairs the impor
 made to the received text, so the whole essay can be rebuilt faithfully.
 """
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+
+
+class User(AbstractUser):
+    """A colleague. The profile fields are optional and shown on their public page."""
+
+    display_name = models.CharField(_("显示名"), max_length=50, blank=True)
+    unit = models.CharField(_("单位/乡镇"), max_length=100, blank=True)
+    post = models.CharField(_("岗位"), max_length=100, blank=True)
+    years_of_service = models.PositiveSmallIntegerField(
+        _("工作年限"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("experiences:user_detail", kwargs={"username": self.username})
 
 
 def paragraphs_split(text: str) -> list[str]:
@@ -196,3 +220,129 @@ class Repair(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class ReflectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Reflection.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published ones, plus the user's own in any state; moderators see everything."""
+        if user.is_authenticated and user.has_perm("experiences.moderate_reflection"):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))
+        return self.published()
+
+    def for_listing(self, *, viewer=None):
+        """Everything a list shows, in a constant number of queries."""
+        queryset = (
+            self.select_related("author", "principle__essay")
+            .prefetch_related("tags")
+            .annotate(like_total=Count("likes", distinct=True))
+        )
+        if viewer is not None and viewer.is_authenticated:
+            queryset = queryset.annotate(
+                liked_by_viewer=Exists(Like.objects.filter(reflection=OuterRef("pk"), user=viewer))
+            )
+        return queryset
+
+    def ordered(self, sort: str):
+        """Featured first, then newest, or most 点赞 when ``sort == "likes"``."""
+        if sort == "likes":
+            return self.order_by("-is_featured", "-like_total", "-created_at", "-pk")
+        return self.order_by("-is_featured", "-created_at", "-pk")
+
+
+class Reflection(models.Model):
+    """A colleague's own 心得, usually on one principle."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        REJECTED = "rejected", _("已驳回")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reflections",
+        verbose_name=_("作者"),
+    )
+    principle = models.ForeignKey(
+        Principle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reflections",
+        verbose_name=_("原则"),
+        help_text=_("不选则为通用心得。"),
+    )
+    title = models.CharField(_("标题"), max_length=100, blank=True)
+    body = models.TextField(_("正文"), help_text=_("支持 Markdown 的安全子集。"))
+    body_html = models.TextField(_("正文 HTML"), editable=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    rejection_reason = models.TextField(_("驳回理由"), blank=True)
+    is_featured = models.BooleanField(_("精选"), default=False)
+    # One token per rendered form: a double-clicked submit cannot store twice.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("发表时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    edited_at = models.DateTimeField(_("编辑时间"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    tags = TaggableManager(_("标签"), blank=True)
+
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("心得")
+        verbose_name_plural = _("心得")
+        permissions = [("moderate_reflection", _("可以审核心得"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"], name="reflection_unique_submission"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="reflection_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "published", "rejected"]),
+                name="reflection_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="reflection_status_recent")]
+
+    def __str__(self):
+        return self.title or self.body[:30]
+
+    def get_absolute_url(self):
+        return reverse("experiences:reflection_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or _("无题心得")
+
+
+class Like(models.Model):
+    """点赞: one per user per reflection."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="likes",
+        verbose_name=_("用户"),
+    )
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="likes", verbose_name=_("心得")
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("点赞")
+        verbose_name_plural = _("点赞")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "reflection"], name="like_once_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.reflection_id}"

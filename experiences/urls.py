@@ -13,4 +13,17 @@ urlpatterns = [
         views.PrincipleDetailView.as_view(),
         name="principle_detail",
     ),
+    path("reflections/", views.ReflectionListView.as_view(), name="reflection_list"),
+    path("reflections/new/", views.ReflectionCreateView.as_view(), name="reflection_create"),
+    path("reflections/<int:pk>/", views.ReflectionDetailView.as_view(), name="reflection_detail"),
+    path(
+        "reflections/<int:pk>/edit/", views.ReflectionUpdateView.as_view(), name="reflection_update"
+    ),
+    path(
+        "reflections/<int:pk>/delete/",
+        views.ReflectionDeleteView.as_view(),
+        name="reflection_delete",
+    ),
+    path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
+    path("users/<str:username>/", views.UserDetailView.as_view(), name="user_detail"),
 ]

@@ -1,9 +1,34 @@
-"""Reading pages: home, essay, principle. Thin views over the model's querysets."""
+"""Pages: reading the essay, reflections, 点赞, accounts. Thin views; rules live in modules."""
 
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
 
-from .models import Essay, Principle
+from .forms import ProfileForm, ReflectionForm, SignupForm
+from .models import Essay, Principle, Reflection, User
+from .reflections import (
+    OwnLikeRefused,
+    ReflectionRateLimited,
+    like_set,
+    reflection_create,
+    reflection_update,
+)
+
+REFLECTIONS_PER_PAGE = 20
 
 
 class HomeView(ListView):
@@ -60,4 +85,251 @@ class PrincipleDetailView(DetailView):
         index = next(i for i, p in enumerate(siblings) if p.pk == principle.pk)
         context["previous_principle"] = siblings[index - 1] if index > 0 else None
         context["next_principle"] = siblings[index + 1] if index + 1 < len(siblings) else None
+        sort = sort_from(self.request)
+        reflections = (
+            Reflection.objects.published()
+            .filter(principle=principle)
+            .for_listing(viewer=self.request.user)
+            .ordered(sort)
+        )
+        page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            reflections=page.object_list,
+            sort=sort,
+            form=ReflectionForm(
+                initial={"principle": principle.pk, "submission_token": uuid.uuid4()}
+            ),
+        )
         return context
+
+
+class ForgivingPaginationMixin:
+    """A bad page number (?page=abc, ?page=999) shows the first or last page, never an error."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+def sort_from(request) -> str:
+    return "likes" if request.GET.get("sort") == "likes" else "newest"
+
+
+class ReflectionListView(ForgivingPaginationMixin, ListView):
+    """All published reflections, filterable by principle and tag."""
+
+    template_name = "experiences/reflection_list.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+
+    def get_queryset(self):
+        queryset = Reflection.objects.published()
+        principle_id = self.request.GET.get("principle", "")
+        self.principle = None
+        if principle_id.isdigit():
+            self.principle = (
+                Principle.objects.filter(pk=principle_id, essay__status=Essay.Status.PUBLISHED)
+                .select_related("essay")
+                .first()
+            )
+            queryset = queryset.filter(principle=self.principle)
+        self.tag = self.request.GET.get("tag", "").strip()[:100]
+        if self.tag:
+            queryset = queryset.filter(tags__name__iexact=self.tag)
+        return queryset.for_listing(viewer=self.request.user).ordered(sort_from(self.request))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(principle=self.principle, tag=self.tag, sort=sort_from(self.request))
+        return context
+
+
+class ReflectionDetailView(DetailView):
+    template_name = "experiences/reflection_detail.html"
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        user = self.request.user
+        return Reflection.objects.visible_to(user).for_listing(viewer=user)
+
+
+class ReflectionFormMixin(LoginRequiredMixin):
+    form_class = ReflectionForm
+    template_name = "experiences/reflection_form.html"
+
+
+class ReflectionCreateView(ReflectionFormMixin, FormView):
+    def get_initial(self):
+        initial = {"submission_token": uuid.uuid4()}
+        principle_id = self.request.GET.get("principle", "")
+        if principle_id.isdigit():
+            initial["principle"] = int(principle_id)
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            reflection, created = reflection_create(
+                author=self.request.user,
+                principle=data["principle"],
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                submission_token=data["submission_token"],
+            )
+        except ReflectionRateLimited:
+            form.add_error(
+                None,
+                _("发布太频繁了:每小时最多 %(limit)d 条心得,请稍后再试。你写的内容还在下面。")
+                % {"limit": settings.REFLECTIONS_PER_HOUR},
+            )
+            return self.form_invalid(form)
+        if created:
+            if reflection.status == Reflection.Status.PUBLISHED:
+                messages.success(self.request, _("心得已发布。"))
+            else:
+                messages.success(self.request, _("心得已提交,待审核。审核通过后其他人就能看到。"))
+        return redirect(reflection)
+
+
+class ReflectionUpdateView(ReflectionFormMixin, SingleObjectMixin, FormView):
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        # Only the author's own: anyone else gets a 404, learning nothing.
+        return Reflection.objects.filter(author=self.request.user).prefetch_related("tags")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return ReflectionForm.initial_for(self.object)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        reflection_update(
+            reflection=self.object,
+            principle=data["principle"],
+            title=data["title"],
+            body=data["body"],
+            tags=data["tags"],
+        )
+        messages.success(self.request, _("修改已保存。"))
+        return redirect(self.object)
+
+
+class ReflectionDeleteView(LoginRequiredMixin, DeleteView):
+    template_name = "experiences/reflection_confirm_delete.html"
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        return Reflection.objects.filter(author=self.request.user)
+
+    def get_success_url(self):
+        return self.request.user.get_absolute_url()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("心得已删除。"))
+        return response
+
+
+class LikeView(SingleObjectMixin, View):
+    """POST action=like|unlike. Answers JSON to the enhancement script, redirects otherwise."""
+
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return Reflection.objects.published()
+
+    def wants_json(self) -> bool:
+        return "application/json" in self.request.headers.get("Accept", "")
+
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_object()
+        if not request.user.is_authenticated:
+            login_url = f"{reverse('login')}?{urlencode({'next': reflection.get_absolute_url()})}"
+            if self.wants_json():
+                return JsonResponse({"login_url": login_url}, status=401)
+            return redirect(login_url)
+        try:
+            liked = like_set(
+                user=request.user,
+                reflection=reflection,
+                liked=request.POST.get("action") != "unlike",
+            )
+        except OwnLikeRefused:
+            message = _("不能给自己的心得点赞。")
+            if self.wants_json():
+                return JsonResponse({"error": str(message)}, status=403)
+            messages.error(request, message)
+            return redirect(reflection)
+        count = reflection.likes.count()
+        if self.wants_json():
+            return JsonResponse({"liked": liked, "count": count})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reflection.get_absolute_url()
+        return redirect(next_url)
+
+
+class UserDetailView(ForgivingPaginationMixin, ListView):
+    """A colleague's public page: profile and published reflections."""
+
+    template_name = "experiences/user_detail.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+
+    def get_queryset(self):
+        self.profile_user = get_object_or_404(
+            User, username=self.kwargs["username"], is_active=True
+        )
+        queryset = Reflection.objects.filter(author=self.profile_user)
+        if self.request.user != self.profile_user:
+            queryset = queryset.published()
+        return queryset.for_listing(viewer=self.request.user).ordered("newest")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["profile_user"] = self.profile_user
+        context["is_own_page"] = self.request.user == self.profile_user
+        return context
+
+
+class SignupView(CreateView):
+    form_class = SignupForm
+    template_name = "registration/signup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("experiences:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.save()
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("注册成功,欢迎!"))
+        next_url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return redirect(next_url)
+        return redirect("experiences:home")
+
+
+class ProfileUpdateView(LoginRequiredMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "registration/profile_form.html"
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, _("个人资料已保存。"))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return self.request.user.get_absolute_url()

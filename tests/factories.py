@@ -3,7 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from experiences.models import Essay, Principle, Quotation, RelatedReading
+from experiences.markdown import markdown_render
+from experiences.models import Essay, Like, Principle, Quotation, Reflection, RelatedReading
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,3 +60,29 @@ class RelatedReadingFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"延伸阅读{n}")
     excerpt = "摘要……"
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reflection
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(UserFactory)
+    principle = factory.SubFactory(PrincipleFactory)
+    title = factory.Sequence(lambda n: f"心得{n}")
+    body = "和群众打成一片,**坚持原则**。"
+    body_html = factory.LazyAttribute(lambda r: markdown_render(r.body))
+    status = Reflection.Status.PUBLISHED
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+class LikeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Like
+
+    user = factory.SubFactory(UserFactory)
+    reflection = factory.SubFactory(ReflectionFactory)

@@ -11,7 +11,13 @@ from django.views.defaults import server_error
 
 from experiences.models import Essay
 
-from .factories import EssayFactory, PrincipleFactory, QuotationFactory, RelatedReadingFactory
+from .factories import (
+    EssayFactory,
+    PrincipleFactory,
+    QuotationFactory,
+    ReflectionFactory,
+    RelatedReadingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,12 +145,15 @@ class TestPrinciplePage:
         target = principles[1]
         QuotationFactory.create_batch(2, principle=target)
         target.tags.add("甲", "乙")
-        with django_assert_max_num_queries(4):
+        ReflectionFactory(principle=target, tags=["甲"])
+        with django_assert_max_num_queries(8):
             client.get(target.get_absolute_url())
         PrincipleFactory.create_batch(30, essay=essay)
         QuotationFactory.create_batch(20, principle=target)
         target.tags.add(*[f"标签{i}" for i in range(20)])
-        with django_assert_max_num_queries(4):
+        for index in range(15):
+            ReflectionFactory(principle=target, tags=[f"心得标签{index}"])
+        with django_assert_max_num_queries(8):
             assert client.get(target.get_absolute_url()).status_code == 200
 
 

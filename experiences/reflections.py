@@ -1,0 +1,111 @@
+"""Writing reflections (心得) and 点赞: the rules, kept out of views and forms."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .markdown import markdown_render, text_clean
+from .models import Like, Principle, Reflection
+from .moderation import reflection_initial_status
+
+
+class ReflectionRateLimited(Exception):
+    """The author posted more reflections in the last hour than the limit allows."""
+
+
+class OwnLikeRefused(Exception):
+    """Authors cannot 点赞 their own reflection."""
+
+
+def reflection_rate_limited(*, author) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    recent = author.reflections.filter(created_at__gte=since).count()
+    return recent >= settings.REFLECTIONS_PER_HOUR
+
+
+def reflection_create(
+    *,
+    author,
+    principle: Principle | None,
+    title: str,
+    body: str,
+    tags: list[str],
+    submission_token: uuid.UUID | None = None,
+) -> tuple[Reflection, bool]:
+    """Store a new reflection; returns (reflection, created).
+
+    The same ``submission_token`` from the same author (a double-clicked
+    submit, a resent form) returns the reflection already stored.
+    """
+    if submission_token is not None:
+        existing = Reflection.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing:
+            return existing, False
+    if reflection_rate_limited(author=author):
+        raise ReflectionRateLimited
+    status = reflection_initial_status(author=author)
+    body = text_clean(body).strip()
+    try:
+        with transaction.atomic():
+            reflection = Reflection.objects.create(
+                author=author,
+                principle=principle,
+                title=text_clean(title).strip(),
+                body=body,
+                body_html=markdown_render(body),
+                status=status,
+                published_at=timezone.now() if status == Reflection.Status.PUBLISHED else None,
+                submission_token=submission_token,
+            )
+            reflection.tags.set(tags)
+    except IntegrityError:
+        # A concurrent request with the same token won the race: return its reflection.
+        existing = Reflection.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return reflection, True
+
+
+@transaction.atomic
+def reflection_update(
+    *, reflection: Reflection, principle: Principle | None, title: str, body: str, tags: list[str]
+) -> Reflection:
+    """The author's edit: re-rendered, timestamped; a rejected reflection goes back for review."""
+    body = text_clean(body).strip()
+    reflection.principle = principle
+    reflection.title = text_clean(title).strip()
+    reflection.body = body
+    reflection.body_html = markdown_render(body)
+    reflection.edited_at = timezone.now()
+    if reflection.status == Reflection.Status.REJECTED:
+        reflection.status = Reflection.Status.PENDING
+    reflection.save()
+    reflection.tags.set(tags)
+    return reflection
+
+
+def like_set(*, user, reflection: Reflection, liked: bool) -> bool:
+    """Make the user's 点赞 on ``reflection`` be ``liked``; safe under concurrent requests.
+
+    Returns whether the user likes it afterwards. The unique constraint, not
+    a read-then-write, is what guarantees one 点赞 per user.
+    """
+    if reflection.author_id == user.pk:
+        raise OwnLikeRefused
+    if liked:
+        try:
+            with transaction.atomic():
+                Like.objects.get_or_create(user=user, reflection=reflection)
+        except IntegrityError:
+            pass  # a concurrent request created it first
+        return True
+    Like.objects.filter(user=user, reflection=reflection).delete()
+    return False
