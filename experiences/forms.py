@@ -20,6 +20,7 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "display_name", "unit", "post", "years_of_service")
+        error_messages = {"years_of_service": {"max_value": _("工作年限不能超过 60 年。")}}
 
 
 class ProfileForm(forms.ModelForm):

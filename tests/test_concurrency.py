@@ -1,0 +1,90 @@
+"""Concurrent requests: one 点赞 per user and one reflection per submission, whatever the timing.
+
+On PostgreSQL the requests really run at once, each thread with its own
+connection. SQLite serializes writers, so there the same calls run one after
+another: the outcome rules are the same.
+"""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+
+from experiences.models import Like, Reflection
+from experiences.reflections import like_set, reflection_create
+
+from .factories import ReflectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKERS = 12
+
+
+def run_at_once(target, count=WORKERS):
+    errors = []
+    if connection.vendor != "postgresql":
+        for _ in range(count):
+            target()
+        return errors
+    barrier = threading.Barrier(count)
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            target()
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+def test_concurrent_likes_by_one_user_store_one_like():
+    reflection = ReflectionFactory()
+    liker = UserFactory()
+    errors = run_at_once(lambda: like_set(user=liker, reflection=reflection, liked=True))
+    assert errors == []
+    assert Like.objects.filter(reflection=reflection, user=liker).count() == 1
+
+
+def test_concurrent_likes_by_many_users_are_all_counted():
+    reflection = ReflectionFactory()
+    likers = UserFactory.create_batch(WORKERS)
+    queue = list(likers)
+    lock = threading.Lock()
+
+    def like_next():
+        with lock:
+            user = queue.pop()
+        like_set(user=user, reflection=reflection, liked=True)
+
+    assert run_at_once(like_next) == []
+    assert reflection.likes.count() == WORKERS
+
+
+def test_concurrent_double_submit_stores_one_reflection():
+    author = UserFactory()
+    token = uuid.uuid4()
+    results = []
+
+    def submit():
+        reflection, _ = reflection_create(
+            author=author,
+            principle=None,
+            title="",
+            body="同一次提交",
+            tags=["甲"],
+            submission_token=token,
+        )
+        results.append(reflection.pk)
+
+    assert run_at_once(submit) == []
+    assert Reflection.objects.filter(author=author).count() == 1
+    assert len(set(results)) == 1
