@@ -85,6 +85,10 @@ class ReflectionForm(forms.Form):
             .select_related("essay")
             .order_by("essay_id", "position")
         )
+        # No maxlength attribute: browsers silently cut pasted text at the limit,
+        # losing what the user wrote. The counter and the server say what is too long.
+        for name in ("title", "body"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
 
     def clean_tags(self):
         tags = tags_parse(self.cleaned_data["tags"])

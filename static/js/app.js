@@ -15,7 +15,8 @@
     var button = form.querySelector("button");
     var action = form.querySelector("input[name=action]");
     button.disabled = true;
-    fetch(form.action, {
+    // form.action would be the hidden input named "action", not the URL.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) },
       body: new FormData(form),
