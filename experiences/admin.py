@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import markdown_render
 from .models import Essay, Principle, Quotation, Reflection, RelatedReading, Repair, User
 from .moderation import reflection_publish, user_can_moderate
+from .search import search_index_essay, search_index_principle, search_index_reflection
 
 
 class PrincipleInline(admin.TabularInline):
@@ -65,15 +67,28 @@ class EssayAdmin(admin.ModelAdmin):
     def principle_count(self, essay):
         return essay.principle_total
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search_index_essay(essay=form.instance)
+
     @admin.action(description=_("发布所选文章"))
     def publish(self, request, queryset):
-        updated = queryset.update(status=Essay.Status.PUBLISHED)
+        updated = self._status_set(queryset, Essay.Status.PUBLISHED)
         self.message_user(request, _("已发布 %(count)d 篇文章。") % {"count": updated})
 
     @admin.action(description=_("将所选文章撤回为草稿"))
     def unpublish(self, request, queryset):
-        updated = queryset.update(status=Essay.Status.DRAFT)
+        updated = self._status_set(queryset, Essay.Status.DRAFT)
         self.message_user(request, _("已撤回 %(count)d 篇文章。") % {"count": updated})
+
+    @transaction.atomic
+    def _status_set(self, queryset, status):
+        essays = list(queryset)
+        for essay in essays:
+            essay.status = status
+            essay.save(update_fields=["status", "updated_at"])
+            search_index_essay(essay=essay)
+        return len(essays)
 
 
 class QuotationInline(admin.TabularInline):
@@ -93,6 +108,10 @@ class PrincipleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search_index_principle(principle=form.instance)
 
     @admin.display(description=_("标签"))
     def tag_list(self, principle):
@@ -158,3 +177,7 @@ class ReflectionAdmin(admin.ModelAdmin):
         # Edits in the admin go through the same renderer as the site.
         obj.body_html = markdown_render(obj.body)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search_index_reflection(reflection=form.instance)

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .models import Essay, Principle, Quotation, RelatedReading, Repair
+from .search import search_index_essay
 
 OPENING_QUOTES = '“"「『‘'
 CLOSING_QUOTES = '”"」』’'
@@ -524,4 +525,6 @@ def essay_import(
         "essay",
         essay,
     )
+    if changed:
+        search_index_essay(essay=essay)
     return ImportResult(essay=essay, parsed=parsed, created=created, changed=changed)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Reflection
+from .search import search_index_reflection
 
 MODERATE_PERMISSION = "experiences.moderate_reflection"
 
@@ -28,6 +29,7 @@ def reflection_publish(*, reflection: Reflection) -> Reflection:
     reflection.rejection_reason = ""
     reflection.published_at = reflection.published_at or timezone.now()
     reflection.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
+    search_index_reflection(reflection=reflection)
     return reflection
 
 
@@ -37,4 +39,5 @@ def reflection_reject(*, reflection: Reflection, reason: str) -> Reflection:
     reflection.rejection_reason = reason.strip()
     reflection.is_featured = False
     reflection.save(update_fields=["status", "rejection_reason", "is_featured", "updated_at"])
+    search_index_reflection(reflection=reflection)
     return reflection

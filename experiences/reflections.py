@@ -10,6 +10,7 @@ from django.utils import timezone
 from .markdown import markdown_render, text_clean
 from .models import Like, Principle, Reflection
 from .moderation import reflection_initial_status
+from .search import search_index_reflection
 
 
 class ReflectionRateLimited(Exception):
@@ -63,6 +64,7 @@ def reflection_create(
                 submission_token=submission_token,
             )
             reflection.tags.set(tags)
+            search_index_reflection(reflection=reflection)
     except IntegrityError:
         # A concurrent request with the same token won the race: return its reflection.
         existing = Reflection.objects.filter(
@@ -89,6 +91,7 @@ def reflection_update(
         reflection.status = Reflection.Status.PENDING
     reflection.save()
     reflection.tags.set(tags)
+    search_index_reflection(reflection=reflection)
     return reflection
 
 

@@ -25,5 +25,6 @@ urlpatterns = [
         name="reflection_delete",
     ),
     path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("users/<str:username>/", views.UserDetailView.as_view(), name="user_detail"),
 ]

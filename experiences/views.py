@@ -19,7 +19,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, FormView, L
 from django.views.generic.detail import SingleObjectMixin
 
 from .forms import ProfileForm, ReflectionForm, SignupForm
-from .models import Essay, Principle, Reflection, User
+from .models import Essay, Principle, Reflection, SearchDocument, User
 from .reflections import (
     OwnLikeRefused,
     ReflectionRateLimited,
@@ -27,6 +27,7 @@ from .reflections import (
     reflection_create,
     reflection_update,
 )
+from .search import query_parse, search_run, snippet_highlight, title_highlight
 
 REFLECTIONS_PER_PAGE = 20
 
@@ -333,3 +334,43 @@ class ProfileUpdateView(LoginRequiredMixin, UpdateView):
 
     def get_success_url(self):
         return self.request.user.get_absolute_url()
+
+
+class SearchView(ForgivingPaginationMixin, ListView):
+    """/search/?q=…&kind=…&tag=…&principle=…: ranked, highlighted, paginated."""
+
+    template_name = "experiences/search.html"
+    context_object_name = "results"
+    paginate_by = 20
+
+    def get_queryset(self):
+        params = self.request.GET
+        self.query = query_parse(params.get("q"))
+        self.kind = params.get("kind") if params.get("kind") in SearchDocument.Kind.values else ""
+        self.tag = params.get("tag", "").strip()[:100]
+        principle = params.get("principle", "")
+        self.principle_id = int(principle) if principle.isdigit() and len(principle) < 10 else None
+        return search_run(
+            query=self.query,
+            user=self.request.user,
+            kind=self.kind,
+            tag=self.tag,
+            principle_id=self.principle_id,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for result in context["results"]:
+            result.title_html = title_highlight(result.title, self.query.tokens)
+            result.snippet = snippet_highlight(result.body, self.query.tokens)
+        context.update(
+            query=self.query,
+            kind=self.kind,
+            tag=self.tag,
+            principle_id=self.principle_id,
+            kinds=SearchDocument.Kind.choices,
+            principles=Principle.objects.filter(
+                essay__status=Essay.Status.PUBLISHED
+            ).select_related("essay"),
+        )
+        return context

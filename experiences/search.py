@@ -1,0 +1,347 @@
+"""Chinese full-text search that finds words inside sentences.
+
+Indexing: every principle, published-or-own reflection, tag and related
+reading gets a :class:`SearchDocument` whose text jieba has cut in search
+mode, so 更要坚定原则 is stored as 更要 / 坚定 / 原则 / 坚定原则 and a search for
+原则 finds it. Queries are cut the same way (precise mode per typed word) and
+every word must match.
+
+PostgreSQL answers from a GIN-indexed tsvector generated from those words
+(migration 0002) and ranks with ts_rank (title words weigh 1.0, body words
+0.4). SQLite matches the same words directly and ranks with the same weights,
+so both give the same answers. Snippets and <mark> highlighting are made in
+Python, escaping the content first.
+
+The index follows every change in the same transaction: the domain modules
+call the ``search_index_*`` functions, and deleting a source deletes its
+document through the cascading key.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import unescape
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag
+
+from .models import Essay, Principle, Reflection, RelatedReading, SearchDocument
+
+QUERY_MAX_LENGTH = 200
+MAX_WORDS = 8
+TITLE_WEIGHT = 1.0
+BODY_WEIGHT = 0.4
+WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _jieba():
+    """The segmenter, its dictionary loaded once per process (jieba caches it)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def segmenter_warm() -> None:
+    """Load the dictionary now (at process start) rather than in the first request."""
+    _jieba().initialize()
+
+
+def _words_only(tokens: Iterable[str]) -> list[str]:
+    return [token.lower() for token in tokens if token.strip() and WORD.search(token)]
+
+
+def terms_for_index(text: str) -> str:
+    """Search-mode words of ``text``, space-separated: long words also yield their parts."""
+    return " ".join(_words_only(_jieba().cut_for_search(text)))
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    words: list[str]
+    tokens: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tokens
+
+
+def query_parse(raw: str | None) -> ParsedQuery:
+    """Typed query → words (split on spaces) → tokens that must all match."""
+    text = re.sub(r"\s+", " ", (raw or "").replace("\x00", "")).strip()
+    truncated = len(text) > QUERY_MAX_LENGTH
+    text = text[:QUERY_MAX_LENGTH]
+    words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
+    tokens: list[str] = []
+    for word in words:
+        for token in _words_only(_jieba().lcut(word)):
+            if token not in tokens:
+                tokens.append(token)
+    return ParsedQuery(text=text, words=words, tokens=tokens, truncated=truncated)
+
+
+def _tsquery(tokens: list[str]) -> str:
+    # Each word quoted (so & | ! : in user input are never operators); the whole
+    # string travels as a query parameter, never as SQL.
+    quoted = ("'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens)
+    return " & ".join(quoted)
+
+
+def documents_visible_to(user) -> QuerySet[SearchDocument]:
+    documents = SearchDocument.objects.all()
+    if user is not None and user.is_authenticated:
+        return documents.filter(Q(is_public=True) | Q(owner=user))
+    return documents.filter(is_public=True)
+
+
+def search_run(
+    *,
+    query: ParsedQuery,
+    user=None,
+    kind: str | None = None,
+    tag: str | None = None,
+    principle_id: int | None = None,
+) -> QuerySet[SearchDocument]:
+    """Documents matching every token, best first, as ``user`` may see them."""
+    documents = documents_visible_to(user)
+    if query.is_empty:
+        return documents.none()
+    if kind:
+        documents = documents.filter(kind=kind)
+    if tag:
+        documents = documents.filter(tag_names__contains=f"\n{tag.lower()}\n")
+    if principle_id:
+        documents = documents.filter(about_principle_id=principle_id)
+
+    if connection.vendor == "postgresql":
+        tsquery = _tsquery(query.tokens)
+        documents = documents.filter(
+            RawSQL(
+                "search_vector @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField()
+            )
+        ).annotate(
+            rank=RawSQL(
+                "ts_rank(ARRAY[0.1, 0.2, %s, %s]::float4[], search_vector,"
+                " to_tsquery('simple', %s))",
+                (BODY_WEIGHT, TITLE_WEIGHT, tsquery),
+                output_field=FloatField(),
+            )
+        )
+    else:
+        for token in query.tokens:
+            padded = f" {token} "
+            documents = documents.filter(
+                Q(title_terms__contains=padded) | Q(body_terms__contains=padded)
+            )
+        # The same weights as ts_rank's A (title) and B (body), without its
+        # frequency term: enough to order the same way on small data.
+        documents = documents.annotate(
+            rank=sum(
+                (
+                    Case(
+                        When(title_terms__contains=f" {token} ", then=Value(TITLE_WEIGHT)),
+                        default=Value(BODY_WEIGHT),
+                        output_field=FloatField(),
+                    )
+                    for token in query.tokens
+                ),
+                Value(0.0, output_field=FloatField()),
+            )
+        )
+    return documents.order_by(F("rank").desc(), "kind", "-updated_at", "-pk")
+
+
+def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeString:
+    """A window of ``text`` around the first hit, HTML-escaped, each token in <mark>."""
+    if not text:
+        return mark_safe("")
+    ordered = sorted({t for t in tokens if t}, key=len, reverse=True)
+    if not ordered:
+        return escape(text[: width * 2])
+    pattern = re.compile("|".join(re.escape(token) for token in ordered), re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - width // 2)
+    end = min(len(text), start + width * 2)
+    window = text[start:end]
+    parts = []
+    cursor = 0
+    for match in pattern.finditer(window):
+        parts.append(escape(window[cursor : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        cursor = match.end()
+    parts.append(escape(window[cursor:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)
+
+
+def title_highlight(text: str, tokens: list[str]) -> SafeString:
+    return snippet_highlight(text, tokens, width=max(len(text), 1))
+
+
+# --- Keeping the index in step -------------------------------------------------
+
+
+def _padded(terms: str) -> str:
+    return f" {terms} " if terms else ""
+
+
+def _tag_names(tags: Iterable) -> str:
+    names = [tag.name.lower() for tag in tags]
+    return "\n" + "\n".join(names) + "\n" if names else ""
+
+
+def _html_text(markup: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", markup)).strip()
+
+
+def _document_store(document: SearchDocument, source_field: str) -> None:
+    """Insert or update the document of one source, keyed by its one-to-one source field."""
+    values = {
+        f.attname: getattr(document, f.attname)
+        for f in SearchDocument._meta.concrete_fields
+        if f.attname not in {"id", source_field + "_id"}
+    }
+    SearchDocument.objects.update_or_create(
+        **{source_field: getattr(document, source_field)}, defaults=values
+    )
+
+
+def principle_document(principle: Principle) -> SearchDocument:
+    """Expects quotations and tags prefetched (or fetches them) and the essay loaded."""
+    tags = list(principle.tags.all())
+    body = "\n".join(
+        [*principle.paragraphs, *(f"{q.source}:{q.text}" for q in principle.quotations.all())]
+    )
+    return SearchDocument(
+        kind=SearchDocument.Kind.PRINCIPLE,
+        principle=principle,
+        title=f"既要「{principle.baseline}」,更要「{principle.emphasis}」",
+        body=body,
+        url=principle.get_absolute_url(),
+        title_terms=_padded(
+            terms_for_index(f"{principle.baseline} {principle.emphasis} {principle.heading}")
+        ),
+        body_terms=_padded(terms_for_index(body + " " + " ".join(t.name for t in tags))),
+        is_public=principle.essay.status == Essay.Status.PUBLISHED,
+        about_principle=principle,
+        tag_names=_tag_names(tags),
+    )
+
+
+def related_reading_document(reading: RelatedReading) -> SearchDocument:
+    return SearchDocument(
+        kind=SearchDocument.Kind.RELATED_READING,
+        related_reading=reading,
+        title=reading.title,
+        body=reading.excerpt,
+        url=reading.essay.get_absolute_url() + "#related-heading",
+        title_terms=_padded(terms_for_index(reading.title)),
+        body_terms=_padded(terms_for_index(reading.excerpt)),
+        is_public=reading.essay.status == Essay.Status.PUBLISHED,
+    )
+
+
+def reflection_document(reflection: Reflection) -> SearchDocument:
+    """Published reflections are public; pending and rejected ones only their author's."""
+    tags = list(reflection.tags.all())
+    body = _html_text(reflection.body_html)
+    return SearchDocument(
+        kind=SearchDocument.Kind.REFLECTION,
+        reflection=reflection,
+        title=str(reflection.display_title),
+        body=body,
+        url=reflection.get_absolute_url(),
+        title_terms=_padded(terms_for_index(reflection.title)),
+        body_terms=_padded(terms_for_index(body + " " + " ".join(t.name for t in tags))),
+        is_public=reflection.status == Reflection.Status.PUBLISHED,
+        owner_id=reflection.author_id,
+        about_principle_id=reflection.principle_id,
+        tag_names=_tag_names(tags),
+    )
+
+
+def tag_document(tag: Tag) -> SearchDocument:
+    return SearchDocument(
+        kind=SearchDocument.Kind.TAG,
+        tag=tag,
+        title=tag.name,
+        url=reverse("experiences:reflection_list") + "?" + urlencode({"tag": tag.name}),
+        title_terms=_padded(terms_for_index(tag.name)),
+        tag_names=_tag_names([tag]),
+    )
+
+
+def search_index_tags(*, tags: Iterable[Tag]) -> None:
+    for tag in tags:
+        _document_store(tag_document(tag), "tag")
+
+
+def search_index_principle(*, principle: Principle) -> None:
+    _document_store(principle_document(principle), "principle")
+    search_index_tags(tags=principle.tags.all())
+
+
+def search_index_related_reading(*, reading: RelatedReading) -> None:
+    _document_store(related_reading_document(reading), "related_reading")
+
+
+def search_index_essay(*, essay: Essay) -> None:
+    """Everything of an essay: after an import, an edit, publishing or withdrawing."""
+    for principle in essay.principles.select_related("essay").prefetch_related(
+        "quotations", "tags"
+    ):
+        search_index_principle(principle=principle)
+    for reading in essay.related_readings.select_related("essay"):
+        search_index_related_reading(reading=reading)
+
+
+def search_index_reflection(*, reflection: Reflection) -> None:
+    _document_store(reflection_document(reflection), "reflection")
+    search_index_tags(tags=reflection.tags.all())
+
+
+def search_index_rebuild(
+    *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Rebuild every document from its sources in batches; returns how many exist after."""
+    principles = Principle.objects.select_related("essay").prefetch_related("quotations", "tags")
+    readings = RelatedReading.objects.select_related("essay")
+    reflections = Reflection.objects.prefetch_related("tags").order_by("pk")
+    tags = Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct()
+    total = principles.count() + readings.count() + reflections.count() + tags.count()
+    done = 0
+    SearchDocument.objects.all().delete()
+
+    def write(documents: list[SearchDocument]) -> None:
+        nonlocal done
+        with transaction.atomic():
+            SearchDocument.objects.bulk_create(documents)
+        done += len(documents)
+        if progress:
+            progress(done, total)
+
+    write(
+        [principle_document(p) for p in principles]
+        + [related_reading_document(r) for r in readings]
+    )
+    write([tag_document(tag) for tag in tags])
+    last_pk = 0
+    while True:
+        chunk = list(reflections.filter(pk__gt=last_pk)[:batch_size])
+        if not chunk:
+            break
+        write([reflection_document(reflection) for reflection in chunk])
+        last_pk = chunk[-1].pk
+    return SearchDocument.objects.count()

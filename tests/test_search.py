@@ -1,0 +1,292 @@
+"""Chinese search: recall table, ranking, highlighting, bad queries, index consistency."""
+
+import pytest
+from django.urls import reverse
+
+from experiences.models import Reflection, SearchDocument
+from experiences.moderation import reflection_publish, reflection_reject
+from experiences.reflections import reflection_create, reflection_update
+from experiences.search import (
+    query_parse,
+    search_index_principle,
+    search_index_rebuild,
+    search_run,
+    snippet_highlight,
+)
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+P1, P2, P3, P4 = "principle:1", "principle:2", "principle:3", "principle:4"
+
+
+@pytest.fixture
+def corpus(seed_essay):
+    """The seed essay, tags on its principles, and colleagues' reflections."""
+    principles = {p.position: p for p in seed_essay.principles.all()}
+    principles[1].tags.add("群众工作", "党性原则")
+    principles[2].tags.add("沟通", "心态")
+    principles[3].tags.add("抓落实")
+    principles[4].tags.add("为人民服务")
+    for principle in principles.values():
+        search_index_principle(principle=principle)
+    trusted = UserFactory(username="laoli", is_staff=True)
+    newcomer = UserFactory(username="xiaowang")
+    reflections = {
+        "接访": reflection_create(
+            author=trusted,
+            principle=principles[1],
+            title="接访中的人情与原则",
+            body="在信访接待中,我在乡镇工作了10年,先听群众把话说完,再讲政策。",
+            tags=["信访"],
+        )[0],
+        "标题": reflection_create(
+            author=trusted,
+            principle=principles[3],
+            title="落实要靠钉钉子",
+            body="每一件事都要有人盯。",
+            tags=[],
+        )[0],
+        "正文": reflection_create(
+            author=trusted,
+            principle=principles[3],
+            title="基层的一天",
+            body="早上开会,下午下村,晚上把当天的事情落实到人。",
+            tags=[],
+        )[0],
+        "待审": reflection_create(
+            author=newcomer,
+            principle=principles[2],
+            title="新人的体会",
+            body="刚到乡镇,学会了耐心倾听群众的诉求,也学会了拒绝。",
+            tags=[],
+        )[0],
+    }
+    assert reflections["待审"].status == Reflection.Status.PENDING
+    return {"principles": principles, "reflections": reflections, "newcomer": newcomer}
+
+
+def keys_of(documents):
+    keys = []
+    for document in documents:
+        if document.kind == "principle":
+            keys.append(f"principle:{document.principle.position}")
+        elif document.kind == "reflection":
+            keys.append(f"reflection:{document.reflection.title}")
+        elif document.kind == "tag":
+            keys.append(f"tag:{document.title}")
+        else:
+            keys.append(f"reading:{document.title}")
+    return keys
+
+
+def search(text, user=None, **filters):
+    documents = search_run(query=query_parse(text), user=user, **filters)
+    return keys_of(documents.select_related("principle", "reflection"))
+
+
+RECALL = [
+    # query, must include, must not include
+    ("原则", [P1, "tag:党性原则", "reflection:接访中的人情与原则"], [P3]),
+    ("坚定原则", [P1], [P2, P3, P4]),
+    ("党性原则", [P1, "tag:党性原则"], [P2]),
+    ("公心", [P2], [P1, P3, P4]),
+    ("甜嘴", [P2], [P1]),
+    ("落实", [P3, P1, "reflection:落实要靠钉钉子", "reflection:基层的一天"], [P2]),
+    ("抓落实", [P3, "tag:抓落实"], [P2]),
+    ("狄更斯", [P2], [P1, P3, P4]),
+    ("恩格斯", [P4], [P1, P2, P3]),
+    ("右玉", [P4], [P1, P2, P3]),
+    ("三严三实", [P3, "reading:基层干部落实“三严三实”"], [P1, P2, P4]),
+    ("全科干部", [P3], [P1, P2, P4]),
+    ("10年", ["reflection:接访中的人情与原则"], [P1]),
+    ("良言一句", [P2], [P1, P3]),
+    ("人情世故", [P1], [P2, P3, P4]),
+    ("多面手", [P3], [P1, P2, P4]),
+    ("过程哲学", [P4], [P1, P2, P3]),
+    ("留守儿童", [P4], [P1, P2, P3]),
+    ("计划生育", [P3], [P1, P2, P4]),
+    ("口蜜腹剑", [P2], [P1, P3, P4]),
+    ("群众 路线", [P1], [P3, P4]),
+    ("坚定 原则", [P1], [P2, P3, P4]),
+    ("培训", ["reading:基层干部培训心得体会"], [P1]),
+    ("信访", ["reflection:接访中的人情与原则", "tag:信访"], [P2]),
+    ("沟通", [P2, "tag:沟通"], [P1]),
+    ("区块链", [], [P1, P2, P3, P4]),
+    ("倾听", [], ["reflection:新人的体会"]),  # pending: not for the public
+]
+
+
+@pytest.mark.parametrize(("query", "included", "excluded"), RECALL, ids=[r[0] for r in RECALL])
+def test_recall(corpus, query, included, excluded):
+    found = search(query)
+    for key in included:
+        assert key in found, f"{query!r} should find {key}: {found}"
+    for key in excluded:
+        assert key not in found, f"{query!r} should not find {key}: {found}"
+
+
+def test_recall_table_is_large_enough():
+    assert len(RECALL) >= 20
+
+
+def test_author_finds_own_pending_reflection(corpus):
+    assert "reflection:新人的体会" in search("倾听", user=corpus["newcomer"])
+    assert "reflection:新人的体会" not in search("倾听", user=UserFactory())
+
+
+def test_title_match_ranks_above_body_match(corpus):
+    found = [key for key in search("落实") if key.startswith("reflection:")]
+    assert found.index("reflection:落实要靠钉钉子") < found.index("reflection:基层的一天")
+
+
+def test_principle_halves_rank_above_body_mentions(corpus):
+    found = search("原则")
+    assert found.index(P1) < found.index("reflection:接访中的人情与原则") or found[0] in (
+        P1,
+        "tag:党性原则",
+    )
+    found = search("公心")
+    assert found[0] == P2
+
+
+def test_more_matching_words_rank_higher(corpus):
+    found = search("群众 原则")
+    assert found[0] == P1
+
+
+def test_filters(corpus):
+    principle = corpus["principles"][3]
+    assert set(search("落实", kind="reflection")) == {
+        "reflection:落实要靠钉钉子",
+        "reflection:基层的一天",
+    }
+    assert set(search("落实", principle_id=principle.pk)) >= {P3, "reflection:落实要靠钉钉子"}
+    assert P1 not in search("原则", tag="抓落实")
+    assert search("原则", tag="党性原则")[:1] in ([P1], ["tag:党性原则"])
+
+
+class TestIndexConsistency:
+    def test_publish_reject_edit_delete(self, corpus):
+        pending = corpus["reflections"]["待审"]
+        assert "reflection:新人的体会" not in search("倾听")
+        reflection_publish(reflection=pending)
+        assert "reflection:新人的体会" in search("倾听")
+        reflection_reject(reflection=pending, reason="重复")
+        assert "reflection:新人的体会" not in search("倾听")
+        reflection_update(
+            reflection=pending, principle=None, title="新人的体会", body="学会了坚持。", tags=[]
+        )
+        assert "reflection:新人的体会" not in search("倾听")
+        assert "reflection:新人的体会" in search("坚持", user=corpus["newcomer"])
+        pending.delete()
+        assert not SearchDocument.objects.filter(title="新人的体会").exists()
+
+    def test_unpublished_essay_leaves_the_results(self, corpus, admin_client, seed_essay):
+        admin_client.post(
+            reverse("admin:experiences_essay_changelist"),
+            {"action": "unpublish", "_selected_action": [seed_essay.pk]},
+        )
+        assert P4 not in search("右玉")
+
+    def test_rebuild_gives_the_same_answers(self, corpus):
+        before = {query: sorted(search(query)) for query, *_ in RECALL}
+        count = search_index_rebuild()
+        assert count == SearchDocument.objects.count() > 10
+        after = {query: sorted(search(query)) for query, *_ in RECALL}
+        assert after == before
+
+
+class TestPage:
+    def test_results_page_with_highlight_and_count(self, client, corpus):
+        response = client.get(reverse("experiences:search"), {"q": "右玉"})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "共找到 1 条结果" in page
+        assert "<mark>右玉</mark>" in page
+        assert corpus["principles"][4].get_absolute_url() in page
+
+    def test_search_box_on_every_page(self, client, corpus):
+        page = client.get("/").content.decode()
+        assert 'role="search"' in page and 'name="q"' in page
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "   ",
+            ",。!?",
+            "!!!",
+            "的",
+            "原",
+            "'; DROP TABLE experiences_essay; --",
+            "a & b | !c",
+            "\\",
+        ],
+    )
+    def test_odd_queries_give_a_page(self, client, corpus, query):
+        response = client.get(reverse("experiences:search"), {"q": query})
+        assert response.status_code == 200
+
+    def test_empty_and_punctuation_only_explain_themselves(self, client, corpus):
+        assert "请输入要搜索的词" in client.get(reverse("experiences:search")).content.decode()
+        page = client.get(reverse("experiences:search"), {"q": ",。!"}).content.decode()
+        assert "单独的标点符号无法搜索" in page
+
+    def test_very_long_query_is_truncated_with_a_note(self, client, corpus):
+        response = client.get(reverse("experiences:search"), {"q": "原则" * 150})
+        assert response.status_code == 200
+        assert "只使用了前 200 个字" in response.content.decode()
+
+    def test_content_html_is_escaped_in_snippets(self, client, corpus):
+        author = UserFactory(is_staff=True)
+        reflection_create(
+            author=author,
+            principle=None,
+            title="<b>原则</b>标题",
+            body="`<script>alert(1)</script>` 原则问题",
+            tags=[],
+        )
+        page = client.get(reverse("experiences:search"), {"q": "原则"}).content.decode()
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;b&gt;<mark>原则</mark>&lt;/b&gt;" in page
+
+    def test_bad_filters_and_pages(self, client, corpus):
+        url = reverse("experiences:search")
+        for params in (
+            {"q": "原则", "kind": "nonsense"},
+            {"q": "原则", "principle": "x"},
+            {"q": "原则", "page": "999"},
+        ):
+            assert client.get(url, params).status_code == 200
+
+    def test_query_count_is_constant(self, client, corpus, settings, django_assert_max_num_queries):
+        settings.REFLECTIONS_PER_HOUR = 100
+        url = reverse("experiences:search")
+        with django_assert_max_num_queries(4):
+            client.get(url, {"q": "原则"})
+        author = UserFactory(is_staff=True)
+        for index in range(25):
+            reflection_create(
+                author=author,
+                principle=None,
+                title=f"原则{index}",
+                body="坚持原则。",
+                tags=[f"t{index}"],
+            )
+        with django_assert_max_num_queries(4):
+            assert client.get(url, {"q": "原则"}).status_code == 200
+
+
+def test_snippet_highlight_escapes_and_marks():
+    html = snippet_highlight("前面<b>坚定原则</b>后面", ["原则"])
+    assert html == "前面&lt;b&gt;坚定<mark>原则</mark>&lt;/b&gt;后面"
+
+
+def test_query_parse():
+    parsed = query_parse("  坚定原则   三严三实 ")
+    assert parsed.words == ["坚定原则", "三严三实"]
+    assert "三严" in parsed.tokens and "三实" in parsed.tokens
+    assert query_parse(",。!").is_empty
+    assert query_parse("x" * 300).truncated
