@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run install migrate seed test test-unit test-browser chromium lint format check-migrations deploy-check serve clean
+.PHONY: run install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,13 @@ check-migrations: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmarks (scripts, not timed tests): they need PostgreSQL and a scratch database.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/kb_bench
+BENCH_REFLECTIONS ?= 100000
+
+bench-search: install
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres kb_bench
+	DATABASE_URL=$(BENCH_DB) $(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DB) $(DEV_ENV) $(BIN)/python manage.py benchmark_search --reflections $(BENCH_REFLECTIONS)
