@@ -401,7 +401,11 @@ class SearchDocument(models.Model):
         Principle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     tag_names = models.TextField(blank=True, help_text="\\n-separated, \\n-wrapped tag names")
+    # Among equally good matches: principles, then tags, then the rest.
+    priority = models.PositiveSmallIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PRIORITIES = {Kind.PRINCIPLE: 3, Kind.TAG: 2, Kind.RELATED_READING: 1, Kind.REFLECTION: 1}
 
     class Meta:
         verbose_name = _("搜索索引")
@@ -417,7 +421,10 @@ class SearchDocument(models.Model):
                 name="search_document_has_its_source",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "is_public"], name="search_kind_public")]
+        indexes = [
+            models.Index(fields=["kind", "is_public"], name="search_kind_public"),
+            models.Index(fields=["-priority", "-updated_at", "-id"], name="search_priority_recent"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}:{self.title}"

@@ -27,7 +27,7 @@ from .reflections import (
     reflection_create,
     reflection_update,
 )
-from .search import query_parse, search_run, snippet_highlight, title_highlight
+from .search import query_parse, search_count, search_run, snippet_highlight, title_highlight
 
 REFLECTIONS_PER_PAGE = 20
 
@@ -112,6 +112,18 @@ class ForgivingPaginationMixin:
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (search counts its own matches, capped)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
 
 
 def sort_from(request) -> str:
@@ -350,13 +362,12 @@ class SearchView(ForgivingPaginationMixin, ListView):
         self.tag = params.get("tag", "").strip()[:100]
         principle = params.get("principle", "")
         self.principle_id = int(principle) if principle.isdigit() and len(principle) < 10 else None
-        return search_run(
-            query=self.query,
-            user=self.request.user,
-            kind=self.kind,
-            tag=self.tag,
-            principle_id=self.principle_id,
-        )
+        filters = {"kind": self.kind, "tag": self.tag, "principle_id": self.principle_id}
+        self.total, self.more = search_count(query=self.query, user=self.request.user, **filters)
+        return search_run(query=self.query, user=self.request.user, **filters)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KnownCountPaginator(queryset, per_page, count=self.total, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -365,6 +376,7 @@ class SearchView(ForgivingPaginationMixin, ListView):
             result.snippet = snippet_highlight(result.body, self.query.tokens)
         context.update(
             query=self.query,
+            more_results=self.more,
             kind=self.kind,
             tag=self.tag,
             principle_id=self.principle_id,
