@@ -1,13 +1,32 @@
 """Admin: essays with principles inline, principles with quotations inline, users, reflections."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import markdown_render
-from .models import Essay, Principle, Quotation, Reflection, RelatedReading, Repair, User
-from .moderation import reflection_publish, user_can_moderate
+from .models import (
+    Essay,
+    ModerationLog,
+    PendingReflection,
+    Principle,
+    Quotation,
+    Reflection,
+    RelatedReading,
+    Repair,
+    User,
+)
+from .moderation import (
+    moderation_log,
+    reflection_feature,
+    reflection_publish,
+    reflection_reject,
+    user_can_moderate,
+)
 from .search import search_index_essay, search_index_principle, search_index_reflection
 
 
@@ -128,17 +147,91 @@ class KbUserAdmin(UserAdmin):
     search_fields = ("username", "display_name", "unit", "email")
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("驳回理由(作者可以看到)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("请填写驳回理由,作者会看到它。")},
+    )
+
+
+class ModerationActionsMixin:
+    """Approve, reject (with a reason the author reads) and feature, each logged."""
+
+    actions = ["approve", "reject", "feature", "unfeature"]
+
+    def has_moderate_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    @admin.action(description=_("通过所选心得(发布)"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        count = 0
+        for reflection in queryset.exclude(status=Reflection.Status.PUBLISHED):
+            reflection_publish(reflection=reflection, moderator=request.user)
+            count += 1
+        self.message_user(request, _("已发布 %(count)d 条心得。") % {"count": count})
+
+    @admin.action(description=_("驳回所选心得(需填写理由)"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                with transaction.atomic():
+                    for reflection in queryset:
+                        reflection_reject(
+                            reflection=reflection,
+                            reason=form.cleaned_data["reason"],
+                            moderator=request.user,
+                        )
+                self.message_user(
+                    request, _("已驳回 %(count)d 条心得。") % {"count": queryset.count()}
+                )
+                return None
+        else:
+            form = RejectForm()
+        return TemplateResponse(
+            request,
+            "admin/experiences/reflection_reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("驳回心得"),
+                "form": form,
+                "reflections": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("设为精选"), permissions=["moderate"])
+    def feature(self, request, queryset):
+        count = sum(
+            reflection_feature(reflection=r, featured=True, moderator=request.user)
+            for r in queryset
+        )
+        self.message_user(request, _("已将 %(count)d 条心得设为精选。") % {"count": count})
+
+    @admin.action(description=_("取消精选"), permissions=["moderate"])
+    def unfeature(self, request, queryset):
+        count = sum(
+            reflection_feature(reflection=r, featured=False, moderator=request.user)
+            for r in queryset
+        )
+        self.message_user(request, _("已取消 %(count)d 条心得的精选。") % {"count": count})
+
+
 @admin.register(Reflection)
-class ReflectionAdmin(admin.ModelAdmin):
+class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
     list_display = ("__str__", "author", "principle", "status", "is_featured", "created_at")
     list_filter = ("status", "is_featured", "principle")
     search_fields = ("title", "body", "author__username", "author__display_name")
     list_select_related = ("author", "principle")
     readonly_fields = (
         "author",
-        "body_html",
+        "status",
+        "rejection_reason",
+        "is_featured",
         "created_at",
-        "updated_at",
         "edited_at",
         "published_at",
     )
@@ -155,23 +248,9 @@ class ReflectionAdmin(admin.ModelAdmin):
         "edited_at",
         "published_at",
     )
-    actions = ["approve", "feature"]
 
-    @admin.action(description=_("通过所选心得(发布)"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        count = 0
-        for reflection in queryset.exclude(status=Reflection.Status.PUBLISHED):
-            reflection_publish(reflection=reflection)
-            count += 1
-        self.message_user(request, _("已发布 %(count)d 条心得。") % {"count": count})
-
-    @admin.action(description=_("设为精选"), permissions=["moderate"])
-    def feature(self, request, queryset):
-        count = queryset.filter(status=Reflection.Status.PUBLISHED).update(is_featured=True)
-        self.message_user(request, _("已将 %(count)d 条心得设为精选。") % {"count": count})
-
-    def has_moderate_permission(self, request):
-        return user_can_moderate(user=request.user)
+    def has_add_permission(self, request):
+        return False  # reflections are written on the site, by their authors
 
     def save_model(self, request, obj, form, change):
         # Edits in the admin go through the same renderer as the site.
@@ -181,3 +260,76 @@ class ReflectionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         search_index_reflection(reflection=form.instance)
+        moderation_log(
+            actor=request.user,
+            action=ModerationLog.Action.EDIT,
+            reflection=form.instance,
+            reason="、".join(form.changed_data),
+        )
+
+    def delete_model(self, request, obj):
+        moderation_log(actor=request.user, action=ModerationLog.Action.DELETE, reflection=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for reflection in queryset:
+            moderation_log(
+                actor=request.user, action=ModerationLog.Action.DELETE, reflection=reflection
+            )
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(PendingReflection)
+class PendingReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    """The queue: pending reflections, oldest first, with bulk approve/reject/feature."""
+
+    list_display = ("__str__", "author", "principle", "created_at", "body_excerpt")
+    list_select_related = ("author", "principle")
+    list_filter = ("principle",)
+    search_fields = ("title", "body", "author__username")
+    ordering = ("created_at", "pk")
+    actions = ["approve", "reject"]
+    readonly_fields = ("author", "principle", "title", "body", "created_at")
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Reflection.Status.PENDING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_module_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    @admin.display(description=_("正文摘要"))
+    def body_excerpt(self, reflection):
+        return reflection.body[:60]
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: a log that can be edited proves nothing."""
+
+    list_display = ("created_at", "actor", "action", "subject", "reason")
+    list_filter = ("action", "actor")
+    search_fields = ("subject", "reason", "actor__username")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

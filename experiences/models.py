@@ -428,3 +428,54 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}:{self.title}"
+
+
+class PendingReflection(Reflection):
+    """The moderation queue in the admin: pending reflections, oldest first."""
+
+    class Meta:
+        proxy = True
+        ordering = ["created_at", "pk"]
+        verbose_name = _("待审核心得")
+        verbose_name_plural = _("待审核队列")
+
+
+class ModerationLog(models.Model):
+    """Who approved, rejected, featured, edited or deleted what, and when. Never edited."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("通过")
+        REJECT = "reject", _("驳回")
+        FEATURE = "feature", _("设为精选")
+        UNFEATURE = "unfeature", _("取消精选")
+        EDIT = "edit", _("编辑")
+        DELETE = "delete", _("删除")
+        MERGE_TAGS = "merge_tags", _("合并标签")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    reflection = models.ForeignKey(
+        Reflection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_logs",
+        verbose_name=_("心得"),
+    )
+    subject = models.CharField(_("对象"), max_length=300)
+    reason = models.TextField(_("理由/说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+
+    def __str__(self):
+        return f"{self.actor} {self.get_action_display()} {self.subject}"

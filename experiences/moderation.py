@@ -1,9 +1,9 @@
-"""Moderation states of reflections: who publishes directly, approving, rejecting, featuring."""
+"""Moderation: who publishes directly, approving, rejecting, featuring, and the log of it all."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Reflection
+from .models import ModerationLog, Reflection
 from .search import search_index_reflection
 
 MODERATE_PERMISSION = "experiences.moderate_reflection"
@@ -23,21 +23,60 @@ def reflection_initial_status(*, author) -> str:
     return Reflection.Status.PUBLISHED if trusted else Reflection.Status.PENDING
 
 
+def reflection_subject(reflection: Reflection) -> str:
+    return f"心得 #{reflection.pk}《{reflection.display_title}》({reflection.author})"
+
+
+def moderation_log(
+    *, actor, action: str, reflection: Reflection | None = None, subject: str = "", reason: str = ""
+) -> ModerationLog:
+    return ModerationLog.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        reflection=reflection,
+        subject=subject or (reflection_subject(reflection) if reflection else ""),
+        reason=reason,
+    )
+
+
 @transaction.atomic
-def reflection_publish(*, reflection: Reflection) -> Reflection:
+def reflection_publish(*, reflection: Reflection, moderator=None) -> Reflection:
     reflection.status = Reflection.Status.PUBLISHED
     reflection.rejection_reason = ""
     reflection.published_at = reflection.published_at or timezone.now()
     reflection.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
     search_index_reflection(reflection=reflection)
+    if moderator is not None:
+        moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
     return reflection
 
 
 @transaction.atomic
-def reflection_reject(*, reflection: Reflection, reason: str) -> Reflection:
+def reflection_reject(*, reflection: Reflection, reason: str, moderator=None) -> Reflection:
     reflection.status = Reflection.Status.REJECTED
     reflection.rejection_reason = reason.strip()
     reflection.is_featured = False
     reflection.save(update_fields=["status", "rejection_reason", "is_featured", "updated_at"])
     search_index_reflection(reflection=reflection)
+    if moderator is not None:
+        moderation_log(
+            actor=moderator,
+            action=ModerationLog.Action.REJECT,
+            reflection=reflection,
+            reason=reason,
+        )
     return reflection
+
+
+@transaction.atomic
+def reflection_feature(*, reflection: Reflection, featured: bool, moderator) -> bool:
+    """Feature a published reflection (shown first on its principle and the home page)."""
+    if featured and reflection.status != Reflection.Status.PUBLISHED:
+        return False
+    if reflection.is_featured == featured:
+        return False
+    reflection.is_featured = featured
+    reflection.save(update_fields=["is_featured", "updated_at"])
+    action = ModerationLog.Action.FEATURE if featured else ModerationLog.Action.UNFEATURE
+    moderation_log(actor=moderator, action=action, reflection=reflection)
+    return True

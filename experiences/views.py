@@ -30,6 +30,7 @@ from .reflections import (
 from .search import query_parse, search_count, search_run, snippet_highlight, title_highlight
 
 REFLECTIONS_PER_PAGE = 20
+FEATURED_ON_HOME = 5
 
 
 class HomeView(ListView):
@@ -49,6 +50,12 @@ class HomeView(ListView):
         essays = list(context["essays"])
         context["featured_essay"] = essays[0] if essays else None
         context["other_essays"] = essays[1:]
+        context["featured_reflections"] = (
+            Reflection.objects.published()
+            .filter(is_featured=True)
+            .for_listing(viewer=self.request.user)
+            .ordered("newest")[:FEATURED_ON_HOME]
+        )
         return context
 
 
