@@ -38,7 +38,7 @@ from .models import Essay, Principle, Reflection, RelatedReading, SearchDocument
 
 QUERY_MAX_LENGTH = 200
 MAX_WORDS = 8
-RANKING_POOL = 1000
+RANKING_POOL = 200
 COUNT_CAP = 1000
 WORD = re.compile(r"\w", re.UNICODE)
 
@@ -146,7 +146,8 @@ def search_run(*, query: ParsedQuery, user=None, **filters) -> QuerySet[SearchDo
     reflection's title, a tag) first; then principles, tags, the rest; then
     the most recent. Only the first ``RANKING_POOL`` matches by priority and
     recency are ordered: ranking every match of a very common word would read
-    every one of them (300 ms at 100,000 reflections), and nobody pages that far.
+    every one of them (300 ms at 100,000 reflections), and nobody pages past
+    ten pages of a search.
     """
     matches = search_match(query=query, user=user, **filters)
     pool = matches.order_by("-priority", "-updated_at", "-pk").values("pk")[:RANKING_POOL]
@@ -166,7 +167,16 @@ def search_run(*, query: ParsedQuery, user=None, **filters) -> QuerySet[SearchDo
 
 def search_count(*, query: ParsedQuery, user=None, **filters) -> tuple[int, bool]:
     """How many documents match, counted up to COUNT_CAP; and whether there are more."""
-    count = search_match(query=query, user=user, **filters)[: COUNT_CAP + 1].count()
+    matches = search_match(query=query, user=user, **filters)[: COUNT_CAP + 1]
+    if connection.vendor != "postgresql":
+        count = matches.count()
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The planner prices `@@` as cheap and picks a sequential scan under
+            # LIMIT, but every row it tests is an out-of-line vector to fetch:
+            # 24 ms where the GIN bitmap takes 5 ms at 100,000 documents.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            count = matches.count()
     return min(count, COUNT_CAP), count > COUNT_CAP
 
 

@@ -27,7 +27,14 @@ from .reflections import (
     reflection_create,
     reflection_update,
 )
-from .search import query_parse, search_count, search_run, snippet_highlight, title_highlight
+from .search import (
+    RANKING_POOL,
+    query_parse,
+    search_count,
+    search_run,
+    snippet_highlight,
+    title_highlight,
+)
 
 REFLECTIONS_PER_PAGE = 20
 FEATURED_ON_HOME = 5
@@ -374,7 +381,10 @@ class SearchView(ForgivingPaginationMixin, ListView):
         return search_run(query=self.query, user=self.request.user, **filters)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return KnownCountPaginator(queryset, per_page, count=self.total, **kwargs)
+        # Pages cover the ranked results; the count above them says how many matched.
+        return KnownCountPaginator(
+            queryset, per_page, count=min(self.total, RANKING_POOL), **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -383,7 +393,10 @@ class SearchView(ForgivingPaginationMixin, ListView):
             result.snippet = snippet_highlight(result.body, self.query.tokens)
         context.update(
             query=self.query,
+            total=self.total,
             more_results=self.more,
+            ranked_only=self.total > RANKING_POOL,
+            ranking_pool=RANKING_POOL,
             kind=self.kind,
             tag=self.tag,
             principle_id=self.principle_id,
