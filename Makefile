@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 SEED := experiences/data/essay-jiceng-ganbu-xinde.txt
+SEED_TAGS := experiences/data/essay-jiceng-ganbu-xinde.tags.json
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
@@ -23,7 +24,7 @@ migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED)
+	$(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED) --tags $(SEED_TAGS)
 
 run: seed
 	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"

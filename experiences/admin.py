@@ -5,9 +5,15 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
+from .exports import reflections_csv, reflections_json
 from .markdown import markdown_render
 from .models import (
     Essay,
@@ -28,6 +34,7 @@ from .moderation import (
     user_can_moderate,
 )
 from .search import search_index_essay, search_index_principle, search_index_reflection
+from .tagging import tags_merge
 
 
 class PrincipleInline(admin.TabularInline):
@@ -222,6 +229,7 @@ class ModerationActionsMixin:
 
 @admin.register(Reflection)
 class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    actions = [*ModerationActionsMixin.actions, "export_csv", "export_json"]
     list_display = ("__str__", "author", "principle", "status", "is_featured", "created_at")
     list_filter = ("status", "is_featured", "principle")
     search_fields = ("title", "body", "author__username", "author__display_name")
@@ -251,6 +259,34 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # reflections are written on the site, by their authors
+
+    def _export(self, request, queryset, *, content: bytes, extension: str, content_type: str):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="reflections-{stamp}.{extension}"'
+        return response
+
+    @admin.action(description=_("导出所选中已发布的心得(CSV,Excel/WPS 可直接打开)"))
+    def export_csv(self, request, queryset):
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        return self._export(
+            request,
+            queryset,
+            content=reflections_csv(queryset, base_url=base_url),
+            extension="csv",
+            content_type="text/csv; charset=utf-8",
+        )
+
+    @admin.action(description=_("导出所选中已发布的心得(JSON)"))
+    def export_json(self, request, queryset):
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        return self._export(
+            request,
+            queryset,
+            content=reflections_json(queryset, base_url=base_url),
+            extension="json",
+            content_type="application/json; charset=utf-8",
+        )
 
     def save_model(self, request, obj, form, change):
         # Edits in the admin go through the same renderer as the site.
@@ -333,3 +369,56 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MergeTagsForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("合并到"),
+        queryset=Tag.objects.order_by("name"),
+        error_messages={"required": _("请选择要合并到的目标标签。")},
+    )
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    list_display = ("name", "slug", "use_count")
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("taggit_taggeditem_items"))
+
+    @admin.display(description=_("使用次数"), ordering="item_count")
+    def use_count(self, tag):
+        return tag.item_count
+
+    @admin.action(description=_("合并所选标签"), permissions=["change"])
+    def merge(self, request, queryset):
+        if "apply" in request.POST:
+            form = MergeTagsForm(request.POST)
+            if form.is_valid():
+                target = form.cleaned_data["target"]
+                sources = list(queryset.exclude(pk=target.pk))
+                moved = tags_merge(sources=sources, target=target, moderator=request.user)
+                self.message_user(
+                    request,
+                    _("已把 %(count)d 个标签合并到“%(target)s”(移动 %(moved)d 处)。")
+                    % {"count": len(sources), "target": target.name, "moved": moved},
+                )
+                return None
+        else:
+            form = MergeTagsForm(initial={"target": queryset.order_by("-item_count").first()})
+        return TemplateResponse(
+            request,
+            "admin/experiences/tag_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("合并标签"),
+                "form": form,
+                "tags": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import text_clean
 from .models import Essay, Principle, Reflection, User
-from .tagging import MAX_TAG_LENGTH, MAX_TAGS, tags_parse
+from .tagging import MAX_TAG_LENGTH, MAX_TAGS, tags_in_use, tags_parse
 
 BODY_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 100
@@ -89,6 +90,14 @@ class ReflectionForm(forms.Form):
         # losing what the user wrote. The counter and the server say what is too long.
         for name in ("title", "body"):
             self.fields[name].widget.attrs.pop("maxlength", None)
+        # Suggestions as the user types, without JavaScript: the browser's own datalist.
+        self.fields["tags"].widget.attrs.update(list="tag-suggestions", autocomplete="off")
+
+    @cached_property
+    def tag_suggestions(self) -> list[str]:
+        return list(
+            tags_in_use().order_by("-use_count", "name").values_list("name", flat=True)[:50]
+        )
 
     def clean_tags(self):
         tags = tags_parse(self.cleaned_data["tags"])

@@ -442,12 +442,14 @@ def essay_import(
     title: str | None = None,
     status: str = Essay.Status.PUBLISHED,
     dry_run: bool = False,
+    principle_tags: dict[str, list[str]] | None = None,
 ) -> ImportResult:
     """Parse ``text`` and store it as an essay, matched by its slug.
 
     Idempotent: rows are written only where they differ from what is stored,
     and principles are updated in place (keeping their ids, tags and anything
-    that refers to them) rather than recreated.
+    that refers to them) rather than recreated. ``principle_tags`` (slug →
+    names) adds tags to principles; tags already there stay.
     """
     parsed = essay_parse(text=text, title=title)
     if dry_run:
@@ -500,6 +502,12 @@ def essay_import(
             changed = True
         else:
             changed |= _fields_update(principle, values)
+        wanted_tags = (principle_tags or {}).get(item.slug, [])
+        present = set(principle.tags.names())
+        missing = [name for name in wanted_tags if name not in present]
+        if missing:
+            principle.tags.add(*missing)
+            changed = True
         changed |= _children_sync(
             principle.quotations,
             Quotation,

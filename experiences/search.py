@@ -30,7 +30,6 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
@@ -299,7 +298,7 @@ def tag_document(tag: Tag) -> SearchDocument:
         priority=SearchDocument.PRIORITIES[SearchDocument.Kind.TAG],
         tag=tag,
         title=tag.name,
-        url=reverse("experiences:reflection_list") + "?" + urlencode({"tag": tag.name}),
+        url=reverse("experiences:tag_detail", kwargs={"name": tag.name}),
         title_terms=_padded(terms_for_index(tag.name)),
         tag_names=_tag_names([tag]),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "experiences"
 
@@ -26,5 +26,11 @@ urlpatterns = [
     ),
     path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("tags/", views.TagListView.as_view(), name="tag_list"),
+    # `path`: a tag name may contain anything, even a slash.
+    path("tags/<path:name>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("feeds/reflections/", feeds.ReflectionsFeed(), name="feed_reflections"),
+    path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
+    path("feeds/tags/<path:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
     path("users/<str:username>/", views.UserDetailView.as_view(), name="user_detail"),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
+from taggit.models import Tag
 
 from .forms import ProfileForm, ReflectionForm, SignupForm
 from .models import Essay, Principle, Reflection, SearchDocument, User
@@ -35,6 +36,7 @@ from .search import (
     snippet_highlight,
     title_highlight,
 )
+from .tagging import tag_sizes, tags_in_use
 
 REFLECTIONS_PER_PAGE = 20
 FEATURED_ON_HOME = 5
@@ -403,6 +405,46 @@ class SearchView(ForgivingPaginationMixin, ListView):
             kinds=SearchDocument.Kind.choices,
             principles=Principle.objects.filter(
                 essay__status=Essay.Status.PUBLISHED
+            ).select_related("essay"),
+        )
+        return context
+
+
+class TagListView(ListView):
+    """/tags/: every tag in use, with its count, sized by use."""
+
+    template_name = "experiences/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        tags = list(tags_in_use())
+        tag_sizes(tags)
+        return tags
+
+
+class TagDetailView(ForgivingPaginationMixin, ListView):
+    """/tags/<name>/: the principles and published reflections carrying the tag."""
+
+    template_name = "experiences/tag_detail.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, name__iexact=self.kwargs["name"])
+        return (
+            Reflection.objects.published()
+            .filter(tags=self.tag)
+            .for_listing(viewer=self.request.user)
+            .ordered(sort_from(self.request))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            tag=self.tag,
+            sort=sort_from(self.request),
+            principles=Principle.objects.filter(
+                tags=self.tag, essay__status=Essay.Status.PUBLISHED
             ).select_related("essay"),
         )
         return context

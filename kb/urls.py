@@ -1,10 +1,13 @@
 """URL configuration for the kb project."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from experiences import views
+from experiences.sitemaps import SITEMAPS
 
 admin.site.site_header = _("基层心得知识库 · 管理")
 admin.site.site_title = _("基层心得知识库")
@@ -12,6 +15,12 @@ admin.site.index_title = _("内容管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
     path("accounts/profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
     path("accounts/", include("django.contrib.auth.urls")),

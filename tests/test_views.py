@@ -110,7 +110,7 @@ class TestPrinciplePage:
         )
         assert "—— 狄更斯" in page
         assert "—— 俗语" in page
-        assert '<span class="tag">沟通</span>' in page
+        assert 'href="/tags/%E6%B2%9F%E9%80%9A/">沟通</a>' in page
         previous = seed_essay.principles.get(position=1)
         following = seed_essay.principles.get(position=3)
         assert f'rel="prev" href="{previous.get_absolute_url()}"' in page

@@ -1,5 +1,6 @@
 """python manage.py import_essay PATH [--dry-run] [--title T] [--draft]"""
 
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,10 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="the essay's title, when the text does not reveal it")
         parser.add_argument("--draft", action="store_true", help="store a new essay as a draft")
         parser.add_argument(
+            "--tags",
+            help='JSON file mapping principle slugs to tags: {"人情世故-坚定原则": ["群众工作"]}',
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="print what was found, store nothing"
         )
 
-    def handle(self, *args, path, title, draft, dry_run, **options):
+    def handle(self, *args, path, title, draft, dry_run, tags, **options):
         try:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError as error:
@@ -27,8 +32,20 @@ class Command(BaseCommand):
         except UnicodeDecodeError as error:
             raise CommandError(f"文件不是 UTF-8 编码:{path}") from error
         status = Essay.Status.DRAFT if draft else Essay.Status.PUBLISHED
+        principle_tags = {}
+        if tags:
+            try:
+                principle_tags = json.loads(Path(tags).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise CommandError(f"标签文件无法读取:{tags}({error})") from error
         try:
-            result = essay_import(text=text, title=title, status=status, dry_run=dry_run)
+            result = essay_import(
+                text=text,
+                title=title,
+                status=status,
+                dry_run=dry_run,
+                principle_tags=principle_tags,
+            )
         except EssayImportError as error:
             raise CommandError(str(error)) from error
 
@@ -41,6 +58,11 @@ class Command(BaseCommand):
                 f"  原则 {principle.position}:既要「{principle.baseline}」,"
                 f"更要「{principle.emphasis}」— {len(principle.paragraphs)} 段,"
                 f"{len(principle.quotations)} 条引语"
+                + (
+                    f",标签:{'、'.join(principle_tags[principle.slug])}"
+                    if principle.slug in principle_tags
+                    else ""
+                )
             )
             for quotation in principle.quotations:
                 self.stdout.write(f"      引语({quotation.source}):{quotation.text}")

@@ -1,0 +1,79 @@
+"""Atom feeds of published reflections: all, per principle, per tag."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from .models import Essay, Principle, Reflection
+
+FEED_SIZE = 30
+
+
+class ReflectionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("基层心得知识库 · 最新心得")
+    subtitle = _("同事们新发布的心得")
+
+    def link(self):
+        return reverse("experiences:reflection_list")
+
+    def reflections(self):
+        return (
+            Reflection.objects.published()
+            .select_related("author", "principle__essay")
+            .order_by("-published_at", "-pk")
+        )
+
+    def items(self):
+        return self.reflections()[:FEED_SIZE]
+
+    def item_title(self, reflection):
+        return str(reflection.display_title)
+
+    def item_description(self, reflection):
+        return reflection.body_html  # sanitized when it was saved
+
+    def item_link(self, reflection):
+        return reflection.get_absolute_url()
+
+    def item_author_name(self, reflection):
+        return str(reflection.author)
+
+    def item_pubdate(self, reflection):
+        return reflection.published_at or reflection.created_at
+
+    def item_updateddate(self, reflection):
+        return reflection.edited_at or reflection.published_at or reflection.created_at
+
+
+class PrincipleReflectionsFeed(ReflectionsFeed):
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            Principle.objects.select_related("essay"), pk=pk, essay__status=Essay.Status.PUBLISHED
+        )
+
+    def title(self, principle):
+        return _("基层心得知识库 · %(principle)s 的心得") % {"principle": principle}
+
+    def link(self, principle):
+        return principle.get_absolute_url()
+
+    def items(self, principle):
+        return self.reflections().filter(principle=principle)[:FEED_SIZE]
+
+
+class TagReflectionsFeed(ReflectionsFeed):
+    def get_object(self, request, name):
+        return get_object_or_404(Tag, name__iexact=name)
+
+    def title(self, tag):
+        return _("基层心得知识库 · 标签“%(name)s”的心得") % {"name": tag.name}
+
+    def link(self, tag):
+        return reverse("experiences:tag_detail", kwargs={"name": tag.name})
+
+    def items(self, tag):
+        return self.reflections().filter(tags=tag)[:FEED_SIZE]

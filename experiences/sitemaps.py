@@ -1,0 +1,55 @@
+"""sitemap.xml: the essay, principles, tag pages and published reflections, nothing else."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Essay, Principle, Reflection
+from .tagging import tags_in_use
+
+
+class EssaySitemap(Sitemap):
+    priority = 1.0
+
+    def items(self):
+        return Essay.objects.published()
+
+    def lastmod(self, essay):
+        return essay.updated_at
+
+
+class PrincipleSitemap(Sitemap):
+    priority = 0.9
+
+    def items(self):
+        return Principle.objects.filter(essay__status=Essay.Status.PUBLISHED).select_related(
+            "essay"
+        )
+
+
+class TagSitemap(Sitemap):
+    priority = 0.5
+
+    def items(self):
+        return tags_in_use()
+
+    def location(self, tag):
+        return reverse("experiences:tag_detail", kwargs={"name": tag.name})
+
+
+class ReflectionSitemap(Sitemap):
+    priority = 0.6
+    limit = 5000
+
+    def items(self):
+        return Reflection.objects.published().order_by("pk")
+
+    def lastmod(self, reflection):
+        return reflection.edited_at or reflection.published_at or reflection.created_at
+
+
+SITEMAPS = {
+    "essays": EssaySitemap,
+    "principles": PrincipleSitemap,
+    "tags": TagSitemap,
+    "reflections": ReflectionSitemap,
+}
