@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
@@ -64,7 +65,7 @@ class RepairInline(admin.TabularInline):
 
 
 @admin.register(Essay)
-class EssayAdmin(admin.ModelAdmin):
+class EssayAdmin(SimpleHistoryAdmin):
     list_display = ("title", "status", "principle_count", "updated_at")
     list_filter = ("status",)
     search_fields = ("title", "author_line", "opening", "closing")
@@ -124,7 +125,7 @@ class QuotationInline(admin.TabularInline):
 
 
 @admin.register(Principle)
-class PrincipleAdmin(admin.ModelAdmin):
+class PrincipleAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "essay", "position", "tag_list")
     list_filter = ("essay", "tags")
     search_fields = ("baseline", "emphasis", "body", "heading")
@@ -142,6 +143,16 @@ class PrincipleAdmin(admin.ModelAdmin):
     @admin.display(description=_("标签"))
     def tag_list(self, principle):
         return "、".join(tag.name for tag in principle.tags.all())
+
+
+@admin.register(Quotation)
+class QuotationAdmin(SimpleHistoryAdmin):
+    """Quotations are edited inline on their principle; here for their revision history."""
+
+    list_display = ("text", "source", "principle")
+    list_select_related = ("principle",)
+    search_fields = ("text", "source")
+    list_filter = ("source",)
 
 
 @admin.register(User)

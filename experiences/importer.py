@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from .models import Essay, Principle, Quotation, RelatedReading, Repair
 from .search import search_index_essay
@@ -431,7 +432,11 @@ def _children_sync(manager, model, rows: list[dict], parent_field: str, parent) 
     if current == wanted and len(existing) == len(wanted):
         return False
     manager.all().delete()
-    model.objects.bulk_create([model(**{parent_field: parent}, **row) for row in wanted])
+    objects = [model(**{parent_field: parent}, **row) for row in wanted]
+    if hasattr(model, "history"):
+        bulk_create_with_history(objects, model)
+    else:
+        model.objects.bulk_create(objects)
     return True
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 
@@ -69,6 +70,7 @@ class Essay(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["source_text"])
 
     objects = EssayQuerySet.as_manager()
 
@@ -110,6 +112,7 @@ class Principle(models.Model):
     emphasis = models.CharField(_("更要"), max_length=100)
     body = models.TextField(_("正文"), blank=True, help_text=_("每行一段。"))
     tags = TaggableManager(_("标签"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["essay_id", "position"]
@@ -160,6 +163,7 @@ class Quotation(models.Model):
     position = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("引语"))
     source = models.CharField(_("出处"), max_length=100, help_text=_("说这句话的人,或“俗语”。"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["principle_id", "position"]
