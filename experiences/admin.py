@@ -4,10 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +18,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from .exports import reflections_csv, reflections_json
+from .importer import EssayImportError, essay_import, essay_parse
 from .markdown import markdown_render
 from .models import (
     Essay,
@@ -64,6 +68,44 @@ class RepairInline(admin.TabularInline):
         return False
 
 
+class EssayImportForm(forms.Form):
+    title = forms.CharField(
+        label=_("标题(选填)"),
+        required=False,
+        max_length=200,
+        help_text=_("原文第一行不是标题、延伸阅读里也没有本文时才需要填写。"),
+    )
+    text = forms.CharField(
+        label=_("原文"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "style": "width: 100%"}),
+        help_text=_("粘贴全文,或上传 .txt 文件。可以在这里直接修改原文,再预览。"),
+    )
+    upload = forms.FileField(label=_("或上传 .txt 文件"), required=False)
+
+    MAX_UPLOAD = 1024 * 1024
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            if upload.size > self.MAX_UPLOAD:
+                raise forms.ValidationError(_("文件太大:最多 1 MB。"))
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "gb18030"):  # Windows editors often save GBK
+                try:
+                    cleaned["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise forms.ValidationError(_("无法识别文件编码,请另存为 UTF-8 后再上传。"))
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError(_("请粘贴原文或上传文件。"))
+        return cleaned
+
+
 @admin.register(Essay)
 class EssayAdmin(SimpleHistoryAdmin):
     list_display = ("title", "status", "principle_count", "updated_at")
@@ -97,6 +139,50 @@ class EssayAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         search_index_essay(essay=form.instance)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="experiences_essay_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Paste or upload → preview what the importer found → correct → save as a draft."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        parsed = None
+        form = EssayImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
+            try:
+                if "save" in request.POST:
+                    result = essay_import(text=text, title=title, status=Essay.Status.DRAFT)
+                    self.message_user(
+                        request,
+                        _("《%(title)s》已保存为草稿。检查无误后,在列表中用“发布所选文章”发布。")
+                        % {"title": result.essay.title},
+                    )
+                    return redirect("admin:experiences_essay_change", result.essay.pk)
+                parsed = essay_parse(text=text, title=title)
+                # Show the decoded upload in the text box, ready for corrections.
+                form = EssayImportForm(initial={"text": text, "title": form.cleaned_data["title"]})
+            except EssayImportError as error:
+                form.add_error(None, str(error))
+        return TemplateResponse(
+            request,
+            "admin/experiences/essay/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("导入文章"),
+                "form": form,
+                "parsed": parsed,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description=_("发布所选文章"))
     def publish(self, request, queryset):
