@@ -32,13 +32,21 @@ def test_newcomer_reads_the_essay(live_server, seed_essay, page, snap):
     assert_fits_the_screen(page)
     snap("home")
 
-    cards.first.get_by_role("link").click()
+    cards.first.locator(".card-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile("既要「人情世故」,\\s*更要「坚定原则」")
     )
     expect(page.locator(".tag")).to_have_text(["党性原则", "群众工作"])
     assert_fits_the_screen(page)
     snap("principle")
+
+    # Follows a tag to its page, then comes back.
+    page.locator(".principle .tags").get_by_role("link", name="群众工作").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("标签:群众工作")
+    expect(page.locator(".principle-card")).to_contain_text("人情世故")
+    assert_fits_the_screen(page)
+    snap("tag")
+    page.go_back()
 
     page.get_by_role("link", name=re.compile("下一条")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("苦口婆心")
