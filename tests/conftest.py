@@ -1,5 +1,6 @@
 """Shared fixtures: the shipped essay, factories, fast password hashing."""
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,19 @@ def other_user(db):
     from .factories import UserFactory
 
     return UserFactory(username="laoli", display_name="老李")
+
+
+@pytest.fixture
+def roles(db):
+    """The 版主/编辑 groups. Created by a data migration, but a browser test's
+    flush between tests empties them, so tests that need them ask for this."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=["版主", "编辑"]).count() < 2:
+        roles_migration = importlib.import_module("experiences.migrations.0004_roles")
+        roles_migration.roles_create(apps, None)
+    return Group.objects.filter(name__in=["版主", "编辑"])
 
 
 @pytest.fixture

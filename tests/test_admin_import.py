@@ -16,7 +16,7 @@ IMPORT_URL = reverse("admin:experiences_essay_import")
 
 
 @pytest.fixture
-def editor_client(client):
+def editor_client(client, roles):
     editor = UserFactory(username="bianji", is_staff=True)
     editor.groups.add(Group.objects.get(name="编辑"))
     client.force_login(editor)
@@ -90,7 +90,7 @@ def test_title_field_rescues_an_untitled_text(editor_client):
     assert Essay.objects.get().title == "补上的标题"
 
 
-def test_moderators_and_anonymous_cannot_import(client):
+def test_moderators_and_anonymous_cannot_import(client, roles):
     assert client.get(IMPORT_URL).status_code == 302
     moderator = UserFactory(is_staff=True)
     moderator.groups.add(Group.objects.get(name="版主"))

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client):
+def editor_client(client, roles):
     editor = UserFactory(username="bianji", is_staff=True)
     editor.groups.add(Group.objects.get(name="编辑"))
     client.force_login(editor)
@@ -89,7 +89,7 @@ def test_essay_history_page(editor_client, seed_essay):
     assert editor_client.get(url).status_code == 200
 
 
-def test_moderators_cannot_see_essay_history(client, seed_essay):
+def test_moderators_cannot_see_essay_history(client, seed_essay, roles):
     moderator = UserFactory(is_staff=True)
     moderator.groups.add(Group.objects.get(name="版主"))
     client.force_login(moderator)

@@ -18,7 +18,7 @@ REFLECTIONS = reverse("admin:experiences_reflection_changelist")
 
 
 @pytest.fixture
-def moderator_client(client):
+def moderator_client(client, roles):
     user = UserFactory(username="banzhu", is_staff=True)
     user.groups.add(Group.objects.get(name="版主"))
     client.force_login(user)
@@ -27,7 +27,7 @@ def moderator_client(client):
 
 
 @pytest.fixture
-def editor_client(client):
+def editor_client(client, roles):
     user = UserFactory(username="bianji", is_staff=True)
     user.groups.add(Group.objects.get(name="编辑"))
     client.force_login(user)
@@ -162,7 +162,7 @@ class TestRoles:
         assert reflection.status == Reflection.Status.PENDING
         assert editor_client.get(reverse("admin:experiences_user_changelist")).status_code == 403
 
-    def test_plain_user_gets_nothing(self, client, user, principle):
+    def test_plain_user_gets_nothing(self, client, user, principle, roles):
         client.force_login(user)
         response = client.get(QUEUE)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]

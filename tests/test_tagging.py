@@ -128,7 +128,7 @@ class TestMerge:
         results = search_run(query=query_parse("群众工作"), kind="reflection")
         assert {d.reflection_id for d in results} >= {both.pk, only_old.pk}
 
-    def test_moderators_may_merge_editors_may_not(self, client, principle):
+    def test_moderators_may_merge_editors_may_not(self, client, principle, roles):
         from django.contrib.auth.models import Group
 
         principle.tags.add("甲", "乙")

@@ -40,9 +40,10 @@ def roles_create(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
     for label in ("experiences", "taggit"):
         config = apps.get_app_config(label)
-        config.models_module = True
+        original = getattr(config, "models_module", None)
+        config.models_module = original or True
         create_permissions(config, apps=apps, verbosity=0)
-        config.models_module = None
+        config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
