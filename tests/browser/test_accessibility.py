@@ -30,7 +30,7 @@ def site(live_server, seed_essay):
     principle = seed_essay.principles.get(position=1)
     principle.tags.add("群众工作")
     author = UserFactory(username="xiaowang", display_name="小王", unit="城关镇", is_staff=True)
-    reflection, _ = reflection_create(
+    reflection_create(
         author=author,
         principle=principle,
         title="接访中的原则",
