@@ -19,6 +19,7 @@ from django.views.generic import CreateView, DeleteView, DetailView, FormView, L
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
+from .caching import AnonymousPageCacheMixin
 from .forms import ProfileForm, ReflectionForm, SignupForm
 from .models import Essay, Principle, Reflection, SearchDocument, User
 from .reflections import (
@@ -42,7 +43,7 @@ REFLECTIONS_PER_PAGE = 20
 FEATURED_ON_HOME = 5
 
 
-class HomeView(ListView):
+class HomeView(AnonymousPageCacheMixin, ListView):
     """The published essays; the first one is presented in full (opening, pairs, reading)."""
 
     template_name = "experiences/home.html"
@@ -68,7 +69,7 @@ class HomeView(ListView):
         return context
 
 
-class EssayDetailView(DetailView):
+class EssayDetailView(AnonymousPageCacheMixin, DetailView):
     """The whole essay rebuilt from its stored parts."""
 
     template_name = "experiences/essay_detail.html"
@@ -78,7 +79,7 @@ class EssayDetailView(DetailView):
         return Essay.objects.published().prefetch_related("principles", "related_readings")
 
 
-class PrincipleDetailView(DetailView):
+class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
     template_name = "experiences/principle_detail.html"
     context_object_name = "principle"
 
@@ -410,7 +411,7 @@ class SearchView(ForgivingPaginationMixin, ListView):
         return context
 
 
-class TagListView(ListView):
+class TagListView(AnonymousPageCacheMixin, ListView):
     """/tags/: every tag in use, with its count, sized by use."""
 
     template_name = "experiences/tag_list.html"
@@ -422,7 +423,7 @@ class TagListView(ListView):
         return tags
 
 
-class TagDetailView(ForgivingPaginationMixin, ListView):
+class TagDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """/tags/<name>/: the principles and published reflections carrying the tag."""
 
     template_name = "experiences/tag_detail.html"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
     "taggit",
     "simple_history",
     "axes",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request id and one structured log line per request, around everything else.
+    "kb.logging.RequestLogMiddleware",
+    "kb.errors.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,6 +199,48 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp): scripts only from our own origin, no
+# inline script anywhere; inline style attributes are allowed for the admin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Cache and sessions: Redis when REDIS_URL is set (shared by every app server),
+# otherwise local memory. The Redis backend degrades to "no cache" when Redis
+# is down, and sessions live in the database behind the cache, so losing Redis
+# makes the site slower, never wrong.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "kb.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kb"),
+            "TIMEOUT": 3600,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Anonymous pages (home, essay, principle, tag pages) are cached this long at most;
+# every change that affects them invalidates them at once (experiences/caching.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# Health checks from a load balancer may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 TAGGIT_CASE_INSENSITIVE = True
 # Chinese users type 、 and full-width commas between tags; one parser everywhere.
 TAGGIT_TAGS_FROM_STRING = "experiences.tagging.tags_parse"
@@ -202,11 +249,30 @@ TAGGIT_STRING_FROM_TAGS = "experiences.tagging.tags_join"
 # Reflections: a sane posting limit per author.
 REFLECTIONS_PER_HOUR = int(os.environ.get("REFLECTIONS_PER_HOUR", "10"))
 
+# Logs are JSON lines on stdout, each with the request id of the request that
+# wrote it (kb/logging.py); set DJANGO_LOG_FORMAT=text for plain text.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kb.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kb.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # django-axes logs every login at INFO; lockouts still come through as warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every login at INFO; lockouts still come through as warnings.
+        "axes": {"level": "WARNING"},
+        # Our middleware logs each request once; Django's own 4xx lines would repeat it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }

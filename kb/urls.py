@@ -8,12 +8,14 @@ from django.views.generic import TemplateView
 
 from experiences import views
 from experiences.sitemaps import SITEMAPS
+from kb.health import healthz
 
 admin.site.site_header = _("基层心得知识库 · 管理")
 admin.site.site_title = _("基层心得知识库")
 admin.site.index_title = _("内容管理")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

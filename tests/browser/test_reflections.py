@@ -120,7 +120,7 @@ def test_anonymous_like_goes_to_login_and_back(live_server, seed_essay, page):
     reflection = ReflectionFactory(principle=seed_essay.principles.first())
     UserFactory(username="laoli")
     page.goto(live_server.url + reflection.get_absolute_url())
-    page.get_by_role("button", name=re.compile("点赞")).click()
+    page.get_by_role("link", name=re.compile("登录后可点赞")).click()
     expect(page).to_have_url(re.compile("/accounts/login/"))
     page.get_by_label("用户名").fill("laoli")
     page.get_by_label("密码").fill(PASSWORD)

@@ -1,0 +1,88 @@
+"""Caching anonymous pages correctly across several app servers.
+
+Pages that anonymous visitors read (home, essay, principle, tag pages) are
+cached under a key that includes a site-wide *content version* kept in the
+shared cache. Any change to content a page shows (essays, principles,
+quotations, reflections, 点赞, tags) bumps the version, so every server's next
+request renders afresh. It bumps when the change is made and again once the
+transaction commits: a server that rendered the old content in between
+cached it under a version that is already gone.
+
+The bump is wired to model signals (see ``apps.py``) rather than called from
+each write path: it is infrastructure, and a write path that forgot it would
+serve stale pages silently.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "content-version"
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # First use, or the cache was emptied: any fresh value invalidates old pages.
+        import time
+
+        version = int(time.time() * 1000)
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet, or the cache is unavailable
+        cache.delete(VERSION_KEY)
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: invalidate every cached anonymous page, now and after commit."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _page_key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{content_version()}:{path}"
+
+
+class AnonymousPageCacheMixin:
+    """Serve anonymous GETs of a page from the shared cache, keyed by content version."""
+
+    def dispatch(self, request, *args, **kwargs):
+        cacheable = (
+            request.method == "GET"
+            and not request.user.is_authenticated
+            and not len(messages.get_messages(request))
+        )
+        if not cacheable:
+            return super().dispatch(request, *args, **kwargs)
+        key = _page_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.add_post_render_callback(
+                lambda rendered: cache.set(
+                    key,
+                    (rendered.content, rendered["Content-Type"]),
+                    settings.PAGE_CACHE_SECONDS,
+                )
+            )
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,62 @@
+"""A Redis cache that degrades to "no cache" when Redis is unreachable.
+
+Django's own RedisCache raises when Redis is down, which would turn a cache
+outage into errors on every page. Here every cache operation that fails with a
+Redis error is logged and answered as a miss, so the site keeps serving from
+the database, slower but correct.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("kb.cache")
+
+MISS_ANSWERS = {
+    "get": lambda args, kwargs: kwargs.get("default", args[1] if len(args) > 1 else None),
+    "get_many": lambda args, kwargs: {},
+    "has_key": lambda args, kwargs: False,
+    "add": lambda args, kwargs: False,
+    "touch": lambda args, kwargs: False,
+    "delete": lambda args, kwargs: False,
+    "incr": None,  # re-raise as ValueError below: callers treat it as "no such key"
+}
+
+
+def _resilient(name):
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as error:
+            logger.warning("cache %s failed, treated as a miss: %s", name, error)
+            if name == "incr":
+                raise ValueError("cache unavailable") from error
+            answer = MISS_ANSWERS.get(name)
+            return answer(args, kwargs) if answer else None
+
+    return wrapper
+
+
+class ResilientRedisCache(RedisCache):
+    pass
+
+
+for _name in (
+    "get",
+    "set",
+    "add",
+    "touch",
+    "delete",
+    "get_many",
+    "set_many",
+    "delete_many",
+    "has_key",
+    "incr",
+    "clear",
+):
+    setattr(ResilientRedisCache, _name, _resilient(_name))

@@ -1,0 +1,161 @@
+"""Operations: health check, database outages, request ids and logs, security headers, caching."""
+
+import json
+import logging
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.test import override_settings
+from django.urls import reverse
+
+from experiences.moderation import reflection_publish
+from experiences.reflections import like_set
+from kb.cache import ResilientRedisCache
+
+from .factories import ReflectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestHealth:
+    def test_ok_when_the_database_answers(self, client):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+
+    def test_503_when_it_does_not(self, client):
+        with mock.patch(
+            "django.db.backends.utils.CursorWrapper.execute",
+            side_effect=OperationalError("connection refused"),
+        ):
+            response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["database"] == "数据库无法连接"
+
+
+def test_database_outage_gives_a_chinese_503_not_a_traceback(client, seed_essay):
+    client.raise_request_exception = False
+    with mock.patch(
+        "experiences.views.EssayDetailView.get_queryset",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = client.get(seed_essay.get_absolute_url())
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    page = response.content.decode()
+    assert "数据库正在恢复" in page and "Traceback" not in page
+
+
+def test_request_id_in_header_and_json_log(client, caplog):
+    with caplog.at_level(logging.INFO, logger="kb.request"):
+        response = client.get("/", HTTP_X_REQUEST_ID="abc-123")
+    assert response["X-Request-ID"] == "abc-123"
+    record = next(r for r in caplog.records if r.name == "kb.request")
+    assert record.status == 200 and record.path == "/"
+    from kb.logging import JsonFormatter, RequestIdFilter
+
+    record.request_id = "abc-123"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "abc-123" and line["status"] == 200 and "duration_ms" in line
+    generated = client.get("/", HTTP_X_REQUEST_ID="<script>")["X-Request-ID"]
+    assert len(generated) == 32 and generated.isalnum()
+    assert RequestIdFilter().filter(logging.makeLogRecord({})) is True
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_scripts_anywhere(client, seed_essay):
+    for url in ("/", seed_essay.get_absolute_url(), reverse("login")):
+        page = client.get(url).content.decode()
+        assert "<script>" not in page and "onclick=" not in page
+
+
+class TestPageCache:
+    def test_anonymous_pages_are_cached_and_invalidated_on_change(self, client, principle):
+        url = principle.get_absolute_url()
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        cached = client.get(url)
+        assert cached["X-Page-Cache"] == "hit"
+        assert "csrfmiddlewaretoken" not in cached.content.decode()
+        pending = ReflectionFactory(principle=principle, title="刚通过的心得", status="pending")
+        assert "刚通过的心得" not in client.get(url).content.decode()
+        reflection_publish(reflection=pending)
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert "刚通过的心得" in response.content.decode()
+
+    def test_likes_invalidate(self, client, principle):
+        reflection = ReflectionFactory(principle=principle)
+        url = principle.get_absolute_url()
+        client.get(url)
+        like_set(user=UserFactory(), reflection=reflection, liked=True)
+        page = client.get(url).content.decode()
+        assert '<span class="like-count">1</span>' in page
+
+    def test_logged_in_users_are_never_served_from_cache(self, client, user, principle):
+        url = principle.get_absolute_url()
+        client.get(url)
+        client.force_login(user)
+        response = client.get(url)
+        assert "X-Page-Cache" not in response
+        assert "csrfmiddlewaretoken" in response.content.decode()
+
+    @pytest.mark.parametrize("name", ["home", "essay", "tag_list", "tag_detail"])
+    def test_every_anonymous_page_type_is_cached(self, client, seed_essay, name):
+        seed_essay.principles.first().tags.add("沟通")
+        url = {
+            "home": "/",
+            "essay": seed_essay.get_absolute_url(),
+            "tag_list": reverse("experiences:tag_list"),
+            "tag_detail": reverse("experiences:tag_detail", args=["沟通"]),
+        }[name]
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "kb.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+    }
+}
+
+
+class TestRedis:
+    def test_live_redis_round_trip(self):
+        backend = ResilientRedisCache(
+            "redis://127.0.0.1:6379/15", {"KEY_PREFIX": "kb-test", "TIMEOUT": 60}
+        )
+        backend.set("greeting", "你好")
+        assert backend.get("greeting") == "你好"
+        backend.delete("greeting")
+
+    def test_dead_redis_is_a_miss_not_an_error(self):
+        backend = ResilientRedisCache("redis://127.0.0.1:1/0", DEAD_REDIS["default"])
+        assert backend.get("x", "fallback") == "fallback"
+        backend.set("x", 1)
+        assert backend.get_many(["x"]) == {}
+        assert backend.add("x", 1) is False
+        with pytest.raises(ValueError):
+            backend.incr("x")
+
+    def test_site_keeps_serving_with_redis_down(self, client, principle, user):
+        # override_settings(CACHES=…) makes Django rebuild its cache connections.
+        with override_settings(CACHES=DEAD_REDIS):
+            for _ in range(2):
+                response = client.get(principle.get_absolute_url())
+                assert response.status_code == 200
+                assert response["X-Page-Cache"] == "miss"
+            client.force_login(user)
+            assert client.get(reverse("experiences:reflection_create")).status_code == 200
