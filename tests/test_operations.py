@@ -5,7 +5,6 @@ import logging
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
