@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search
+.PHONY: run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ format: install
 
 check-migrations: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production-style serving: DEBUG off, gunicorn, whitenoise with hashed, compressed files.
+# Needs DJANGO_SECRET_KEY (and DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL as deployed).
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	PORT=$(PORT) $(BIN)/gunicorn kb.wsgi:application --config kb/gunicorn_conf.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -9,25 +9,10 @@ class ExperiencesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
-        from taggit.models import Tag, TaggedItem
 
         from . import caching
-        from .models import Essay, Like, Principle, Quotation, Reflection, RelatedReading
 
-        for model in (
-            Essay,
-            Principle,
-            Quotation,
-            RelatedReading,
-            Reflection,
-            Like,
-            Tag,
-            TaggedItem,
-        ):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    caching.content_changed,
-                    sender=model,
-                    dispatch_uid=f"cache-{model.__name__}-{signal}",
-                )
-        m2m_changed.connect(caching.content_changed, dispatch_uid="cache-m2m")
+        # No sender filter: a proxy model (the moderation queue) sends its own
+        # class as sender; caching.content_changed checks the concrete model.
+        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+            signal.connect(caching.content_changed, dispatch_uid=f"kb-page-cache-{name}")

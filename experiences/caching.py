@@ -46,8 +46,22 @@ def _bump() -> None:
         cache.delete(VERSION_KEY)
 
 
-def content_changed(**kwargs) -> None:
+def _shown_on_pages() -> tuple:
+    from taggit.models import Tag, TaggedItem
+
+    from .models import Essay, Like, Principle, Quotation, Reflection, RelatedReading
+
+    return (Essay, Principle, Quotation, RelatedReading, Reflection, Like, Tag, TaggedItem)
+
+
+def content_changed(sender, **kwargs) -> None:
     """Signal receiver: invalidate every cached anonymous page, now and after commit."""
+    instance = kwargs.get("instance")
+    model = instance.__class__ if instance is not None else sender
+    if getattr(model, "_meta", None) is None:
+        return
+    if model._meta.concrete_model not in _shown_on_pages():
+        return
     _bump()
     transaction.on_commit(_bump)
 

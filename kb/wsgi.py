@@ -7,3 +7,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 
 application = get_wsgi_application()
+
+# jieba loads its dictionary on first use; do it now, before gunicorn forks,
+# so no visitor waits for it and the workers share one copy.
+from experiences.search import segmenter_warm  # noqa: E402
+
+segmenter_warm()

@@ -158,3 +158,15 @@ class TestRedis:
                 assert response["X-Page-Cache"] == "miss"
             client.force_login(user)
             assert client.get(reverse("experiences:reflection_create")).status_code == 200
+
+
+def test_approval_from_the_admin_queue_invalidates_cached_pages(client, admin_client, principle):
+    pending = ReflectionFactory(principle=principle, title="队列里的心得", status="pending")
+    url = principle.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    admin_client.post(
+        reverse("admin:experiences_pendingreflection_changelist"),
+        {"action": "approve", "_selected_action": [pending.pk]},
+    )
+    assert "队列里的心得" in client.get(url).content.decode()

@@ -1,0 +1,66 @@
+"""Two app servers sharing one database and one Redis stay consistent for every visitor."""
+
+import re
+import urllib.parse
+
+import pytest
+
+from .servers import AppCluster, Browser
+
+SETUP_USERS = """
+from experiences.models import User, Reflection, Principle
+User.objects.create_superuser("banzhu", "banzhu@example.cn", "Banzhu-2026-pass")
+author = User.objects.create_user("xiaowang", password="Xiaowang-2026-pass")
+User.objects.create_user("laoli", password="Laoli-2026-pass")
+principle = Principle.objects.get(position=1)
+Reflection.objects.create(author=author, principle=principle, title="跨服务器的心得",
+    body="先听群众把话说完。", body_html="<p>先听群众把话说完。</p>", status="pending")
+"""
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    cluster = AppCluster(tmp_path)
+    try:
+        cluster.prepare()
+        cluster.manage("shell", "-c", SETUP_USERS)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def test_approval_on_a_shows_on_b_and_likes_on_b_count_on_a(cluster):
+    server_a, server_b = cluster.start(), cluster.start()
+    principle_path = "/essays/" + urllib.parse.quote("基层干部的心得体会/人情世故-坚定原则/")
+
+    visitor_b = Browser(server_b)
+    status, page, _ = visitor_b.get(principle_path)
+    assert status == 200 and "跨服务器的心得" not in page
+    assert visitor_b.get(principle_path)[2].get("X-Page-Cache") == "hit"
+
+    moderator_a = Browser(server_a)
+    moderator_a.log_in("banzhu", "Banzhu-2026-pass", admin=True)
+    _, queue, _ = moderator_a.get("/admin/experiences/pendingreflection/")
+    pk = re.search(r'name="_selected_action" value="(\d+)"', queue).group(1)
+    status, _ = moderator_a.post(
+        "/admin/experiences/pendingreflection/", [("action", "approve"), ("_selected_action", pk)]
+    )
+    assert status == 200
+
+    status, page, _ = visitor_b.get(principle_path)
+    assert "跨服务器的心得" in page, "server B served a stale page after approval on A"
+
+    liker_b = Browser(server_b)
+    liker_b.log_in("laoli", "Laoli-2026-pass")
+    _, reflection_page, _ = liker_b.get(f"/reflections/{pk}/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', reflection_page).group(1)
+    status, _ = liker_b.post(
+        f"/reflections/{pk}/like/?", [("action", "like"), ("csrfmiddlewaretoken", token)]
+    )
+    assert status == 200
+
+    visitor_a = Browser(server_a)
+    _, page, _ = visitor_a.get(f"/reflections/{pk}/")
+    assert '<span class="like-count">1</span>' in page
+    _, page, _ = visitor_a.get(principle_path)
+    assert '<span class="like-count">1</span>' in page
