@@ -74,6 +74,13 @@ clean:
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/kb_bench
 BENCH_REFLECTIONS ?= 100000
 
+bench-http: install
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench_http'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres kb_bench_http
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/3} \
+	  $(DEV_ENV) $(BIN)/python manage.py benchmark_http
+
 bench-search: install
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench'" | grep -q 1 \
 	  || createdb -h 127.0.0.1 -U postgres kb_bench

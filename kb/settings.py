@@ -246,6 +246,9 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "experiences.tagging.tags_parse"
 TAGGIT_STRING_FROM_TAGS = "experiences.tagging.tags_join"
 
+# Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling.
+BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)
+
 # Reflections: a sane posting limit per author.
 REFLECTIONS_PER_HOUR = int(os.environ.get("REFLECTIONS_PER_HOUR", "10"))
 

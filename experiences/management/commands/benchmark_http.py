@@ -1,0 +1,240 @@
+"""python manage.py benchmark_http [--duration 10] [--connections 64]
+
+Loads a realistic dataset (the essay, 10,000 published reflections, 200 tags,
+50,000 点赞) into the current database (PostgreSQL, a scratch database:
+`make bench-http` does), starts gunicorn with production settings, drives it
+with wrk for each page and for a bare view returning a fixed string (the
+ceiling), and prints requests per second, p50/p99 latency, each page's share
+of the ceiling and the workers' memory afterwards.
+"""
+
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from experiences.importer import essay_import
+from experiences.markdown import markdown_render
+from experiences.models import Like, Reflection, User
+from experiences.search import search_index_rebuild
+
+from .benchmark_search import VOCABULARY
+
+PAGES = [
+    ("home", "/"),
+    ("principle", "/essays/基层干部的心得体会/人情世故-坚定原则/"),
+    ("tag page", "/tags/群众工作/"),
+    ("search", "/search/?q=原则"),
+    ("reflection list", "/reflections/"),
+    ("bare view", "/bench/ceiling/"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "HTTP 性能基准:载入 1 万条心得、200 个标签、5 万个点赞,用 wrk 压测各页面。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reflections", type=int, default=10_000)
+        parser.add_argument("--tags", type=int, default=200)
+        parser.add_argument("--likes", type=int, default=50_000)
+        parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+        parser.add_argument("--connections", type=int, default=64)
+        parser.add_argument("--workers", type=int, default=4)
+        parser.add_argument("--dry-run", action="store_true", help="print the plan only")
+
+    def handle(self, *args, **options):
+        if not shutil.which("wrk"):
+            raise CommandError("需要 wrk:apt-get install -y wrk")
+        self.stdout.write(
+            f"数据库:{connection.vendor};{options['reflections']} 条心得,"
+            f"{options['tags']} 个标签,{options['likes']} 个点赞;"
+            f"wrk {options['connections']} 连接 × {options['duration']} 秒"
+        )
+        if options["dry_run"]:
+            for name, path in PAGES:
+                self.stdout.write(f"  {name}: {path}")
+            return
+        if Reflection.objects.exclude(author__username__startswith="bench").exists():
+            raise CommandError("这个数据库里有真实的心得:请用专门的基准数据库(make bench-http)。")
+        self.dataset_load(**options)
+        self.serve_and_measure(**options)
+
+    def dataset_load(self, *, reflections, tags, likes, **options):
+        random.seed(7)
+        seed = Path(settings.BASE_DIR) / "experiences" / "data" / "essay-jiceng-ganbu-xinde.txt"
+        tags_file = seed.with_name("essay-jiceng-ganbu-xinde.tags.json")
+        import json
+
+        essay = essay_import(
+            text=seed.read_text(encoding="utf-8"),
+            principle_tags=json.loads(tags_file.read_text(encoding="utf-8")),
+        ).essay
+        if Reflection.objects.count() >= reflections:
+            self.stdout.write("数据已载入,跳过。")
+            return
+        started = time.perf_counter()
+        principles = list(essay.principles.all())
+        users = [User.objects.get_or_create(username=f"bench{i}")[0] for i in range(500)]
+        sentences = [s for p in principles for s in p.body.replace("\n", "。").split("。") if s]
+        tag_objects = [Tag.objects.get_or_create(name="群众工作")[0]] + [
+            Tag.objects.get_or_create(name=f"{random.choice(VOCABULARY)}{i}")[0]
+            for i in range(tags - 1)
+        ]
+        now = timezone.now()
+        with transaction.atomic():
+            created = Reflection.objects.bulk_create(
+                [
+                    Reflection(
+                        author=random.choice(users),
+                        principle=random.choice(principles),
+                        title=random.choice(VOCABULARY) + "的体会",
+                        body=(body := "。".join(random.sample(sentences, 3)) + "。"),
+                        body_html=markdown_render(body),
+                        status=Reflection.Status.PUBLISHED,
+                        published_at=now,
+                    )
+                    for _ in range(reflections)
+                ],
+                batch_size=2000,
+            )
+            reflection_type = ContentType.objects.get_for_model(Reflection)
+            TaggedItem.objects.bulk_create(
+                [
+                    TaggedItem(tag=tag, content_type=reflection_type, object_id=r.pk)
+                    for r in created
+                    for tag in random.sample(tag_objects, random.randint(1, 3))
+                ],
+                batch_size=5000,
+            )
+            pairs = set()
+            while len(pairs) < likes:
+                pairs.add((random.choice(users).pk, random.choice(created).pk))
+            Like.objects.bulk_create(
+                [Like(user_id=u, reflection_id=r) for u, r in pairs], batch_size=5000
+            )
+        search_index_rebuild()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")
+        self.stdout.write(f"数据载入用时 {time.perf_counter() - started:.1f} 秒")
+
+    def serve_and_measure(self, *, duration, connections, workers, **options):
+        port = _free_port()
+        static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_STATIC_ROOT": static_root,
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "KB_BENCHMARK_CEILING": "1",
+            "WEB_CONCURRENCY": str(workers),
+        }
+        manage = [sys.executable, "manage.py"]
+        subprocess.run(
+            [*manage, "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "kb.wsgi:application",
+                "--config",
+                "kb/gunicorn_conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            results = {}
+            for name, path in PAGES:
+                url = base + urllib.parse.quote(path, safe="/?=&")
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    assert response.status == 200, (name, response.status)
+                output = subprocess.run(
+                    ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                results[name] = self.wrk_parse(output)
+            memory = self.worker_memory_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+            shutil.rmtree(static_root, ignore_errors=True)
+        ceiling = results["bare view"]["rps"]
+        self.stdout.write(
+            f"{'page':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of bare':>10}{'non-2xx':>10}"
+        )
+        for name, r in results.items():
+            self.stdout.write(
+                f"{name:<18}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}"
+                f"{r['rps'] / ceiling:>10.0%}{r['errors']:>10}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"gunicorn 工作进程内存(RSS,最大):{max(memory):.0f} MB;各进程:"
+                + ", ".join(f"{m:.0f}" for m in memory)
+            )
+        )
+
+    @staticmethod
+    def wrk_parse(output: str) -> dict:
+        def ms(text):
+            value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+            return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        # Anchored: the thread-stats table has columns like "70.50%" too.
+        p50 = ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
+        p99 = ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
+        errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+
+    @staticmethod
+    def worker_memory_mb(master_pid: int) -> list[float]:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sizes
