@@ -4,7 +4,6 @@ import csv
 import io
 import json
 
-from django.db.models import Count
 from django.utils import timezone
 
 from .models import Reflection
@@ -17,7 +16,6 @@ def _rows(queryset, *, base_url: str):
         queryset.filter(status=Reflection.Status.PUBLISHED)
         .select_related("author", "principle")
         .prefetch_related("tags")
-        .annotate(like_total=Count("likes", distinct=True))
         .order_by("pk")
     )
     for reflection in reflections:
@@ -29,7 +27,7 @@ def _rows(queryset, *, base_url: str):
             "单位": reflection.author.unit,
             "原则": str(reflection.principle) if reflection.principle else "",
             "标签": "、".join(sorted(tag.name for tag in reflection.tags.all())),
-            "点赞数": reflection.like_total,
+            "点赞数": reflection.like_count,
             "发布时间": timezone.localtime(published).strftime("%Y-%m-%d %H:%M"),
             "正文": reflection.body,
             "链接": base_url + reflection.get_absolute_url(),

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .markdown import markdown_render, text_clean
@@ -106,9 +108,32 @@ def like_set(*, user, reflection: Reflection, liked: bool) -> bool:
     if liked:
         try:
             with transaction.atomic():
-                Like.objects.get_or_create(user=user, reflection=reflection)
+                _, created = Like.objects.get_or_create(user=user, reflection=reflection)
+                if created:
+                    Reflection.objects.filter(pk=reflection.pk).update(
+                        like_count=F("like_count") + 1
+                    )
         except IntegrityError:
-            pass  # a concurrent request created it first
+            pass  # a concurrent request created it first, and counted it
         return True
-    Like.objects.filter(user=user, reflection=reflection).delete()
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(user=user, reflection=reflection).delete()
+        if deleted:
+            Reflection.objects.filter(pk=reflection.pk).update(like_count=F("like_count") - deleted)
     return False
+
+
+def like_counts_recount(*, reflections=None) -> None:
+    """Recompute like_count from the Like rows (after bulk loads that bypass like_set)."""
+    counts = (
+        Like.objects.filter(reflection=OuterRef("pk"))
+        .values("reflection")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    queryset = reflections if reflections is not None else Reflection.objects.all()
+    queryset.update(like_count=Coalesce(Subquery(counts), 0))
+
+
+def like_count_of(*, reflection: Reflection) -> int:
+    return Reflection.objects.values_list("like_count", flat=True).get(pk=reflection.pk)

@@ -25,6 +25,7 @@ from .models import Essay, Principle, Reflection, SearchDocument, User
 from .reflections import (
     OwnLikeRefused,
     ReflectionRateLimited,
+    like_count_of,
     like_set,
     reflection_create,
     reflection_update,
@@ -147,7 +148,7 @@ def sort_from(request) -> str:
     return "likes" if request.GET.get("sort") == "likes" else "newest"
 
 
-class ReflectionListView(ForgivingPaginationMixin, ListView):
+class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """All published reflections, filterable by principle and tag."""
 
     template_name = "experiences/reflection_list.html"
@@ -299,7 +300,7 @@ class LikeView(SingleObjectMixin, View):
                 return JsonResponse({"error": str(message)}, status=403)
             messages.error(request, message)
             return redirect(reflection)
-        count = reflection.likes.count()
+        count = like_count_of(reflection=reflection)
         if self.wants_json():
             return JsonResponse({"liked": liked, "count": count})
         next_url = request.POST.get("next", "")
@@ -308,7 +309,7 @@ class LikeView(SingleObjectMixin, View):
         return redirect(next_url)
 
 
-class UserDetailView(ForgivingPaginationMixin, ListView):
+class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """A colleague's public page: profile and published reflections."""
 
     template_name = "experiences/user_detail.html"
@@ -365,7 +366,7 @@ class ProfileUpdateView(LoginRequiredMixin, UpdateView):
         return self.request.user.get_absolute_url()
 
 
-class SearchView(ForgivingPaginationMixin, ListView):
+class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """/search/?q=…&kind=…&tag=…&principle=…: ranked, highlighted, paginated."""
 
     template_name = "experiences/search.html"

@@ -81,8 +81,18 @@ class ReflectionFactory(factory.django.DjangoModelFactory):
 
 
 class LikeFactory(factory.django.DjangoModelFactory):
+    """Goes through like_set, as the site does, so like_count stays right."""
+
     class Meta:
         model = Like
 
     user = factory.SubFactory(UserFactory)
     reflection = factory.SubFactory(ReflectionFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, user, reflection, **kwargs):
+        from experiences.reflections import like_set
+
+        like_set(user=user, reflection=reflection, liked=True)
+        reflection.refresh_from_db(fields=["like_count"])
+        return model_class.objects.get(user=user, reflection=reflection)

@@ -12,10 +12,7 @@ import http.cookiejar
 import os
 import re
 import secrets
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,14 +20,7 @@ from pathlib import Path
 
 import psycopg2
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env
 
 
 class AppCluster:
@@ -46,19 +36,12 @@ class AppCluster:
             database_url = base_url.rsplit("/", 1)[0] + "/" + self.database_name
         else:
             database_url = f"sqlite:///{tmp_path / 'cluster.sqlite3'}"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))},
-            "DATABASE_URL": database_url,
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SECURE_COOKIES": "false",
-            "DJANGO_HSTS_SECONDS": "0",
-            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
-            "CACHE_KEY_PREFIX": f"kb-cluster-{secrets.token_hex(4)}",
-        }
+        self.env = production_env(
+            DATABASE_URL=database_url,
+            DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+            REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
+            CACHE_KEY_PREFIX=f"kb-cluster-{secrets.token_hex(4)}",
+        )
 
     def _pg(self, statement: str) -> None:
         parts = urllib.parse.urlsplit(self.admin_url)
@@ -75,16 +58,7 @@ class AppCluster:
         connection.close()
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
+        return manage(*args, env=self.env)
 
     def prepare(self) -> None:
         self.manage("migrate", "--noinput", "--verbosity", "0")
@@ -92,43 +66,13 @@ class AppCluster:
         self.manage("import_essay", "experiences/data/essay-jiceng-ganbu-xinde.txt")
 
     def start(self, *, workers: int = 1) -> str:
-        port = free_port()
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "kb.wsgi:application",
-                "--config",
-                "kb/gunicorn_conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        process, url = gunicorn_start(env=self.env, workers=workers)
         self.processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return url
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
-        raise RuntimeError(f"server on {url} did not start: {process.stderr.read(2000)!r}")
+        return url
 
     def stop(self) -> None:
         for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            gunicorn_stop(process)
         if self.database_name:
             self._pg(f"DROP DATABASE IF EXISTS {self.database_name} WITH (FORCE)")
 

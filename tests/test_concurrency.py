@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from experiences.models import Like, Reflection
-from experiences.reflections import like_set, reflection_create
+from experiences.reflections import like_counts_recount, like_set, reflection_create
 
 from .factories import ReflectionFactory, UserFactory
 
@@ -52,6 +52,8 @@ def test_concurrent_likes_by_one_user_store_one_like():
     errors = run_at_once(lambda: like_set(user=liker, reflection=reflection, liked=True))
     assert errors == []
     assert Like.objects.filter(reflection=reflection, user=liker).count() == 1
+    reflection.refresh_from_db()
+    assert reflection.like_count == 1
 
 
 def test_concurrent_likes_by_many_users_are_all_counted():
@@ -67,6 +69,25 @@ def test_concurrent_likes_by_many_users_are_all_counted():
 
     assert run_at_once(like_next) == []
     assert reflection.likes.count() == WORKERS
+    reflection.refresh_from_db()
+    assert reflection.like_count == WORKERS
+
+
+def test_concurrent_unlikes_never_go_below_the_real_count():
+    reflection = ReflectionFactory()
+    liker = UserFactory()
+    like_set(user=liker, reflection=reflection, liked=True)
+    assert run_at_once(lambda: like_set(user=liker, reflection=reflection, liked=False)) == []
+    reflection.refresh_from_db()
+    assert reflection.like_count == 0 == reflection.likes.count()
+
+
+def test_recount_repairs_counts_after_bulk_loads():
+    reflection = ReflectionFactory()
+    Like.objects.bulk_create([Like(user=UserFactory(), reflection=reflection) for _ in range(3)])
+    like_counts_recount()
+    reflection.refresh_from_db()
+    assert reflection.like_count == 3
 
 
 def test_concurrent_double_submit_stores_one_reflection():

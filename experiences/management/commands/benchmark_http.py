@@ -32,6 +32,7 @@ from taggit.models import Tag, TaggedItem
 from experiences.importer import essay_import
 from experiences.markdown import markdown_render
 from experiences.models import Like, Reflection, User
+from experiences.reflections import like_counts_recount
 from experiences.search import search_index_rebuild
 
 from .benchmark_search import VOCABULARY
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             Like.objects.bulk_create(
                 [Like(user_id=u, reflection_id=r) for u, r in pairs], batch_size=5000
             )
+        like_counts_recount()
         search_index_rebuild()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
