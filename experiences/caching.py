@@ -1,8 +1,9 @@
 """Caching anonymous pages correctly across several app servers.
 
-Pages that anonymous visitors read (home, essay, principle, tag pages) are
-cached under a key that includes a site-wide *content version* kept in the
-shared cache. Any change to content a page shows (essays, principles,
+Pages that anonymous visitors read (home, essay, principle, tag pages, lists
+and searches) are cached together with the site-wide *content version* they
+were rendered under; the version lives in the shared cache and both are read
+in one round trip. Any change to content a page shows (essays, principles,
 quotations, reflections, 点赞, tags) bumps the version, so every server's next
 request renders afresh. It bumps when the change is made and again once the
 transaction commits: a server that rendered the old content in between
@@ -67,8 +68,19 @@ def content_changed(sender, **kwargs) -> None:
 
 
 def _page_key(request) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{content_version()}:{path}"
+    return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def _cached_page(key: str):
+    """(version, cached page or None) in one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return content_version(), None
+    page = found.get(key)
+    if page is not None and page[0] == version:
+        return version, page
+    return version, None
 
 
 class AnonymousPageCacheMixin:
@@ -83,18 +95,20 @@ class AnonymousPageCacheMixin:
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)
         key = _page_key(request)
-        cached = cache.get(key)
+        version, cached = _cached_page(key)
         if cached is not None:
-            content, content_type = cached
+            _, content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200:
+            # Stored with the version it was rendered under: a page from before
+            # any later change is never served again.
             response.add_post_render_callback(
                 lambda rendered: cache.set(
                     key,
-                    (rendered.content, rendered["Content-Type"]),
+                    (version, rendered.content, rendered["Content-Type"]),
                     settings.PAGE_CACHE_SECONDS,
                 )
             )
