@@ -16,6 +16,8 @@ serve stale pages silently.
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +31,7 @@ VERSION_KEY = "content-version"
 
 
 def content_version() -> int:
+    """The shared version; read on every cacheable request, so every server sees a change."""
     version = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the cache was emptied: any fresh value invalidates old pages.
@@ -71,16 +74,51 @@ def _page_key(request) -> str:
     return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
+class _LocalPages:
+    """A small per-process copy of recently served pages, checked against the shared version.
+
+    A hit then costs one tiny round trip (the version) instead of fetching
+    and unpickling the page from the shared cache on every request.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: int):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None or page[0] != version:
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple) -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+local_pages = _LocalPages()
+
+
 def _cached_page(key: str):
-    """(version, cached page or None) in one round trip to the cache."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return content_version(), None
-    page = found.get(key)
-    if page is not None and page[0] == version:
-        return version, page
-    return version, None
+    """(current version, a page rendered under it, or None)."""
+    version = content_version()
+    page = local_pages.get(key, version)
+    if page is None:
+        page = cache.get(key)
+        if page is None or page[0] != version:
+            return version, None
+        local_pages.put(key, page)
+    return version, page
 
 
 class AnonymousPageCacheMixin:
@@ -105,12 +143,11 @@ class AnonymousPageCacheMixin:
         if response.status_code == 200:
             # Stored with the version it was rendered under: a page from before
             # any later change is never served again.
-            response.add_post_render_callback(
-                lambda rendered: cache.set(
-                    key,
-                    (version, rendered.content, rendered["Content-Type"]),
-                    settings.PAGE_CACHE_SECONDS,
-                )
-            )
+            def store(rendered):
+                page = (version, rendered.content, rendered["Content-Type"])
+                cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+                local_pages.put(key, page)
+
+            response.add_post_render_callback(store)
             response["X-Page-Cache"] = "miss"
         return response

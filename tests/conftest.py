@@ -22,9 +22,13 @@ def _empty_cache():
     """Each test starts with no cached pages (the cache outlives the database rollback)."""
     from django.core.cache import cache
 
+    from experiences.caching import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture
