@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http
+.PHONY: run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ bench-http: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/3} \
 	  $(DEV_ENV) $(BIN)/python manage.py benchmark_http
+
+fault-drill: install
+	dropdb -h 127.0.0.1 -U postgres --if-exists kb_drill && createdb -h 127.0.0.1 -U postgres kb_drill
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED) --tags $(SEED_TAGS) > /dev/null
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py fault_drill
 
 bench-search: install
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench'" | grep -q 1 \

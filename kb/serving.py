@@ -5,13 +5,16 @@ Everything here talks to 127.0.0.1 only.
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -116,3 +119,40 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+class Browser:
+    """A cookie-keeping HTTP client speaking to one server, as a person's browser would."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str) -> tuple[int, str, dict]:
+        try:
+            with self.opener.open(self.base_url + path, timeout=10) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+    def post(self, path: str, data: dict | list) -> tuple[int, str]:
+        _, page, _ = self.get(path if "?" in path or not path.endswith("/like/") else "/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        fields = list(data.items()) if isinstance(data, dict) else list(data)
+        if token:
+            fields.append(("csrfmiddlewaretoken", token.group(1)))
+        request = urllib.request.Request(
+            self.base_url + path, data=urllib.parse.urlencode(fields).encode(), method="POST"
+        )
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def log_in(self, username: str, password: str, *, admin: bool = False) -> None:
+        path = "/admin/login/" if admin else "/accounts/login/"
+        status, page = self.post(path, {"username": username, "password": password, "next": "/"})
+        assert status == 200 and "退出" in page, page[:500]
