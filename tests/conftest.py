@@ -83,3 +83,27 @@ def moderator(db):
 @pytest.fixture
 def principle(seed_essay):
     return seed_essay.principles.get(position=1)
+
+
+def _group_client(client, group_name, username):
+    from django.contrib.auth.models import Group
+
+    from .factories import UserFactory
+
+    member = UserFactory(username=username, is_staff=True)
+    member.groups.add(Group.objects.get(name=group_name))
+    client.force_login(member)
+    client.user = member
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, roles):
+    """A client logged in as a member of 版主 (moderators)."""
+    return _group_client(client, "版主", "banzhu")
+
+
+@pytest.fixture
+def editor_client(client, roles):
+    """A client logged in as a member of 编辑 (editors)."""
+    return _group_client(client, "编辑", "bianji")

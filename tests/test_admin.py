@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from experiences.models import Essay
 
+from .admin_forms import principle_form
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,21 +34,7 @@ def test_principle_change_page_has_quotations_inline_and_tags(admin_client, seed
 def test_editor_sets_tags_and_empty_half_is_refused_in_chinese(admin_client, seed_essay):
     principle = seed_essay.principles.get(position=1)
     url = reverse("admin:experiences_principle_change", args=[principle.pk])
-    quotations = list(principle.quotations.all())
-    data = {
-        "essay": seed_essay.pk,
-        "position": 1,
-        "baseline": "人情世故",
-        "emphasis": "坚定原则",
-        "slug": principle.slug,
-        "heading": principle.heading,
-        "body": principle.body,
-        "tags": "群众工作, 党性原则",
-        "quotations-TOTAL_FORMS": str(len(quotations)),
-        "quotations-INITIAL_FORMS": str(len(quotations)),
-        "quotations-MIN_NUM_FORMS": "0",
-        "quotations-MAX_NUM_FORMS": "1000",
-    }
+    data = principle_form(principle, tags="群众工作, 党性原则")
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert sorted(principle.tags.names()) == ["党性原则", "群众工作"]

@@ -15,14 +15,6 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:experiences_essay_import")
 
 
-@pytest.fixture
-def editor_client(client, roles):
-    editor = UserFactory(username="bianji", is_staff=True)
-    editor.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(editor)
-    return client
-
-
 def test_changelist_links_to_import(editor_client):
     page = editor_client.get(reverse("admin:experiences_essay_changelist")).content.decode()
     assert IMPORT_URL in page and "导入文章" in page

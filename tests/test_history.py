@@ -4,47 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from .admin_forms import principle_form
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client, roles):
-    editor = UserFactory(username="bianji", is_staff=True)
-    editor.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(editor)
-    return client
-
-
-def principle_form(principle, **changes):
-    quotations = list(principle.quotations.all())
-    data = {
-        "essay": principle.essay_id,
-        "position": principle.position,
-        "baseline": principle.baseline,
-        "emphasis": principle.emphasis,
-        "slug": principle.slug,
-        "heading": principle.heading,
-        "body": principle.body,
-        "tags": "",
-        "quotations-TOTAL_FORMS": str(len(quotations)),
-        "quotations-INITIAL_FORMS": str(len(quotations)),
-        "quotations-MIN_NUM_FORMS": "0",
-        "quotations-MAX_NUM_FORMS": "1000",
-    }
-    for index, quotation in enumerate(quotations):
-        data.update(
-            {
-                f"quotations-{index}-id": quotation.pk,
-                f"quotations-{index}-principle": principle.pk,
-                f"quotations-{index}-position": quotation.position,
-                f"quotations-{index}-text": quotation.text,
-                f"quotations-{index}-source": quotation.source,
-            }
-        )
-    data.update(changes)
-    return data
 
 
 def test_import_records_history(seed_essay):

@@ -3,36 +3,17 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from experiences.models import ModerationLog, Reflection
 
-from .factories import ReflectionFactory, UserFactory
+from .factories import ReflectionFactory
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:experiences_pendingreflection_changelist")
 REFLECTIONS = reverse("admin:experiences_reflection_changelist")
-
-
-@pytest.fixture
-def moderator_client(client, roles):
-    user = UserFactory(username="banzhu", is_staff=True)
-    user.groups.add(Group.objects.get(name="版主"))
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
-def editor_client(client, roles):
-    user = UserFactory(username="bianji", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_queue_lists_pending_oldest_first(moderator_client, principle):

@@ -8,14 +8,10 @@ ceiling), and prints requests per second, p50/p99 latency, each page's share
 of the ceiling and the workers' memory afterwards.
 """
 
-import os
 import random
 import re
-import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -34,6 +30,7 @@ from experiences.markdown import markdown_render
 from experiences.models import Like, Reflection, User
 from experiences.reflections import like_counts_recount
 from experiences.search import search_index_rebuild
+from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env, rss_mb, worker_pids
 
 from .benchmark_search import VOCABULARY
 
@@ -45,12 +42,6 @@ PAGES = [
     ("reflection list", "/reflections/"),
     ("bare view", "/bench/ceiling/"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Command(BaseCommand):
@@ -143,48 +134,15 @@ class Command(BaseCommand):
         self.stdout.write(f"数据载入用时 {time.perf_counter() - started:.1f} 秒")
 
     def serve_and_measure(self, *, duration, connections, workers, **options):
-        port = _free_port()
         static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SECURE_COOKIES": "false",
-            "DJANGO_STATIC_ROOT": static_root,
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "KB_BENCHMARK_CEILING": "1",
-            "WEB_CONCURRENCY": str(workers),
-        }
-        manage = [sys.executable, "manage.py"]
-        subprocess.run(
-            [*manage, "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
+        env = production_env(
+            DJANGO_STATIC_ROOT=static_root,
+            KB_BENCHMARK_CEILING="1",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
         )
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "kb.wsgi:application",
-                "--config",
-                "kb/gunicorn_conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+        server, base = gunicorn_start(env=env, workers=workers)
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
             results = {}
             for name, path in PAGES:
                 url = base + urllib.parse.quote(path, safe="/?=&")
@@ -197,10 +155,9 @@ class Command(BaseCommand):
                     check=True,
                 ).stdout
                 results[name] = self.wrk_parse(output)
-            memory = self.worker_memory_mb(server.pid)
+            memory = [rss_mb(pid) for pid in worker_pids(server.pid)]
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            gunicorn_stop(server)
             shutil.rmtree(static_root, ignore_errors=True)
         ceiling = results["bare view"]["rps"]
         self.stdout.write(
@@ -230,13 +187,3 @@ class Command(BaseCommand):
         p99 = ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
         errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
         return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
-
-    @staticmethod
-    def worker_memory_mb(master_pid: int) -> list[float]:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-        sizes = []
-        for pid in children:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) / 1024)
-        return sizes

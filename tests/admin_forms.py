@@ -1,0 +1,31 @@
+"""The POST data of admin change forms, as the browser would send them."""
+
+
+def principle_form(principle, **changes):
+    quotations = list(principle.quotations.all())
+    data = {
+        "essay": principle.essay_id,
+        "position": principle.position,
+        "baseline": principle.baseline,
+        "emphasis": principle.emphasis,
+        "slug": principle.slug,
+        "heading": principle.heading,
+        "body": principle.body,
+        "tags": "",
+        "quotations-TOTAL_FORMS": str(len(quotations)),
+        "quotations-INITIAL_FORMS": str(len(quotations)),
+        "quotations-MIN_NUM_FORMS": "0",
+        "quotations-MAX_NUM_FORMS": "1000",
+    }
+    for index, quotation in enumerate(quotations):
+        data.update(
+            {
+                f"quotations-{index}-id": quotation.pk,
+                f"quotations-{index}-principle": principle.pk,
+                f"quotations-{index}-position": quotation.position,
+                f"quotations-{index}-text": quotation.text,
+                f"quotations-{index}-source": quotation.source,
+            }
+        )
+    data.update(changes)
+    return data
