@@ -96,7 +96,7 @@ class Command(BaseCommand):
         if not shutil.which("wrk") or not shutil.which("redis-server"):
             raise CommandError("需要 wrk 和 redis-server。")
         if dry_run:
-            self.stdout.write(self.__doc__)
+            self.stdout.write(__doc__)  # the module's: what each drill does
             return
         self.tmp = Path(tempfile.mkdtemp(prefix="kb-drill-"))
         redis_port = free_port()
