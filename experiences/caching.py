@@ -121,15 +121,18 @@ def _cached_page(key: str):
     return version, page
 
 
+def _anonymous_without_messages(request) -> bool:
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies:
+        return True  # no session at all: anonymous, and nothing to flash (the common case)
+    return not request.user.is_authenticated and not len(messages.get_messages(request))
+
+
 class AnonymousPageCacheMixin:
     """Serve anonymous GETs of a page from the shared cache, keyed by content version."""
 
     def dispatch(self, request, *args, **kwargs):
-        cacheable = (
-            request.method == "GET"
-            and not request.user.is_authenticated
-            and not len(messages.get_messages(request))
-        )
+        cacheable = request.method == "GET" and _anonymous_without_messages(request)
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)
         key = _page_key(request)

@@ -9,7 +9,7 @@ the database, slower but correct.
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("kb.cache")
@@ -42,8 +42,25 @@ def _resilient(name):
     return wrapper
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Builds one redis.Redis per connection pool instead of one per cache call.
+
+    Constructing a client costs ~0.12 ms (it fills a table of ~170 response
+    callbacks), as much as the round trip itself; the client is thread-safe.
+    """
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if index not in clients:
+            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return clients[index]
+
+
 class ResilientRedisCache(RedisCache):
-    pass
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
 
 for _name in (
