@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import psycopg2
 
-from kb.serving import Browser, gunicorn_start, gunicorn_stop, manage, production_env  # noqa: F401
+from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env
 
 
 class AppCluster:

@@ -5,7 +5,9 @@ import urllib.parse
 
 import pytest
 
-from .servers import AppCluster, Browser
+from kb.serving import Browser
+
+from .servers import AppCluster
 
 SETUP_USERS = """
 from experiences.models import User, Reflection, Principle
