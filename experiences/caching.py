@@ -2,8 +2,9 @@
 
 Pages that anonymous visitors read (home, essay, principle, tag pages, lists
 and searches) are cached together with the site-wide *content version* they
-were rendered under; the version lives in the shared cache and both are read
-in one round trip. Any change to content a page shows (essays, principles,
+were rendered under, in the shared cache and in a small per-process copy.
+Each request reads the version from the shared cache (one small round trip)
+and serves a copy only if it was rendered under that version. Any change to content a page shows (essays, principles,
 quotations, reflections, 点赞, tags) bumps the version, so every server's next
 request renders afresh. It bumps when the change is made and again once the
 transaction commits: a server that rendered the old content in between
@@ -17,6 +18,7 @@ serve stale pages silently.
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -35,8 +37,6 @@ def content_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the cache was emptied: any fresh value invalidates old pages.
-        import time
-
         version = int(time.time() * 1000)
         cache.add(VERSION_KEY, version, timeout=None)
         version = cache.get(VERSION_KEY, version)
