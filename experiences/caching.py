@@ -4,9 +4,9 @@ Pages that anonymous visitors read (home, essay, principle, tag pages, lists
 and searches) are cached together with the site-wide *content version* they
 were rendered under, in the shared cache and in a small per-process copy.
 Each request reads the version from the shared cache (one small round trip)
-and serves a copy only if it was rendered under that version. Any change to content a page shows (essays, principles,
-quotations, reflections, 点赞, tags) bumps the version, so every server's next
-request renders afresh. It bumps when the change is made and again once the
+and serves a copy only if it was rendered under that version. Any change to
+content a page shows (essays, principles, quotations, reflections, 点赞, tags)
+bumps the version, so every server's next request renders afresh. It bumps when the change is made and again once the
 transaction commits: a server that rendered the old content in between
 cached it under a version that is already gone.
 
