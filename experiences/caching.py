@@ -6,9 +6,9 @@ were rendered under, in the shared cache and in a small per-process copy.
 Each request reads the version from the shared cache (one small round trip)
 and serves a copy only if it was rendered under that version. Any change to
 content a page shows (essays, principles, quotations, reflections, 点赞, tags)
-bumps the version, so every server's next request renders afresh. It bumps when the change is made and again once the
-transaction commits: a server that rendered the old content in between
-cached it under a version that is already gone.
+bumps the version, so every server's next request renders afresh. It bumps
+when the change is made and again once the transaction commits: a server that
+rendered the old content in between cached it under a version already gone.
 
 The bump is wired to model signals (see ``apps.py``) rather than called from
 each write path: it is infrastructure, and a write path that forgot it would
