@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,11 +30,12 @@ run: seed
 	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The whole suite, browser tests included (they need Debian's Chromium).
-test: install chromium
+# The whole suite, browser tests included (they need Debian's Chromium, and the
+# two-server test a Redis at 127.0.0.1:6379).
+test: install chromium redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit: install
+test-unit: install redis
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install chromium
@@ -47,6 +48,17 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
 	    || { echo "Could not install Chromium: run 'apt-get install -y chromium' as root." >&2; exit 1; }; \
+	fi
+
+# Redis on 127.0.0.1:6379 (nothing kept on disk): started, installed first if need be.
+redis:
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then \
+	  echo "Redis is not answering on 127.0.0.1:6379: starting it."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  command -v redis-server >/dev/null || { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q redis-server; } \
+	    || { echo "Could not install Redis: run 'apt-get install -y redis-server' as root." >&2; exit 1; }; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  sleep 1; redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis did not start." >&2; exit 1; }; \
 	fi
 
 lint: install
