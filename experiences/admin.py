@@ -357,7 +357,9 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # reflections are written on the site, by their authors
 
-    def _export(self, request, queryset, *, content: bytes, extension: str, content_type: str):
+    @staticmethod
+    def _export(request, queryset, *, render, extension: str, content_type: str):
+        content = render(queryset, base_url=request.build_absolute_uri("/").rstrip("/"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="reflections-{stamp}.{extension}"'
@@ -365,22 +367,20 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("导出所选中已发布的心得(CSV,Excel/WPS 可直接打开)"))
     def export_csv(self, request, queryset):
-        base_url = request.build_absolute_uri("/").rstrip("/")
         return self._export(
             request,
             queryset,
-            content=reflections_csv(queryset, base_url=base_url),
+            render=reflections_csv,
             extension="csv",
             content_type="text/csv; charset=utf-8",
         )
 
     @admin.action(description=_("导出所选中已发布的心得(JSON)"))
     def export_json(self, request, queryset):
-        base_url = request.build_absolute_uri("/").rstrip("/")
         return self._export(
             request,
             queryset,
-            content=reflections_json(queryset, base_url=base_url),
+            render=reflections_json,
             extension="json",
             content_type="application/json; charset=utf-8",
         )
