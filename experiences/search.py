@@ -188,7 +188,7 @@ def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeS
         return escape(text[: width * 2])
     pattern = re.compile("|".join(re.escape(token) for token in ordered), re.IGNORECASE)
     first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - width // 2)
+    start = 0 if len(text) <= width * 2 else max(0, (first.start() if first else 0) - width // 2)
     end = min(len(text), start + width * 2)
     window = text[start:end]
     parts = []
@@ -204,7 +204,8 @@ def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeS
 
 
 def title_highlight(text: str, tokens: list[str]) -> SafeString:
-    return snippet_highlight(text, tokens, width=max(len(text), 1))
+    """The whole title (titles are short), escaped, with the tokens in <mark>."""
+    return snippet_highlight(text, tokens, width=len(text) + 1)
 
 
 # --- Keeping the index in step -------------------------------------------------

@@ -293,3 +293,10 @@ def test_query_parse():
     assert "三严" in parsed.tokens and "三实" in parsed.tokens
     assert query_parse(",。!").is_empty
     assert query_parse("x" * 300).truncated
+
+
+def test_title_highlight_keeps_the_whole_title():
+    from experiences.search import title_highlight
+
+    html = title_highlight("既要「人情世故」,更要「坚定原则」", ["原则"])
+    assert html == "既要「人情世故」,更要「坚定<mark>原则</mark>」"
