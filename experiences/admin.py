@@ -251,6 +251,23 @@ class KbUserAdmin(UserAdmin):
     search_fields = ("username", "display_name", "unit", "email")
 
 
+def action_confirm_page(modeladmin, request, *, template, title, form, objects, action):
+    """The intermediate page of an admin action that needs more input (a reason, a target)."""
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "objects": objects,
+            "action": action,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("驳回理由(作者可以看到)"),
@@ -294,17 +311,14 @@ class ModerationActionsMixin:
                 return None
         else:
             form = RejectForm()
-        return TemplateResponse(
+        return action_confirm_page(
+            self,
             request,
-            "admin/experiences/reflection_reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("驳回心得"),
-                "form": form,
-                "reflections": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
+            template="admin/experiences/reflection_reject.html",
+            title=_("驳回心得"),
+            form=form,
+            objects=queryset,
+            action="reject",
         )
 
     @admin.action(description=_("设为精选"), permissions=["moderate"])
@@ -412,8 +426,21 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class NoEditingMixin:
+    """Nobody adds, changes or deletes these rows through their admin page."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PendingReflection)
-class PendingReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
+class PendingReflectionAdmin(NoEditingMixin, ModerationActionsMixin, admin.ModelAdmin):
     """The queue: pending reflections, oldest first, with bulk approve/reject/feature."""
 
     list_display = ("__str__", "author", "principle", "created_at", "body_excerpt")
@@ -428,15 +455,6 @@ class PendingReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Reflection.Status.PENDING)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_view_permission(self, request, obj=None):
         return user_can_moderate(user=request.user)
 
@@ -449,7 +467,7 @@ class PendingReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(NoEditingMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: a log that can be edited proves nothing."""
 
     list_display = ("created_at", "actor", "action", "subject", "reason")
@@ -457,15 +475,6 @@ class ModerationLogAdmin(admin.ModelAdmin):
     search_fields = ("subject", "reason", "actor__username")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MergeTagsForm(forms.Form):
@@ -507,15 +516,12 @@ class TagAdmin(TaggitTagAdmin):
                 return None
         else:
             form = MergeTagsForm(initial={"target": queryset.order_by("-item_count").first()})
-        return TemplateResponse(
+        return action_confirm_page(
+            self,
             request,
-            "admin/experiences/tag_merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("合并标签"),
-                "form": form,
-                "tags": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
+            template="admin/experiences/tag_merge.html",
+            title=_("合并标签"),
+            form=form,
+            objects=queryset,
+            action="merge",
         )

@@ -15,8 +15,8 @@ each write path: it is infrastructure, and a write path that forgot it would
 serve stale pages silently.
 """
 
+import functools
 import hashlib
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -26,8 +26,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
 
@@ -50,6 +48,7 @@ def _bump() -> None:
         cache.delete(VERSION_KEY)
 
 
+@functools.cache
 def _shown_on_pages() -> tuple:
     from taggit.models import Tag, TaggedItem
 

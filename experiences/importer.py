@@ -24,7 +24,6 @@ idempotent: importing the same text twice changes nothing.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 
@@ -33,7 +32,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from .models import Essay, Principle, Quotation, RelatedReading, Repair
-from .search import search_index_essay
+from .search import search_index_essay, segmenter
 
 OPENING_QUOTES = '“"「『‘'
 CLOSING_QUOTES = '”"」』’'
@@ -144,9 +143,7 @@ def _lines_normalize(text: str) -> list[str]:
 
 
 def _segment(text: str) -> list[str]:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    jieba = segmenter()
     # Dictionary words only: HMM guesses would invent words across any break.
     return jieba.lcut(text, HMM=False)
 

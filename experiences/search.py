@@ -42,8 +42,8 @@ COUNT_CAP = 1000
 WORD = re.compile(r"\w", re.UNICODE)
 
 
-def _jieba():
-    """The segmenter, its dictionary loaded once per process (jieba caches it)."""
+def segmenter():
+    """jieba, quiet; its dictionary loads once per process (jieba caches it)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -52,7 +52,7 @@ def _jieba():
 
 def segmenter_warm() -> None:
     """Load the dictionary now (at process start) rather than in the first request."""
-    _jieba().initialize()
+    segmenter().initialize()
 
 
 def _words_only(tokens: Iterable[str]) -> list[str]:
@@ -61,7 +61,7 @@ def _words_only(tokens: Iterable[str]) -> list[str]:
 
 def terms_for_index(text: str) -> str:
     """Search-mode words of ``text``, space-separated: long words also yield their parts."""
-    return " ".join(_words_only(_jieba().cut_for_search(text)))
+    return " ".join(_words_only(segmenter().cut_for_search(text)))
 
 
 @dataclass
@@ -84,7 +84,7 @@ def query_parse(raw: str | None) -> ParsedQuery:
     words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
     tokens: list[str] = []
     for word in words:
-        for token in _words_only(_jieba().lcut(word)):
+        for token in _words_only(segmenter().lcut(word)):
             if token not in tokens:
                 tokens.append(token)
     return ParsedQuery(text=text, words=words, tokens=tokens, truncated=truncated)
@@ -236,15 +236,19 @@ def _document_store(document: SearchDocument, source_field: str) -> None:
     )
 
 
+def _document(kind: str, **fields) -> SearchDocument:
+    """An unsaved document; its ranking priority follows from its kind."""
+    return SearchDocument(kind=kind, priority=SearchDocument.PRIORITIES[kind], **fields)
+
+
 def principle_document(principle: Principle) -> SearchDocument:
     """Expects quotations and tags prefetched (or fetches them) and the essay loaded."""
     tags = list(principle.tags.all())
     body = "\n".join(
         [*principle.paragraphs, *(f"{q.source}:{q.text}" for q in principle.quotations.all())]
     )
-    return SearchDocument(
-        kind=SearchDocument.Kind.PRINCIPLE,
-        priority=SearchDocument.PRIORITIES[SearchDocument.Kind.PRINCIPLE],
+    return _document(
+        SearchDocument.Kind.PRINCIPLE,
         principle=principle,
         title=f"既要「{principle.baseline}」,更要「{principle.emphasis}」",
         body=body,
@@ -260,9 +264,8 @@ def principle_document(principle: Principle) -> SearchDocument:
 
 
 def related_reading_document(reading: RelatedReading) -> SearchDocument:
-    return SearchDocument(
-        kind=SearchDocument.Kind.RELATED_READING,
-        priority=SearchDocument.PRIORITIES[SearchDocument.Kind.RELATED_READING],
+    return _document(
+        SearchDocument.Kind.RELATED_READING,
         related_reading=reading,
         title=reading.title,
         body=reading.excerpt,
@@ -277,9 +280,8 @@ def reflection_document(reflection: Reflection) -> SearchDocument:
     """Published reflections are public; pending and rejected ones only their author's."""
     tags = list(reflection.tags.all())
     body = _html_text(reflection.body_html)
-    return SearchDocument(
-        kind=SearchDocument.Kind.REFLECTION,
-        priority=SearchDocument.PRIORITIES[SearchDocument.Kind.REFLECTION],
+    return _document(
+        SearchDocument.Kind.REFLECTION,
         reflection=reflection,
         title=str(reflection.display_title),
         body=body,
@@ -294,9 +296,8 @@ def reflection_document(reflection: Reflection) -> SearchDocument:
 
 
 def tag_document(tag: Tag) -> SearchDocument:
-    return SearchDocument(
-        kind=SearchDocument.Kind.TAG,
-        priority=SearchDocument.PRIORITIES[SearchDocument.Kind.TAG],
+    return _document(
+        SearchDocument.Kind.TAG,
         tag=tag,
         title=tag.name,
         url=reverse("experiences:tag_detail", kwargs={"name": tag.name}),
