@@ -1,15 +1,16 @@
 from django.urls import path
 
-from . import feeds, views
+from . import converters, feeds, views  # noqa: F401  (converters registers text/textpath)
 
 app_name = "experiences"
 
-# `str` rather than `slug`: slugs are Chinese (人情世故-坚定原则), which the slug converter rejects.
+# `text` rather than `slug`: slugs are Chinese (人情世故-坚定原则), which the slug converter
+# rejects; `text` is `str` without control characters (converters.py).
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("essays/<str:slug>/", views.EssayDetailView.as_view(), name="essay_detail"),
+    path("essays/<text:slug>/", views.EssayDetailView.as_view(), name="essay_detail"),
     path(
-        "essays/<str:essay_slug>/<str:slug>/",
+        "essays/<text:essay_slug>/<text:slug>/",
         views.PrincipleDetailView.as_view(),
         name="principle_detail",
     ),
@@ -27,10 +28,10 @@ urlpatterns = [
     path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
-    # `path`: a tag name may contain anything, even a slash.
-    path("tags/<path:name>/", views.TagDetailView.as_view(), name="tag_detail"),
+    # `textpath`: a tag name may contain anything printable, even a slash.
+    path("tags/<textpath:name>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("feeds/reflections/", feeds.ReflectionsFeed(), name="feed_reflections"),
     path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
-    path("feeds/tags/<path:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
-    path("users/<str:username>/", views.UserDetailView.as_view(), name="user_detail"),
+    path("feeds/tags/<textpath:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
+    path("users/<text:username>/", views.UserDetailView.as_view(), name="user_detail"),
 ]

@@ -1,5 +1,6 @@
 """Pages: reading the essay, reflections, 点赞, accounts. Thin views; rules live in modules."""
 
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from taggit.models import Tag
 
 from .caching import AnonymousPageCacheMixin
 from .forms import ProfileForm, ReflectionForm, SignupForm
+from .markdown import text_clean
 from .models import Essay, Principle, Reflection, SearchDocument, User
 from .reflections import (
     OwnLikeRefused,
@@ -148,6 +150,23 @@ def sort_from(request) -> str:
     return "likes" if request.GET.get("sort") == "likes" else "newest"
 
 
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def id_from(value: str | None) -> int | None:
+    """A database id typed into a URL, or None: ASCII digits only (``str.isdigit``
+    accepts ² and ①, which ``int`` then refuses), and small enough for a bigint."""
+    if value and ID_PATTERN.fullmatch(value):
+        return int(value)
+    return None
+
+
+def text_param(request, name: str, *, max_length: int = 100) -> str:
+    """A free-text filter from the query string, without control characters (PostgreSQL
+    refuses NUL in a query parameter), trimmed and cut to a sane length."""
+    return text_clean(request.GET.get(name, "")).replace("\n", " ").strip()[:max_length]
+
+
 class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """All published reflections, filterable by principle and tag."""
 
@@ -157,16 +176,16 @@ class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, List
 
     def get_queryset(self):
         queryset = Reflection.objects.published()
-        principle_id = self.request.GET.get("principle", "")
+        principle_id = id_from(self.request.GET.get("principle"))
         self.principle = None
-        if principle_id.isdigit():
+        if principle_id is not None:
             self.principle = (
                 Principle.objects.filter(pk=principle_id, essay__status=Essay.Status.PUBLISHED)
                 .select_related("essay")
                 .first()
             )
             queryset = queryset.filter(principle=self.principle)
-        self.tag = self.request.GET.get("tag", "").strip()[:100]
+        self.tag = text_param(self.request, "tag")
         if self.tag:
             queryset = queryset.filter(tags__name__iexact=self.tag)
         return queryset.for_listing(viewer=self.request.user).ordered(sort_from(self.request))
@@ -194,9 +213,9 @@ class ReflectionFormMixin(LoginRequiredMixin):
 class ReflectionCreateView(ReflectionFormMixin, FormView):
     def get_initial(self):
         initial = {"submission_token": uuid.uuid4()}
-        principle_id = self.request.GET.get("principle", "")
-        if principle_id.isdigit():
-            initial["principle"] = int(principle_id)
+        principle_id = id_from(self.request.GET.get("principle"))
+        if principle_id is not None:
+            initial["principle"] = principle_id
         return initial
 
     def form_valid(self, form):
@@ -377,9 +396,8 @@ class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
         params = self.request.GET
         self.query = query_parse(params.get("q"))
         self.kind = params.get("kind") if params.get("kind") in SearchDocument.Kind.values else ""
-        self.tag = params.get("tag", "").strip()[:100]
-        principle = params.get("principle", "")
-        self.principle_id = int(principle) if principle.isdigit() and len(principle) < 10 else None
+        self.tag = text_param(self.request, "tag")
+        self.principle_id = id_from(params.get("principle"))
         filters = {"kind": self.kind, "tag": self.tag, "principle_id": self.principle_id}
         self.total, self.more = search_count(query=self.query, user=self.request.user, **filters)
         return search_run(query=self.query, user=self.request.user, **filters)
