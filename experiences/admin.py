@@ -39,7 +39,7 @@ from .moderation import (
     user_can_moderate,
 )
 from .search import search_index_essay, search_index_principle, search_index_reflection
-from .tagging import tags_merge
+from .tagging import tag_name_normalise, tags_merge
 
 
 class PrincipleInline(admin.TabularInline):
@@ -485,11 +485,32 @@ class MergeTagsForm(forms.Form):
     )
 
 
+class TagForm(forms.ModelForm):
+    """A tag renamed in the admin is normalised as typed tags are (tagging.tag_name_normalise)."""
+
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+
+    def clean_name(self):
+        name = tag_name_normalise(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("标签名不能为空。"))
+        same = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(
+                _("已有同名标签“%(name)s”\uff1a请用“合并所选标签”把它们合并。"),
+                params={"name": name},
+            )
+        return name
+
+
 admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
 class TagAdmin(TaggitTagAdmin):
+    form = TagForm
     list_display = ("name", "slug", "use_count")
     actions = ["merge"]
 

@@ -9,10 +9,18 @@ class ExperiencesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from taggit.models import TaggedItem
 
-        from . import caching
+        from . import caching, receivers
 
         # No sender filter: a proxy model (the moderation queue) sends its own
         # class as sender; caching.content_changed checks the concrete model.
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(caching.content_changed, dispatch_uid=f"kb-page-cache-{name}")
+        # Every way a tag is put on or taken off something keeps its search document right.
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                receivers.tagged_item_changed,
+                sender=TaggedItem,
+                dispatch_uid=f"kb-tag-index-{name}",
+            )

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from .models import Essay, Principle, Reflection
+from .tagging import tags_public
 
 FEED_SIZE = 30
 
@@ -67,7 +67,7 @@ class PrincipleReflectionsFeed(ReflectionsFeed):
 
 class TagReflectionsFeed(ReflectionsFeed):
     def get_object(self, request, name):
-        return get_object_or_404(Tag, name__iexact=name)
+        return get_object_or_404(tags_public(), name__iexact=name)
 
     def title(self, tag):
         return _("基层心得知识库 · 标签“%(name)s”的心得") % {"name": tag.name}

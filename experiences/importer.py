@@ -33,6 +33,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .models import Essay, Principle, Quotation, RelatedReading, Repair
 from .search import search_index_essay, segmenter
+from .tagging import tag_names_clean
 
 OPENING_QUOTES = '“"「『‘'
 CLOSING_QUOTES = '”"」』’'
@@ -504,9 +505,9 @@ def essay_import(
             changed = True
         else:
             changed |= _fields_update(principle, values)
-        wanted_tags = (principle_tags or {}).get(item.slug, [])
-        present = set(principle.tags.names())
-        missing = [name for name in wanted_tags if name not in present]
+        wanted_tags = tag_names_clean((principle_tags or {}).get(item.slug, []))
+        present = {name.casefold() for name in principle.tags.names()}
+        missing = [name for name in wanted_tags if name.casefold() not in present]
         if missing:
             principle.tags.add(*missing)
             changed = True

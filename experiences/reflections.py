@@ -13,6 +13,7 @@ from .markdown import markdown_render, text_clean
 from .models import Like, Principle, Reflection
 from .moderation import reflection_initial_status
 from .search import search_index_reflection
+from .tagging import tag_names_clean
 
 
 class ReflectionRateLimited(Exception):
@@ -65,7 +66,7 @@ def reflection_create(
                 published_at=timezone.now() if status == Reflection.Status.PUBLISHED else None,
                 submission_token=submission_token,
             )
-            reflection.tags.set(tags)
+            reflection.tags.set(tag_names_clean(tags))
             search_index_reflection(reflection=reflection)
     except IntegrityError:
         # A concurrent request with the same token won the race: return its reflection.
@@ -92,7 +93,7 @@ def reflection_update(
     if reflection.status == Reflection.Status.REJECTED:
         reflection.status = Reflection.Status.PENDING
     reflection.save()
-    reflection.tags.set(tags)
+    reflection.tags.set(tag_names_clean(tags))
     search_index_reflection(reflection=reflection)
     return reflection
 

@@ -31,9 +31,10 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from .models import Essay, Principle, Reflection, RelatedReading, SearchDocument
+from .tagging import tags_public
 
 QUERY_MAX_LENGTH = 200
 MAX_WORDS = 8
@@ -295,7 +296,8 @@ def reflection_document(reflection: Reflection) -> SearchDocument:
     )
 
 
-def tag_document(tag: Tag) -> SearchDocument:
+def tag_document(tag: Tag, *, is_public: bool) -> SearchDocument:
+    """``is_public``: a published principle or reflection carries the tag (tagging.tags_public)."""
     return _document(
         SearchDocument.Kind.TAG,
         tag=tag,
@@ -303,12 +305,26 @@ def tag_document(tag: Tag) -> SearchDocument:
         url=reverse("experiences:tag_detail", kwargs={"name": tag.name}),
         title_terms=_padded(terms_for_index(tag.name)),
         tag_names=_tag_names([tag]),
+        is_public=is_public,
     )
 
 
 def search_index_tags(*, tags: Iterable[Tag]) -> None:
+    """(Re)index tags: public while a published principle or reflection carries them; a tag
+    nothing carries any more has no document."""
+    tags = list(tags)
+    if not tags:
+        return
+    pks = [tag.pk for tag in tags]
+    public = set(tags_public().filter(pk__in=pks).values_list("pk", flat=True))
+    used = set(
+        TaggedItem.objects.filter(tag_id__in=pks).values_list("tag_id", flat=True).distinct()
+    )
     for tag in tags:
-        _document_store(tag_document(tag), "tag")
+        if tag.pk in used:
+            _document_store(tag_document(tag, is_public=tag.pk in public), "tag")
+        else:
+            SearchDocument.objects.filter(tag=tag).delete()
 
 
 def search_index_principle(*, principle: Principle) -> None:
@@ -343,6 +359,7 @@ def search_index_rebuild(
     readings = RelatedReading.objects.select_related("essay")
     reflections = Reflection.objects.prefetch_related("tags").order_by("pk")
     tags = Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct()
+    public_tags = set(tags_public().values_list("pk", flat=True))
     total = principles.count() + readings.count() + reflections.count() + tags.count()
     done = 0
     SearchDocument.objects.all().delete()
@@ -359,7 +376,7 @@ def search_index_rebuild(
         [principle_document(p) for p in principles]
         + [related_reading_document(r) for r in readings]
     )
-    write([tag_document(tag) for tag in tags])
+    write([tag_document(tag, is_public=tag.pk in public_tags) for tag in tags])
     last_pk = 0
     while True:
         chunk = list(reflections.filter(pk__gt=last_pk)[:batch_size])

@@ -1,25 +1,83 @@
-"""Tags: input as Chinese users type it, tags in use with their sizes, merging tags."""
+"""Tags: input as Chinese users type it, tags in use with their sizes, merging tags.
+
+A tag name is normalised on input so that tags which look the same are the
+same tag: 群众工作 with a zero-width joiner, ＡＢＣ and ABC, a Cyrillic а among
+Latin letters. A tag is public only while a published principle or a
+published reflection carries it: the tag pages, feeds, suggestions and search
+show no other, so a pending reflection's tags stay as private as its text.
+"""
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
-TAG_SEPARATORS = re.compile(r"[,,、;;\s]+")
+# Commas (ASCII and full-width), 、, semicolons (ASCII and full-width) and spaces.
+TAG_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")
 MAX_TAGS = 8
 MAX_TAG_LENGTH = 30
+# Characters that change nothing on screen: controls, soft hyphen, zero-width and
+# joiners, bidi marks and overrides, word joiner and invisible operators,
+# variation selectors, the byte-order mark.
+INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\U000e0000-\U000e0fff]"
+)
+# Scripts whose letters are drawn like Latin ones (Cyrillic а, Greek ο).
+LATIN_LOOKALIKE_SCRIPTS = {"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"}
+STRIPPED_AROUND = "#\"'“”‘’"
 
 
-def tags_parse(text: str) -> list[str]:
-    """Split typed tags, trim them, drop empties and case-insensitive duplicates (first wins)."""
+@lru_cache(maxsize=4096)
+def _latin_twin(character: str) -> str:
+    """The Latin letter ``character`` is drawn like, if it is a look-alike; else itself."""
+    from confusable_homoglyphs import categories, confusables
+
+    if categories.alias(character) not in LATIN_LOOKALIKE_SCRIPTS:
+        return character
+    found = confusables.is_confusable(character, greedy=True, preferred_aliases=["latin"])
+    for homoglyph in found[0]["homoglyphs"] if found else []:
+        if homoglyph["n"].startswith("LATIN") and len(homoglyph["c"]) == 1:
+            return homoglyph["c"]
+    return character
+
+
+def tag_name_normalise(name: str) -> str:
+    """The one spelling of a tag: NFKC (ＡＢＣ → ABC), invisible and bidi characters
+    dropped, Latin look-alikes made Latin, surrounding marks trimmed. Case is kept for
+    display; tags are matched without it (``tag_key``, TAGGIT_CASE_INSENSITIVE)."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = INVISIBLE.sub("", name)
+    name = "".join(_latin_twin(character) for character in name)
+    name = unicodedata.normalize("NFKC", name)
+    return re.sub(r"\s+", " ", name).strip().strip(STRIPPED_AROUND).strip()
+
+
+def tag_key(name: str) -> str:
+    """What makes two tag names the same tag: the normalised name, case folded."""
+    return tag_name_normalise(name).casefold()
+
+
+def tag_names_clean(names) -> list[str]:
+    """Normalised names, empties and duplicates (in any case) dropped, first wins."""
     seen: set[str] = set()
     tags: list[str] = []
-    for raw in TAG_SEPARATORS.split(text or ""):
-        tag = raw.strip().strip("#＃\"'“”")
+    for raw in names:
+        tag = tag_name_normalise(raw)
         if tag and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
     return tags
+
+
+def tags_parse(text: str) -> list[str]:
+    """Split typed tags, normalise them, drop empties and duplicates (first wins)."""
+    # NFKC first, so full-width separators split like ASCII ones.
+    return tag_names_clean(TAG_SEPARATORS.split(unicodedata.normalize("NFKC", text or "")))
 
 
 def tags_join(tags) -> str:
@@ -27,25 +85,41 @@ def tags_join(tags) -> str:
     return ",".join(sorted(tag.name for tag in tags))
 
 
-def tags_in_use():
-    """Tags on published principles or published reflections, with how often, by name."""
-    from django.db.models import Count, Q
-    from taggit.models import Tag
-
+def _public_items_q(prefix: str = "") -> Q:
+    """Tagged items (reached through ``prefix``) on a published principle or reflection."""
     from .models import Essay, Principle, Reflection
 
     principle_type, reflection_type = (
         ContentType.objects.get_for_model(model) for model in (Principle, Reflection)
     )
-    visible = Q(
-        taggit_taggeditem_items__content_type=principle_type,
-        taggit_taggeditem_items__object_id__in=Principle.objects.filter(
-            essay__status=Essay.Status.PUBLISHED
-        ).values("pk"),
+    published_principles = Principle.objects.filter(essay__status=Essay.Status.PUBLISHED)
+    return Q(
+        **{
+            f"{prefix}content_type": principle_type,
+            f"{prefix}object_id__in": published_principles.values("pk"),
+        }
     ) | Q(
-        taggit_taggeditem_items__content_type=reflection_type,
-        taggit_taggeditem_items__object_id__in=Reflection.objects.published().values("pk"),
+        **{
+            f"{prefix}content_type": reflection_type,
+            f"{prefix}object_id__in": Reflection.objects.published().values("pk"),
+        }
     )
+
+
+def tags_public():
+    """Tags that a published principle or a published reflection carries."""
+    from taggit.models import Tag, TaggedItem
+
+    public_items = TaggedItem.objects.filter(_public_items_q(), tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(public_items))
+
+
+def tags_in_use():
+    """Public tags with how often they are used publicly, by name."""
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    visible = _public_items_q("taggit_taggeditem_items__")
     return (
         Tag.objects.annotate(use_count=Count("taggit_taggeditem_items", filter=visible))
         .filter(use_count__gt=0)

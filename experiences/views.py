@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
-from taggit.models import Tag
 
 from .caching import AnonymousPageCacheMixin
 from .forms import ProfileForm, ReflectionForm, SignupForm
@@ -40,7 +39,7 @@ from .search import (
     snippet_highlight,
     title_highlight,
 )
-from .tagging import tag_sizes, tags_in_use
+from .tagging import tag_sizes, tags_in_use, tags_public
 
 REFLECTIONS_PER_PAGE = 20
 FEATURED_ON_HOME = 5
@@ -450,7 +449,8 @@ class TagDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView)
     paginate_by = REFLECTIONS_PER_PAGE
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, name__iexact=self.kwargs["name"])
+        # A tag only pending or rejected reflections carry is as unknown as no tag at all.
+        self.tag = get_object_or_404(tags_public(), name__iexact=self.kwargs["name"])
         return (
             Reflection.objects.published()
             .filter(tags=self.tag)

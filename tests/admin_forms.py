@@ -29,3 +29,18 @@ def principle_form(principle, **changes):
         )
     data.update(changes)
     return data
+
+
+def tag_form(tag, **changes):
+    """taggit's tag page lists the tagged items inline; none are changed here."""
+    prefix = "taggit_taggeditem_items"
+    data = {
+        "name": tag.name,
+        "slug": tag.slug,
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
