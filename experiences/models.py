@@ -359,6 +359,31 @@ class Like(models.Model):
         return f"{self.user} → {self.reflection_id}"
 
 
+class PostingRecord(models.Model):
+    """One row per reflection created, kept when the reflection is deleted.
+
+    The hourly posting limit counts these rather than surviving reflections, so
+    deleting a reflection does not free a slot; rows older than the window are
+    pruned as new ones are written.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("作者"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发布记录")
+        verbose_name_plural = _("发布记录")
+        indexes = [models.Index(fields=["author", "created_at"], name="posting_author_time")]
+
+    def __str__(self):
+        return f"{self.author_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class SearchDocument(models.Model):
     """One searchable thing, with its text already segmented into words by jieba.
 

@@ -4,13 +4,14 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .markdown import markdown_render, text_clean
-from .models import Like, Principle, Reflection
+from .models import Like, PostingRecord, Principle, Reflection
 from .moderation import reflection_initial_status
 from .search import search_index_reflection
 from .tagging import tag_names_clean
@@ -24,10 +25,20 @@ class OwnLikeRefused(Exception):
     """Authors cannot 点赞 their own reflection."""
 
 
-def reflection_rate_limited(*, author) -> bool:
+def posting_slot_take(*, author) -> None:
+    """Count one more reflection against the author's hourly limit, or refuse.
+
+    Called inside the transaction that stores the reflection. Locking the
+    author's row serializes that author's concurrent posts on PostgreSQL;
+    SQLite takes its write lock when the transaction begins (IMMEDIATE mode,
+    see settings). So no two requests both see the last free slot.
+    """
+    get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
     since = timezone.now() - timedelta(hours=1)
-    recent = author.reflections.filter(created_at__gte=since).count()
-    return recent >= settings.REFLECTIONS_PER_HOUR
+    PostingRecord.objects.filter(author=author, created_at__lt=since).delete()
+    if PostingRecord.objects.filter(author=author).count() >= settings.REFLECTIONS_PER_HOUR:
+        raise ReflectionRateLimited
+    PostingRecord.objects.create(author=author)
 
 
 def reflection_create(
@@ -50,12 +61,11 @@ def reflection_create(
         ).first()
         if existing:
             return existing, False
-    if reflection_rate_limited(author=author):
-        raise ReflectionRateLimited
     status = reflection_initial_status(author=author)
     body = text_clean(body).strip()
     try:
         with transaction.atomic():
+            posting_slot_take(author=author)
             reflection = Reflection.objects.create(
                 author=author,
                 principle=principle,

@@ -115,6 +115,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing for a local file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A transaction takes SQLite's write lock when it begins, so two requests that
+    # read and then write (the posting limit) queue instead of failing with
+    # "database is locked" or both seeing the same count.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,7 +12,12 @@ import pytest
 from django.db import connection, connections
 
 from experiences.models import Like, Reflection
-from experiences.reflections import like_counts_recount, like_set, reflection_create
+from experiences.reflections import (
+    ReflectionRateLimited,
+    like_counts_recount,
+    like_set,
+    reflection_create,
+)
 
 from .factories import ReflectionFactory, UserFactory
 
@@ -109,3 +114,29 @@ def test_concurrent_double_submit_stores_one_reflection():
     assert run_at_once(submit) == []
     assert Reflection.objects.filter(author=author).count() == 1
     assert len(set(results)) == 1
+
+
+def test_concurrent_posts_with_different_tokens_respect_the_hourly_limit(settings):
+    """20 posts at once, each its own form: exactly the limit is stored, the rest refused."""
+    settings.REFLECTIONS_PER_HOUR = 10
+    author = UserFactory()
+    outcomes = []
+
+    def post():
+        try:
+            reflection_create(
+                author=author,
+                principle=None,
+                title="",
+                body="同时提交。",
+                tags=[],
+                submission_token=uuid.uuid4(),
+            )
+            outcomes.append("stored")
+        except ReflectionRateLimited:
+            outcomes.append("refused")
+
+    errors = run_at_once(post, count=20)
+    assert errors == []
+    assert Reflection.objects.filter(author=author).count() == 10
+    assert sorted(outcomes) == ["refused"] * 10 + ["stored"] * 10

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from experiences.models import Reflection
+from experiences.models import PostingRecord, Reflection
 
 from .factories import LikeFactory, PrincipleFactory, ReflectionFactory, UserFactory
 
@@ -168,8 +168,23 @@ class TestBadInput:
         assert "发布太频繁了:每小时最多 10 条心得" in page
         assert "第十一条的内容" in page
         assert Reflection.objects.count() == 10
-        Reflection.objects.update(created_at=timezone.now() - timedelta(hours=2))
+        # An hour later the slots are free again.
+        PostingRecord.objects.update(created_at=timezone.now() - timedelta(hours=2))
         assert post_reflection(client, principle).status_code == 302
+
+    def test_deleting_a_reflection_does_not_free_a_slot(self, client, user, principle, settings):
+        settings.REFLECTIONS_PER_HOUR = 3
+        client.force_login(user)
+        for index in range(3):
+            assert post_reflection(client, principle, title=f"第{index}条").status_code == 302
+        for reflection in Reflection.objects.all():
+            url = reverse("experiences:reflection_delete", args=[reflection.pk])
+            assert client.post(url).status_code == 302
+        assert Reflection.objects.count() == 0
+        response = post_reflection(client, principle, body="删了再发")
+        assert response.status_code == 200
+        assert "每小时最多 3 条心得" in response.content.decode()
+        assert Reflection.objects.count() == 0
 
     def test_unknown_principle_is_a_form_error(self, client, user, principle):
         client.force_login(user)
