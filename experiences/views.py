@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import PasswordResetView
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, FormView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
+
+from kb.client import client_ip, throttle_hit
 
 from .caching import AnonymousPageCacheMixin
 from .forms import ProfileForm, ReflectionForm, SignupForm
@@ -367,6 +370,32 @@ class SignupView(CreateView):
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
             return redirect(next_url)
         return redirect("experiences:home")
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset, with at most a few mails per address and per client an hour.
+
+    Over the limit no mail goes out, but the answer is the same "mail sent"
+    page: it tells neither whether the address exists nor that it is throttled.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().casefold()
+        per_address = throttle_hit(
+            scope="password-reset-address",
+            key=email,
+            limit=settings.PASSWORD_RESETS_PER_ADDRESS,
+            seconds=3600,
+        )
+        per_client = throttle_hit(
+            scope="password-reset-client",
+            key=client_ip(self.request),
+            limit=settings.PASSWORD_RESETS_PER_CLIENT,
+            seconds=3600,
+        )
+        if per_address and per_client:
+            return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 class ProfileUpdateView(LoginRequiredMixin, UpdateView):

@@ -141,6 +141,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Locks by the client's real address behind the proxy (kb/client.py).
+AXES_CLIENT_IP_CALLABLE = "kb.client.client_ip"
+
+# Password reset mail: at most this many per address and per client an hour.
+PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))
+PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))
 
 # Password reset mail: printed to the console unless SMTP is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -187,6 +193,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Behind a TLS-terminating proxy the client's address comes from X-Forwarded-For
+# (the entry PROXY_COUNT from the right); otherwise that header is ignored.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+
 # Security: secure by default outside development.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the enhancement script reads it for fetch()
@@ -202,7 +213,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     # Behind a TLS-terminating proxy (nginx, a cloud load balancer).
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, no

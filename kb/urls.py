@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
     path("accounts/profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
+    path(
+        "accounts/password_reset/",
+        views.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("experiences.urls")),
 ]
