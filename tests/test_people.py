@@ -74,7 +74,7 @@ def test_signup_stores_cleaned_fields(client):
         "\u0430lice",  # Cyrillic а
         "al\u0131ce",  # dotless ı
         "\ufb01lice",  # the "fi" ligature, which NFKC would turn into "filice"
-        "\uff21lice",  # full-width Ａ
+        "\uff21lice",  # full-width A, U+FF21
         "ali\u200bce",  # zero-width space
     ],
 )
