@@ -1,3 +1,5 @@
+"""App configuration: wires the anonymous page cache to model signals."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,8 @@ class ExperiencesConfig(AppConfig):
     verbose_name = _("心得知识库")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
         from taggit.models import TaggedItem
 
         from . import caching, receivers
@@ -24,3 +27,9 @@ class ExperiencesConfig(AppConfig):
                 sender=TaggedItem,
                 dispatch_uid=f"kb-tag-index-{name}",
             )
+        # A user's save bumps only if a shown field changes; this notes it beforehand.
+        pre_save.connect(
+            caching.user_visible_change_note,
+            sender=get_user_model(),
+            dispatch_uid="kb-page-cache-user-fields",
+        )

@@ -13,6 +13,12 @@ rendered the old content in between cached it under a version already gone.
 The bump is wired to model signals (see ``apps.py``) rather than called from
 each write path: it is infrastructure, and a write path that forgot it would
 serve stale pages silently.
+
+Users are shown too (names on cards, their own pages), but a user row is also
+saved on every sign-in (``last_login``) and password change, and bumping then
+would empty the cache all day. So a user's save bumps only when a field a page
+shows has changed (``USER_VISIBLE_FIELDS``), whichever path made it: the
+profile form, the admin, a management command.
 """
 
 import functools
@@ -23,11 +29,17 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 
 VERSION_KEY = "content-version"
+
+# The user fields pages show, directly or by deciding whether a page exists.
+USER_VISIBLE_FIELDS = ("username", "display_name", "unit", "post", "years_of_service", "is_active")
+_VISIBLE_CHANGE = "_kb_visible_change"
 
 
 def content_version() -> int:
@@ -57,13 +69,46 @@ def _shown_on_pages() -> tuple:
     return (Essay, Principle, Quotation, RelatedReading, Reflection, Like, Tag, TaggedItem)
 
 
+def user_visible_change_note(sender, instance, update_fields=None, **kwargs) -> None:
+    """pre_save receiver for the user model: note whether a field pages show is changing.
+
+    Compared with the stored row because the user model keeps no record of
+    what it was loaded with. A save limited to other fields (the sign-in's
+    ``update_fields=["last_login"]``) costs no query at all.
+    """
+    # A new user has nothing on any page yet: no bump.
+    existing = not instance._state.adding and instance.pk is not None
+    relevant = update_fields is None or set(update_fields) & set(USER_VISIBLE_FIELDS)
+    changed = False
+    if existing and relevant:
+        stored = (
+            type(instance)._base_manager.filter(pk=instance.pk).values(*USER_VISIBLE_FIELDS).first()
+        )
+        changed = stored is None or any(
+            stored[name] != getattr(instance, name) for name in USER_VISIBLE_FIELDS
+        )
+    instance.__dict__[_VISIBLE_CHANGE] = changed
+
+
+def _user_shown_change(instance, signal) -> bool:
+    if signal is post_delete:
+        return True  # their page, if cached, must go
+    if signal is post_save:
+        return instance.__dict__.pop(_VISIBLE_CHANGE, False)
+    return False  # groups and permissions are not shown
+
+
 def content_changed(sender, **kwargs) -> None:
     """Signal receiver: invalidate every cached anonymous page, now and after commit."""
     instance = kwargs.get("instance")
     model = instance.__class__ if instance is not None else sender
     if getattr(model, "_meta", None) is None:
         return
-    if model._meta.concrete_model not in _shown_on_pages():
+    concrete = model._meta.concrete_model
+    if concrete is get_user_model():
+        if not _user_shown_change(instance, kwargs.get("signal")):
+            return
+    elif concrete not in _shown_on_pages():
         return
     _bump()
     transaction.on_commit(_bump)

@@ -1,19 +1,52 @@
-"""Atom feeds of published reflections: all, per principle, per tag."""
+"""Atom feeds of published reflections: all, per principle, per tag.
+
+Every string a feed emits passes through ``text.xml_clean``: one control
+character in any stored name or title (an old row, an admin edit) would
+otherwise make Django's feed generator refuse the whole feed.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Essay, Principle, Reflection
 from .tagging import tags_public
+from .text import xml_clean
 
 FEED_SIZE = 30
 
 
+def _xml_safe(value):
+    if isinstance(value, (str, Promise)):
+        return xml_clean(str(value))
+    if isinstance(value, (list, tuple)):  # categories
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom, with every string of the feed and its entries made XML-safe on the way in.
+
+    Cleaning here rather than in each ``item_*`` method also covers strings
+    added later (categories, author links, subtitles).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *(_xml_safe(arg) for arg in args), **{k: _xml_safe(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *(_xml_safe(arg) for arg in args), **{k: _xml_safe(v) for k, v in kwargs.items()}
+        )
+
+
 class ReflectionsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = _("基层心得知识库 · 最新心得")
     subtitle = _("同事们新发布的心得")
 

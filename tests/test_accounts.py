@@ -47,7 +47,7 @@ def test_signup_brings_the_user_back(client):
     response = signup(client, next="/reflections/")
     assert response["Location"] == "/reflections/"
     response = client.post(reverse("logout"))
-    response = signup(client, username="another", next="https://evil.example/")
+    response = signup(client, username="another", display_name="小李", next="https://evil.example/")
     assert response["Location"] == reverse("experiences:home")
 
 

@@ -3,11 +3,13 @@
 import csv
 import io
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
 
 from experiences.models import Essay
+from experiences.text import xml_clean
 
 from .factories import EssayFactory, LikeFactory, PrincipleFactory, ReflectionFactory, UserFactory
 
@@ -44,6 +46,31 @@ def test_atom_feeds(client, content, principle, url):
     body = response.content.decode()
     assert "公开心得" in body
     assert "待审心得" not in body and "驳回心得" not in body
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize("feed", ["feed_reflections", "feed_principle", "feed_tag"])
+def test_feeds_survive_control_characters_stored_before_cleaning(client, principle, feed):
+    # Saved through the ORM, as rows from before the forms cleaned input (or the admin) are.
+    author = UserFactory(username="y2", display_name="y2\x1b名")
+    tag = "沟\x1b通"
+    ReflectionFactory(
+        author=author, principle=principle, title="标题\x0b\ufffe一", tags=[tag, "沟通"]
+    )
+    args = {"feed_reflections": [], "feed_principle": [principle.pk], "feed_tag": [tag]}[feed]
+    response = client.get(reverse(f"experiences:{feed}", args=args))
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # well-formed XML
+    assert root.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "y2名"
+    assert root.find(f"{ATOM}entry/{ATOM}title").text == "标题一"
+    if feed == "feed_tag":
+        assert "沟通" in root.find(f"{ATOM}title").text
+
+
+def test_xml_clean_keeps_what_xml_carries():
+    assert xml_clean("a\tb\nc\rd\x00\x1b\x7f\ufffe\uffff\ud800名") == "a\tb\nc\rd\x7f名"
 
 
 def test_feeds_are_linked_from_pages(client, content, principle):
