@@ -1,17 +1,19 @@
-"""URL converters that refuse control characters.
+"""URL converters that refuse NUL.
 
 Slugs and tag names are Chinese, so the pages use ``str``/``path`` rather than
 ``slug``; but those accept NUL, which PostgreSQL refuses in a query (a 500).
-A segment with a control character names nothing: it simply does not match.
+A segment with NUL names nothing: it simply does not match. Other control
+characters are left alone so that a name stored before names were cleaned
+still has a URL.
 """
 
 from django.urls import register_converter
 
 
 class TextConverter:
-    """One path segment without control characters."""
+    """One path segment without NUL."""
 
-    regex = r"[^/\x00-\x1f\x7f]+"
+    regex = r"[^/\x00]+"
 
     def to_python(self, value: str) -> str:
         return value
@@ -21,9 +23,9 @@ class TextConverter:
 
 
 class TextPathConverter(TextConverter):
-    """Like ``path``: slashes allowed (a tag name may hold one), control characters not."""
+    """Like ``path``: slashes allowed (a tag name may hold one), NUL not."""
 
-    regex = r"[^\x00-\x1f\x7f]+"
+    regex = r"[^\x00]+"
 
 
 register_converter(TextConverter, "text")

@@ -5,7 +5,7 @@ from . import converters, feeds, views  # noqa: F401  (converters registers text
 app_name = "experiences"
 
 # `text` rather than `slug`: slugs are Chinese (人情世故-坚定原则), which the slug converter
-# rejects; `text` is `str` without control characters (converters.py).
+# rejects; `text` is `str` without NUL (converters.py).
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("essays/<text:slug>/", views.EssayDetailView.as_view(), name="essay_detail"),
@@ -28,7 +28,7 @@ urlpatterns = [
     path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
-    # `textpath`: a tag name may contain anything printable, even a slash.
+    # `textpath`: a tag name may contain anything but NUL, even a slash.
     path("tags/<textpath:name>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("feeds/reflections/", feeds.ReflectionsFeed(), name="feed_reflections"),
     path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
