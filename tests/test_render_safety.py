@@ -304,6 +304,10 @@ def test_search_snippets_have_no_live_markup(author, body, title, extra_tokens):
         assert set(live_markup(html).tags) <= {"mark"}, where
 
 
+TITLE_MAX = Reflection._meta.get_field("title").max_length
+NAME_MAX = User._meta.get_field("display_name").max_length
+
+
 @pytest.fixture
 def exported(author, principle):
     """One published reflection; each example overwrites its text and exports it."""
@@ -317,12 +321,18 @@ def test_json_export_is_the_true_text_with_no_live_markup(exported, body, title,
     # Stored as the site stores it: cleaned and stripped; a body is never empty.
     body, title, name = (text_clean(text).strip() for text in (body, title, name))
     body = body or "正文"
-    User.objects.filter(pk=exported.author_id).update(display_name=name[:50], unit=title[:100])
-    Reflection.objects.filter(pk=exported.pk).update(title=title[:200], body=body)
+    User.objects.filter(pk=exported.author_id).update(
+        display_name=name[:NAME_MAX], unit=name[:NAME_MAX]
+    )
+    Reflection.objects.filter(pk=exported.pk).update(title=title[:TITLE_MAX], body=body)
     raw = reflections_json(Reflection.objects.filter(pk=exported.pk)).decode("utf-8")
     assert_no_live_markup(raw, "JSON export")
     [row] = json.loads(raw)
-    assert (row["标题"], row["正文"], row["作者"]) == (title[:200], body, name[:50] or "zuozhe")
+    assert (row["标题"], row["正文"], row["作者"]) == (
+        title[:TITLE_MAX],
+        body,
+        name[:NAME_MAX] or "zuozhe",
+    )
 
 
 @BOUNDED
@@ -333,10 +343,10 @@ def test_csv_export_keeps_the_text_and_runs_no_formula(exported, body, title):
     (see test_export_downloads_are_never_shown_as_html) and it must stay the true text."""
     body, title = (text_clean(text).strip() for text in (body, title))
     body = body or "正文"
-    Reflection.objects.filter(pk=exported.pk).update(title=title[:200], body=body)
+    Reflection.objects.filter(pk=exported.pk).update(title=title[:TITLE_MAX], body=body)
     raw = reflections_csv(Reflection.objects.filter(pk=exported.pk)).decode("utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(raw, newline="")))
-    for column, typed in (("标题", title[:200]), ("正文", body)):
+    for column, typed in (("标题", title[:TITLE_MAX]), ("正文", body)):
         cell = row[column]
         if typed.startswith(("=", "+", "-", "@", "\t", "\r")):
             assert cell == "'" + typed
