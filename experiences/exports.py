@@ -1,4 +1,12 @@
-"""Exports of published reflections for offline reading: CSV (for Excel/WPS) and JSON."""
+"""Exports of published reflections for offline reading: CSV (for Excel/WPS) and JSON.
+
+Both carry the authors' text as typed, so both are written for the program
+that opens them. Excel and WPS run a cell that starts with = + - @ (or tab,
+carriage return) as a formula, so such CSV cells get a leading ' (OWASP's
+CSV-injection advice). The JSON keeps the true text but writes < > & as
+\\u escapes, as Django's json_script does, so no tag is live in the file
+even if something ever shows it as HTML.
+"""
 
 import csv
 import io
@@ -8,6 +16,8 @@ from django.utils import timezone
 
 from .models import Reflection
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_JSON_HTML_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 COLUMNS = ["编号", "标题", "作者", "单位", "原则", "标签", "点赞数", "发布时间", "正文", "链接"]
 
 
@@ -34,16 +44,26 @@ def _rows(queryset, *, base_url: str):
         }
 
 
+def csv_cell(value):
+    """A value as a spreadsheet shows it literally: formula-like text gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def reflections_csv(queryset, *, base_url: str = "") -> bytes:
     """UTF-8 with a BOM: without it Excel and WPS open Chinese text as mojibake."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(_rows(queryset, base_url=base_url))
+    writer.writerows(
+        {column: csv_cell(value) for column, value in row.items()}
+        for row in _rows(queryset, base_url=base_url)
+    )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def reflections_json(queryset, *, base_url: str = "") -> bytes:
-    return json.dumps(
-        list(_rows(queryset, base_url=base_url)), ensure_ascii=False, indent=2
-    ).encode("utf-8")
+    """Readable UTF-8 (Chinese unescaped); < > & only ever occur inside strings here."""
+    text = json.dumps(list(_rows(queryset, base_url=base_url)), ensure_ascii=False, indent=2)
+    return text.translate(_JSON_HTML_ESCAPES).encode("utf-8")

@@ -4,10 +4,16 @@ markdown-it-py renders with raw HTML disabled (typed tags come out as text),
 then nh3 (the Ammonia sanitizer) keeps only an allow-list of tags and
 attributes and only http/https/mailto links. Either alone would stop the
 usual payloads; together a parser bug in one is caught by the other.
+
+Cards show :func:`text_excerpt` of that HTML: plain text that the template
+escapes, never truncated HTML (Django's truncatechars_html can write decoded
+entities back unescaped, turning typed ``&lt;meta&gt;`` into a live tag).
 """
 
 import re
+import unicodedata
 from functools import lru_cache
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -34,6 +40,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
+EXCERPT_LENGTH = 120
+# Block tags end a run of text (a space stands in); inline tags join their
+# neighbours, so 坚持<strong>原则</strong> reads 坚持原则, not 坚持 原则.
+# Quoted attribute values may hold ">" (a link title), so they are skipped whole.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|hr|li|ul|ol|pre|blockquote|h[1-6])\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I
+)
+_ANY_TAG = re.compile(r"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -60,4 +75,30 @@ def markdown_render(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener noreferrer ugc",
+    )
+
+
+def text_excerpt(html: str, *, length: int = EXCERPT_LENGTH) -> str:
+    """Sanitized body HTML → plain text of at most ``length`` characters (plus "…").
+
+    The result is text, not markup: the template must autoescape it (no
+    ``|safe``). Entities are decoded exactly once, so a typed ``&lt;`` shows
+    as ``&lt;`` and a typed ``<`` as ``<``.
+    """
+    text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", html or ""))
+    text = _WHITESPACE.sub(" ", unescape(text)).strip()
+    if len(text) <= length:
+        return text
+    cut = length
+    # Never strand a combining mark, variation selector or joiner from its base.
+    while cut > 0 and _joins_previous(text[cut]):
+        cut -= 1
+    return text[:cut].rstrip() + "…"
+
+
+def _joins_previous(character: str) -> bool:
+    return (
+        unicodedata.combining(character) != 0
+        or character in "\u200c\u200d"
+        or "\ufe00" <= character <= "\ufe0f"
     )

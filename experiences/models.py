@@ -333,6 +333,13 @@ class Reflection(models.Model):
     def display_title(self) -> str:
         return self.title or _("无题心得")
 
+    @property
+    def excerpt(self) -> str:
+        """The card's plain-text preview of the body; autoescaped in templates, never |safe."""
+        from .markdown import text_excerpt  # here, so loading models does not load the renderer
+
+        return text_excerpt(self.body_html)
+
 
 class Like(models.Model):
     """点赞: one per user per reflection."""
