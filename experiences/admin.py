@@ -18,6 +18,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from .exports import reflections_csv, reflections_json
+from .forms import UserAdminChangeForm
 from .importer import EssayImportError, essay_import, essay_parse
 from .markdown import markdown_render
 from .models import (
@@ -243,6 +244,7 @@ class QuotationAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class KbUserAdmin(UserAdmin):
+    form = UserAdminChangeForm
     fieldsets = (
         *UserAdmin.fieldsets,
         (_("个人资料"), {"fields": ("display_name", "unit", "post", "years_of_service")}),

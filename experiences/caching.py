@@ -26,6 +26,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -114,8 +115,25 @@ def content_changed(sender, **kwargs) -> None:
     transaction.on_commit(_bump)
 
 
+@functools.cache
+def build_fingerprint() -> str:
+    """A digest of the code and templates that render pages, computed once per process.
+
+    Part of every page key: after a deploy that changes how pages are rendered
+    (a template, a view), no server serves a page an older build cached.
+    """
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder, pattern in (("templates", "*.html"), ("experiences", "*.py"), ("kb", "*.py")):
+        for path in sorted((base / folder).rglob(pattern)):
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _page_key(request) -> str:
-    return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{build_fingerprint()}:{path_digest}"
 
 
 class _LocalPages:

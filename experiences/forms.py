@@ -1,7 +1,7 @@
 """Forms: sign-up, profile, reflections. Validation and Chinese messages only; no saving logic."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm, UsernameField
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm, UsernameField
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,20 @@ class SignupForm(DisplayNameMixin, UserCreationForm):
         # Replaces Django's case-insensitive check with the stricter look-alike rules.
         username = self.cleaned_data["username"]
         username_check(username=username)
+        return username
+
+
+class UserAdminChangeForm(DisplayNameMixin, UserChangeForm):
+    """The admin's user form: the same cleaning and look-alike rules as the profile page."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {**UserChangeForm.Meta.field_classes, **PROFILE_LINE_FIELDS}
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username != self.instance.username:
+            username_check(username=username, exclude_pk=self.instance.pk)
         return username
 
 

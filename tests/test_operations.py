@@ -170,3 +170,30 @@ def test_approval_from_the_admin_queue_invalidates_cached_pages(client, admin_cl
         {"action": "approve", "_selected_action": [pending.pk]},
     )
     assert "队列里的心得" in client.get(url).content.decode()
+
+
+def test_pages_cached_by_another_build_are_not_served(client, seed_essay, monkeypatch):
+    """After a deploy that changes templates or code, old cached pages are never served."""
+    from experiences import caching
+
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(caching, "build_fingerprint", lambda: "another-build")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_build_fingerprint_follows_templates(settings, tmp_path):
+    from experiences.caching import build_fingerprint
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>一</p>", encoding="utf-8")
+    settings.BASE_DIR = tmp_path
+    build_fingerprint.cache_clear()
+    try:
+        first = build_fingerprint()
+        page.write_text("<p>二</p>", encoding="utf-8")
+        build_fingerprint.cache_clear()
+        assert build_fingerprint() != first
+    finally:
+        build_fingerprint.cache_clear()

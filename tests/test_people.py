@@ -188,3 +188,34 @@ def test_sign_in_and_unshown_changes_keep_cached_pages(client, user):
     user.unit = "城关镇"
     user.save()  # the admin's path: a plain save
     assert content_version() != version
+
+
+def admin_user_form(user, **changes):
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "display_name": user.display_name,
+        "unit": user.unit,
+        "post": user.post,
+        "years_of_service": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+    }
+    return {**data, **changes}
+
+
+def test_admin_user_form_cleans_and_refuses_look_alike_names(admin_client, user, other_user):
+    url = reverse("admin:experiences_user_change", args=[other_user.pk])
+    response = admin_client.post(url, admin_user_form(other_user, display_name="小王"))
+    assert response.status_code == 200
+    assert DISPLAY_NAME_TAKEN in response.content.decode()
+    response = admin_client.post(
+        url, admin_user_form(other_user, display_name="老\u202e李\x1b", unit="城关镇\u200b")
+    )
+    assert response.status_code == 302
+    other_user.refresh_from_db()
+    assert (other_user.display_name, other_user.unit) == ("老李", "城关镇")
+    response = admin_client.post(url, admin_user_form(other_user, username="XiaoWang"))
+    assert response.status_code == 200
+    assert User.objects.filter(username="XiaoWang").count() == 0
