@@ -3,8 +3,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Essay, Principle, Reflection
-from .tagging import tags_in_use
+from experiences.essays.models import Essay, Principle
+from experiences.reflections.models import Reflection
+from experiences.tagging.services import tags_in_use
 
 
 class EssaySitemap(Sitemap):
@@ -21,9 +22,7 @@ class PrincipleSitemap(Sitemap):
     priority = 0.9
 
     def items(self):
-        return Principle.objects.filter(essay__status=Essay.Status.PUBLISHED).select_related(
-            "essay"
-        )
+        return Principle.objects.published().select_related("essay")
 
 
 class TagSitemap(Sitemap):

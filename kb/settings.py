@@ -260,8 +260,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 TAGGIT_CASE_INSENSITIVE = True
 # Chinese users type 、 and full-width commas between tags; one parser everywhere.
-TAGGIT_TAGS_FROM_STRING = "experiences.tagging.tags_parse"
-TAGGIT_STRING_FROM_TAGS = "experiences.tagging.tags_join"
+TAGGIT_TAGS_FROM_STRING = "experiences.tagging.services.tags_parse"
+TAGGIT_STRING_FROM_TAGS = "experiences.tagging.services.tags_join"
 
 # Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling.
 BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)

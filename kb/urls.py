@@ -8,7 +8,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from experiences import views
 from experiences.sitemaps import SITEMAPS
 from kb.health import healthz
 
@@ -25,14 +24,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
         name="robots",
     ),
-    path("accounts/signup/", views.SignupView.as_view(), name="signup"),
-    path("accounts/profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
-    path(
-        "accounts/password_reset/",
-        views.ThrottledPasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("experiences.accounts.urls")),
     path("", include("experiences.urls")),
 ]
 

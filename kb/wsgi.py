@@ -10,6 +10,6 @@ application = get_wsgi_application()
 
 # jieba loads its dictionary on first use; do it now, before gunicorn forks,
 # so no visitor waits for it and the workers share one copy.
-from experiences.search import segmenter_warm  # noqa: E402
+from experiences.core.segmentation import segmenter_warm  # noqa: E402
 
 segmenter_warm()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from experiences.importer import essay_import
+from experiences.essays.importer import essay_import
 
 SEED_PATH = (
     Path(__file__).resolve().parent.parent / "experiences" / "data" / "essay-jiceng-ganbu-xinde.txt"
@@ -22,7 +22,7 @@ def _empty_cache():
     """Each test starts with no cached pages (the cache outlives the database rollback)."""
     from django.core.cache import cache
 
-    from experiences.caching import local_pages
+    from experiences.core.caching import local_pages
 
     cache.clear()
     local_pages.clear()
@@ -44,14 +44,14 @@ def seed_essay(db, seed_text):
 
 @pytest.fixture
 def user(db):
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     return UserFactory(username="xiaowang", display_name="小王")
 
 
 @pytest.fixture
 def other_user(db):
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     return UserFactory(username="laoli", display_name="老李")
 
@@ -73,7 +73,7 @@ def roles(db):
 def moderator(db):
     from django.contrib.auth.models import Permission
 
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     moderator = UserFactory(username="banzhu", display_name="版主")
     moderator.user_permissions.add(Permission.objects.get(codename="moderate_reflection"))
@@ -88,7 +88,7 @@ def principle(seed_essay):
 def _group_client(client, group_name, username):
     from django.contrib.auth.models import Group
 
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     member = UserFactory(username=username, is_staff=True)
     member.groups.add(Group.objects.get(name=group_name))

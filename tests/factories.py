@@ -3,8 +3,9 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from experiences.markdown import markdown_render
-from experiences.models import Essay, Like, Principle, Quotation, Reflection, RelatedReading
+from experiences.core.markdown import markdown_render
+from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+from experiences.reflections.models import Like, Reflection
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -91,7 +92,7 @@ class LikeFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, user, reflection, **kwargs):
-        from experiences.reflections import like_set
+        from experiences.reflections.services import like_set
 
         like_set(user=user, reflection=reflection, liked=True)
         reflection.refresh_from_db(fields=["like_count"])

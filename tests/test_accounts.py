@@ -6,9 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from experiences.models import User
-
-from .factories import UserFactory
+from experiences.accounts.models import User
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

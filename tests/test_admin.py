@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from experiences.models import Essay
-
-from .admin_forms import principle_form
+from experiences.essays.models import Essay
+from tests.admin_forms import principle_form
 
 pytestmark = pytest.mark.django_db
 

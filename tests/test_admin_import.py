@@ -5,10 +5,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from experiences.models import Essay
-
-from .factories import UserFactory
-from .test_importer import VARIANT_ESSAY
+from experiences.essays.models import Essay
+from tests.factories import UserFactory
+from tests.test_importer import VARIANT_ESSAY
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from experiences.models import SearchDocument
-from experiences.search import query_parse, search_run
-
-from .factories import ReflectionFactory
+from experiences.search.models import SearchDocument
+from experiences.search.query import query_parse, search_run
+from tests.factories import ReflectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,15 +11,14 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from experiences.models import Like, Reflection
-from experiences.reflections import (
+from experiences.reflections.models import Like, Reflection
+from experiences.reflections.services import (
     ReflectionRateLimited,
     like_counts_recount,
     like_set,
     reflection_create,
 )
-
-from .factories import ReflectionFactory, UserFactory
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

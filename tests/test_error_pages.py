@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from experiences.models import Reflection
+from experiences.reflections.models import Reflection
 
 pytestmark = pytest.mark.django_db
 

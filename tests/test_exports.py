@@ -7,10 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from experiences.exports import csv_cell, reflections_csv, reflections_json
-from experiences.models import Reflection
-
-from .factories import ReflectionFactory, UserFactory
+from experiences.reflections.exports import csv_cell, reflections_csv, reflections_json
+from experiences.reflections.models import Reflection
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

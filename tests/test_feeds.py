@@ -8,10 +8,15 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
-from experiences.models import Essay
-from experiences.text import xml_clean
-
-from .factories import EssayFactory, LikeFactory, PrincipleFactory, ReflectionFactory, UserFactory
+from experiences.core.text import xml_clean
+from experiences.essays.models import Essay
+from tests.factories import (
+    EssayFactory,
+    LikeFactory,
+    PrincipleFactory,
+    ReflectionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

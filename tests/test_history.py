@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from .admin_forms import principle_form
-from .factories import UserFactory
+from tests.admin_forms import principle_form
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

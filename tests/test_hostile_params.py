@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from .factories import ReflectionFactory
+from tests.factories import ReflectionFactory
 
 pytestmark = pytest.mark.django_db
 

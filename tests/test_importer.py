@@ -6,14 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from experiences.importer import (
-    EssayImportError,
-    essay_import,
-    essay_parse,
-    lines_repair,
-    quotations_find,
-)
-from experiences.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.essays.importer import essay_import
+from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.essays.parser import EssayImportError, essay_parse, lines_repair, quotations_find
 
 SEED_PAIRS = [
     ("人情世故", "坚定原则"),

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from experiences.markdown import ALLOWED_TAGS, markdown_render, text_clean
+from experiences.core.markdown import ALLOWED_TAGS, markdown_render, text_clean
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

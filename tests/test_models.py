@@ -4,9 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from experiences.models import Essay, Principle
-
-from .factories import EssayFactory, PrincipleFactory
+from experiences.essays.models import Essay, Principle
+from tests.factories import EssayFactory, PrincipleFactory
 
 pytestmark = pytest.mark.django_db
 

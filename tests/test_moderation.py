@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from experiences.models import ModerationLog, Reflection
-
-from .factories import ReflectionFactory
+from experiences.reflections.models import ModerationLog, Reflection
+from tests.factories import ReflectionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import urllib.parse
 import pytest
 
 from kb.serving import Browser
-
-from .servers import AppCluster
+from tests.servers import AppCluster
 
 SETUP_USERS = """
 from experiences.models import User, Reflection, Principle

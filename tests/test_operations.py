@@ -9,11 +9,10 @@ from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
 
-from experiences.moderation import reflection_publish
-from experiences.reflections import like_set
+from experiences.reflections.moderation import reflection_publish
+from experiences.reflections.services import like_set
 from kb.cache import ResilientRedisCache
-
-from .factories import ReflectionFactory, UserFactory
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ class TestHealth:
 def test_database_outage_gives_a_chinese_503_not_a_traceback(client, seed_essay):
     client.raise_request_exception = False
     with mock.patch(
-        "experiences.views.EssayDetailView.get_queryset",
+        "experiences.essays.views.EssayDetailView.get_queryset",
         side_effect=OperationalError("server closed the connection unexpectedly"),
     ):
         response = client.get(seed_essay.get_absolute_url())
@@ -174,7 +173,7 @@ def test_approval_from_the_admin_queue_invalidates_cached_pages(client, admin_cl
 
 def test_pages_cached_by_another_build_are_not_served(client, seed_essay, monkeypatch):
     """After a deploy that changes templates or code, old cached pages are never served."""
-    from experiences import caching
+    from experiences.core import caching
 
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
@@ -183,7 +182,7 @@ def test_pages_cached_by_another_build_are_not_served(client, seed_essay, monkey
 
 
 def test_build_fingerprint_follows_templates(settings, tmp_path):
-    from experiences.caching import build_fingerprint
+    from experiences.core.caching import build_fingerprint
 
     (tmp_path / "templates").mkdir()
     page = tmp_path / "templates" / "page.html"

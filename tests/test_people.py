@@ -4,11 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from experiences.caching import content_version
-from experiences.models import User
-from experiences.text import line_clean, name_key
-
-from .factories import ReflectionFactory, UserFactory
+from experiences.accounts.models import User
+from experiences.core.caching import content_version
+from experiences.core.text import line_clean, name_key
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

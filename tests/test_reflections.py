@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from experiences.models import PostingRecord, Reflection
-
-from .factories import LikeFactory, PrincipleFactory, ReflectionFactory, UserFactory
+from experiences.reflections.models import PostingRecord, Reflection
+from tests.factories import LikeFactory, PrincipleFactory, ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -25,14 +25,15 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from experiences.exports import reflections_csv, reflections_json
-from experiences.feeds import ReflectionsFeed
-from experiences.markdown import markdown_render, text_clean, text_excerpt
-from experiences.models import Reflection, User
-from experiences.reflections import reflection_create
-from experiences.search import query_parse, reflection_document, snippet_highlight, title_highlight
-
-from .factories import ReflectionFactory, UserFactory
+from experiences.accounts.models import User
+from experiences.core.markdown import markdown_render, text_clean, text_excerpt
+from experiences.reflections.exports import reflections_csv, reflections_json
+from experiences.reflections.feeds import ReflectionsFeed
+from experiences.reflections.models import Reflection
+from experiences.reflections.services import reflection_create
+from experiences.search.indexing import reflection_document
+from experiences.search.query import query_parse, snippet_highlight, title_highlight
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

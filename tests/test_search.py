@@ -4,18 +4,13 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from experiences.models import Reflection, SearchDocument
-from experiences.moderation import reflection_publish, reflection_reject
-from experiences.reflections import reflection_create, reflection_update
-from experiences.search import (
-    query_parse,
-    search_index_principle,
-    search_index_rebuild,
-    search_run,
-    snippet_highlight,
-)
-
-from .factories import UserFactory
+from experiences.reflections.models import Reflection
+from experiences.reflections.moderation import reflection_publish, reflection_reject
+from experiences.reflections.services import reflection_create, reflection_update
+from experiences.search.indexing import search_index_principle, search_index_rebuild
+from experiences.search.models import SearchDocument
+from experiences.search.query import query_parse, search_run, snippet_highlight
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +291,7 @@ def test_query_parse():
 
 
 def test_title_highlight_keeps_the_whole_title():
-    from experiences.search import title_highlight
+    from experiences.search.query import title_highlight
 
     html = title_highlight("既要「人情世故」,更要「坚定原则」", ["原则"])
     assert html == "既要「人情世故」,更要「坚定<mark>原则</mark>」"

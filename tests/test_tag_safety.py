@@ -12,14 +12,14 @@ from django.apps import apps
 from django.urls import reverse
 from taggit.models import Tag
 
-from experiences.models import Reflection, SearchDocument
-from experiences.moderation import reflection_publish, reflection_reject
-from experiences.reflections import reflection_create, reflection_update
-from experiences.search import query_parse, search_run
-from experiences.tagging import TAG_SEPARATORS, tag_key, tag_name_normalise, tags_parse
-
-from .admin_forms import tag_form
-from .factories import ReflectionFactory, UserFactory
+from experiences.reflections.models import Reflection
+from experiences.reflections.moderation import reflection_publish, reflection_reject
+from experiences.reflections.services import reflection_create, reflection_update
+from experiences.search.models import SearchDocument
+from experiences.search.query import query_parse, search_run
+from experiences.tagging.services import TAG_SEPARATORS, tag_key, tag_name_normalise, tags_parse
+from tests.admin_forms import tag_form
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

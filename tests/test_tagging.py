@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from taggit.models import Tag
 
-from experiences.models import ModerationLog, Principle, Reflection, SearchDocument
-from experiences.search import query_parse, search_run
-from experiences.tagging import tags_parse
-
-from .conftest import SEED_PATH
-from .factories import ReflectionFactory, UserFactory
+from experiences.essays.models import Principle
+from experiences.reflections.models import ModerationLog, Reflection
+from experiences.search.models import SearchDocument
+from experiences.search.query import query_parse, search_run
+from experiences.tagging.services import tags_parse
+from tests.conftest import SEED_PATH
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from kb.client import client_ip
-
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

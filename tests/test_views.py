@@ -9,9 +9,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from experiences.models import Essay
-
-from .factories import (
+from experiences.essays.models import Essay
+from tests.factories import (
     EssayFactory,
     PrincipleFactory,
     QuotationFactory,

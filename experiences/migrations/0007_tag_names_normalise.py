@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.db import migrations
 
-from experiences.tagging import tag_name_normalise
+from experiences.tagging.services import tag_name_normalise
 
 
 def tags_merge_lookalikes(apps, schema_editor):

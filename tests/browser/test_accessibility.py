@@ -5,9 +5,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from experiences.reflections import reflection_create
-
-from ..factories import ReflectionFactory, UserFactory
+from experiences.reflections.services import reflection_create
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 

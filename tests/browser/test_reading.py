@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_fits_the_screen
+from tests.browser.conftest import assert_fits_the_screen
 
 pytestmark = pytest.mark.browser
 

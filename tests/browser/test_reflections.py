@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from experiences.models import Reflection
-
-from ..factories import ReflectionFactory, UserFactory
-from .conftest import assert_fits_the_screen
+from experiences.reflections.models import Reflection
+from tests.browser.conftest import assert_fits_the_screen
+from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from experiences.reflections import reflection_create
-
-from ..factories import UserFactory
-from .conftest import assert_fits_the_screen
+from experiences.reflections.services import reflection_create
+from tests.browser.conftest import assert_fits_the_screen
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 

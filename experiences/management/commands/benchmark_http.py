@@ -28,14 +28,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from experiences.importer import essay_import
-from experiences.markdown import markdown_render
-from experiences.models import Like, Reflection, User
-from experiences.reflections import like_counts_recount
-from experiences.search import search_index_rebuild
+from experiences.accounts.models import User
+from experiences.benchmark_search import VOCABULARY
+from experiences.core.markdown import markdown_render
+from experiences.essays.importer import essay_import
+from experiences.reflections.models import Like, Reflection
+from experiences.reflections.services import like_counts_recount
+from experiences.search.indexing import search_index_rebuild
 from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env, rss_mb, worker_pids
-
-from .benchmark_search import VOCABULARY
 
 PAGES = [
     ("home", "/"),

@@ -19,16 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from experiences.importer import essay_import
-from experiences.markdown import markdown_render
-from experiences.models import Essay, Reflection, User
-from experiences.search import (
-    query_parse,
-    search_count,
-    search_index_rebuild,
-    search_run,
-    segmenter_warm,
-)
+from experiences.accounts.models import User
+from experiences.core.markdown import markdown_render
+from experiences.core.segmentation import segmenter_warm
+from experiences.essays.importer import essay_import
+from experiences.essays.models import Essay
+from experiences.reflections.models import Reflection
+from experiences.search.indexing import search_index_rebuild
+from experiences.search.query import query_parse, search_count, search_run
 
 QUERIES = [
     "原则",

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.importer import EssayImportError, essay_import
-from experiences.models import Essay
+from experiences.essays.importer import essay_import
+from experiences.essays.models import Essay
+from experiences.essays.parser import EssayImportError
 
 
 class Command(BaseCommand):

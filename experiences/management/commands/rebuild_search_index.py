@@ -4,8 +4,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from experiences.models import Principle, Reflection, RelatedReading
-from experiences.search import search_index_rebuild, segmenter_warm
+from experiences.core.segmentation import segmenter_warm
+from experiences.essays.models import Principle, RelatedReading
+from experiences.reflections.models import Reflection
+from experiences.search.indexing import search_index_rebuild
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Parse an essay of the 心得体会 genre into principles, and store it.
+"""Parse an essay of the 心得体会 genre into principles.
 
 The genre: an opening, then several principles each announced by a heading
 sentence of the form 干工作既要“X”,更要“Y”。, each followed by its paragraphs,
@@ -18,8 +18,8 @@ The parser is written for the genre, not for one text:
   repair is recorded;
 * text that cannot be placed anywhere is reported, never dropped.
 
-:func:`essay_parse` is pure; :func:`essay_import` stores the result and is
-idempotent: importing the same text twice changes nothing.
+:func:`essay_parse` is pure (no database): text in, :class:`ParsedEssay` out.
+Storing the result is ``essays/importer.py``'s job.
 """
 
 from __future__ import annotations
@@ -27,13 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
-from .models import Essay, Principle, Quotation, RelatedReading, Repair
-from .search import search_index_essay, segmenter
-from .tagging import tag_names_clean
+from experiences.core.segmentation import segmenter
 
 OPENING_QUOTES = '“"「『‘'
 CLOSING_QUOTES = '”"」』’'
@@ -401,141 +397,3 @@ def essay_parse(*, text: str, title: str | None = None) -> ParsedEssay:
         unplaced=unplaced,
         source_text=text,
     )
-
-
-@dataclass
-class ImportResult:
-    essay: Essay
-    parsed: ParsedEssay
-    created: bool
-    changed: bool
-
-
-def _fields_update(instance, values: dict) -> bool:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, values[name])
-    if changed:
-        instance.save(
-            update_fields=changed + (["updated_at"] if hasattr(instance, "updated_at") else [])
-        )
-    return bool(changed)
-
-
-def _children_sync(manager, model, rows: list[dict], parent_field: str, parent) -> bool:
-    """Make the parent's ordered children equal ``rows``, writing only what differs."""
-    existing = list(manager.order_by("position"))
-    wanted = [{"position": index, **row} for index, row in enumerate(rows, start=1)]
-    current = [{key: getattr(obj, key) for key in wanted[0]} for obj in existing] if wanted else []
-    if current == wanted and len(existing) == len(wanted):
-        return False
-    manager.all().delete()
-    objects = [model(**{parent_field: parent}, **row) for row in wanted]
-    if hasattr(model, "history"):
-        bulk_create_with_history(objects, model)
-    else:
-        model.objects.bulk_create(objects)
-    return True
-
-
-@transaction.atomic
-def essay_import(
-    *,
-    text: str,
-    title: str | None = None,
-    status: str = Essay.Status.PUBLISHED,
-    dry_run: bool = False,
-    principle_tags: dict[str, list[str]] | None = None,
-) -> ImportResult:
-    """Parse ``text`` and store it as an essay, matched by its slug.
-
-    Idempotent: rows are written only where they differ from what is stored,
-    and principles are updated in place (keeping their ids, tags and anything
-    that refers to them) rather than recreated. ``principle_tags`` (slug →
-    names) adds tags to principles; tags already there stay.
-    """
-    parsed = essay_parse(text=text, title=title)
-    if dry_run:
-        return ImportResult(
-            essay=Essay(title=parsed.title, slug=parsed.slug),
-            parsed=parsed,
-            created=False,
-            changed=False,
-        )
-
-    essay_values = {
-        "title": parsed.title,
-        "author_line": parsed.author_line,
-        "opening": "\n".join(parsed.opening),
-        "closing": "\n".join(parsed.closing),
-        "source_text": parsed.source_text,
-        "unplaced_text": "\n".join(parsed.unplaced),
-    }
-    essay = Essay.objects.select_for_update().filter(slug=parsed.slug).first()
-    created = essay is None
-    if created:
-        essay = Essay.objects.create(slug=parsed.slug, status=status, **essay_values)
-        changed = True
-    else:
-        changed = _fields_update(essay, essay_values)
-
-    existing = {principle.position: principle for principle in essay.principles.all()}
-    for position, principle in existing.items():
-        if position > len(parsed.principles):
-            principle.delete()
-            changed = True
-    # A principle whose slug changes moves aside first, so a reordered essay
-    # never collides with the per-essay unique slug on the way.
-    wanted_slugs = {item.position: item.slug for item in parsed.principles}
-    for position, principle in existing.items():
-        if position in wanted_slugs and principle.slug != wanted_slugs[position]:
-            Principle.objects.filter(pk=principle.pk).update(slug=f"~{principle.pk}")
-            principle.slug = f"~{principle.pk}"
-    for item in parsed.principles:
-        values = {
-            "slug": item.slug,
-            "heading": item.heading,
-            "baseline": item.baseline,
-            "emphasis": item.emphasis,
-            "body": "\n".join(item.paragraphs),
-        }
-        principle = existing.get(item.position)
-        if principle is None:
-            principle = Principle.objects.create(essay=essay, position=item.position, **values)
-            changed = True
-        else:
-            changed |= _fields_update(principle, values)
-        wanted_tags = tag_names_clean((principle_tags or {}).get(item.slug, []))
-        present = {name.casefold() for name in principle.tags.names()}
-        missing = [name for name in wanted_tags if name.casefold() not in present]
-        if missing:
-            principle.tags.add(*missing)
-            changed = True
-        changed |= _children_sync(
-            principle.quotations,
-            Quotation,
-            [{"text": q.text, "source": q.source} for q in item.quotations],
-            "principle",
-            principle,
-        )
-
-    changed |= _children_sync(
-        essay.related_readings,
-        RelatedReading,
-        [{"title": r.title, "excerpt": r.excerpt} for r in parsed.related_readings],
-        "essay",
-        essay,
-    )
-    changed |= _children_sync(
-        essay.repairs,
-        Repair,
-        [
-            {"before": r.before, "after": r.after, "description": r.description}
-            for r in parsed.repairs
-        ],
-        "essay",
-        essay,
-    )
-    if changed:
-        search_index_essay(essay=essay)
-    return ImportResult(essay=essay, parsed=parsed, created=created, changed=changed)

@@ -17,8 +17,8 @@ from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
-from .text import name_key
+from experiences.accounts.models import User
+from experiences.core.text import name_key
 
 USERNAME_CHARACTERS_MESSAGE = _(
     "用户名只能使用英文字母、数字、汉字和 . _ - @ + 符号"

@@ -13,12 +13,15 @@ from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from taggit.models import Tag, TaggedItem
+
+from experiences.essays.models import Principle
+from experiences.reflections.models import Reflection
+from experiences.tagging.signals import tags_merged
 
 # Commas (ASCII and full-width), 、, semicolons (ASCII and full-width) and spaces.
 TAG_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")
-MAX_TAGS = 8
-MAX_TAG_LENGTH = 30
 # Characters that change nothing on screen: controls, soft hyphen, zero-width and
 # joiners, bidi marks and overrides, word joiner and invisible operators,
 # variation selectors, the byte-order mark.
@@ -87,12 +90,11 @@ def tags_join(tags) -> str:
 
 def _public_items_q(prefix: str = "") -> Q:
     """Tagged items (reached through ``prefix``) on a published principle or reflection."""
-    from .models import Essay, Principle, Reflection
 
     principle_type, reflection_type = (
         ContentType.objects.get_for_model(model) for model in (Principle, Reflection)
     )
-    published_principles = Principle.objects.filter(essay__status=Essay.Status.PUBLISHED)
+    published_principles = Principle.objects.published()
     return Q(
         **{
             f"{prefix}content_type": principle_type,
@@ -108,16 +110,12 @@ def _public_items_q(prefix: str = "") -> Q:
 
 def tags_public():
     """Tags that a published principle or a published reflection carries."""
-    from taggit.models import Tag, TaggedItem
-
     public_items = TaggedItem.objects.filter(_public_items_q(), tag=OuterRef("pk"))
     return Tag.objects.filter(Exists(public_items))
 
 
 def tags_in_use():
     """Public tags with how often they are used publicly, by name."""
-    from django.db.models import Count
-    from taggit.models import Tag
 
     visible = _public_items_q("taggit_taggeditem_items__")
     return (
@@ -146,21 +144,15 @@ def tag_sizes(tags, *, steps: int = 5) -> None:
 def tags_merge(*, sources, target, moderator=None) -> int:
     """Every item carrying a source tag carries ``target`` instead, once; the sources go.
 
-    Returns how many tagged items were moved. Reindexes what it touched.
+    Returns how many tagged items were moved. Sends ``tags_merged`` so that the
+    search index and the moderation log follow (their receivers).
     """
-    from taggit.models import TaggedItem
-
-    from .models import ModerationLog, Principle, Reflection
-    from .moderation import moderation_log
-    from .search import search_index_principle, search_index_reflection, search_index_tags
-
     sources = [tag for tag in sources if tag.pk != target.pk]
     items = TaggedItem.objects.filter(tag__in=sources).select_related("content_type")
     touched: set[tuple[int, int]] = set()
     moved = 0
     for item in items:
-        key = (item.content_type_id, item.object_id)
-        touched.add(key)
+        touched.add((item.content_type_id, item.object_id))
         already = TaggedItem.objects.filter(
             tag=target, content_type_id=item.content_type_id, object_id=item.object_id
         ).exists()
@@ -170,21 +162,14 @@ def tags_merge(*, sources, target, moderator=None) -> int:
             item.tag = target
             item.save(update_fields=["tag"])
             moved += 1
-    names = "、".join(tag.name for tag in sources)
+    names = [tag.name for tag in sources]
     for tag in sources:
         tag.delete()
-    for content_type_id, object_id in touched:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is Principle:
-            principle = Principle.objects.select_related("essay").get(pk=object_id)
-            search_index_principle(principle=principle)
-        elif model is Reflection:
-            search_index_reflection(reflection=Reflection.objects.get(pk=object_id))
-    search_index_tags(tags=[target])
-    if moderator is not None:
-        moderation_log(
-            actor=moderator,
-            action=ModerationLog.Action.MERGE_TAGS,
-            subject=f"标签 {names} → {target.name}",
-        )
+    tags_merged.send(
+        sender=target.__class__,
+        target=target,
+        source_names=names,
+        tagged=sorted(touched),
+        moderator=moderator,
+    )
     return moved

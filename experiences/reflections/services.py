@@ -1,4 +1,7 @@
-"""Writing reflections (心得) and 点赞: the rules, kept out of views and forms."""
+"""Writing reflections (心得) and 点赞: the rules, kept out of views and forms.
+
+The search index and cached pages follow through receivers, in the same transaction.
+"""
 
 import uuid
 from datetime import timedelta
@@ -10,11 +13,11 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .markdown import markdown_render, text_clean
-from .models import Like, PostingRecord, Principle, Reflection
-from .moderation import reflection_initial_status
-from .search import search_index_reflection
-from .tagging import tag_names_clean
+from experiences.core.markdown import markdown_render, text_clean
+from experiences.essays.models import Principle
+from experiences.reflections.models import Like, ModerationLog, PostingRecord, Reflection
+from experiences.reflections.moderation import moderation_log, reflection_initial_status
+from experiences.tagging.services import tag_names_clean
 
 
 class ReflectionRateLimited(Exception):
@@ -77,7 +80,6 @@ def reflection_create(
                 submission_token=submission_token,
             )
             reflection.tags.set(tag_names_clean(tags))
-            search_index_reflection(reflection=reflection)
     except IntegrityError:
         # A concurrent request with the same token won the race: return its reflection.
         existing = Reflection.objects.filter(
@@ -104,7 +106,24 @@ def reflection_update(
         reflection.status = Reflection.Status.PENDING
     reflection.save()
     reflection.tags.set(tag_names_clean(tags))
-    search_index_reflection(reflection=reflection)
+    return reflection
+
+
+@transaction.atomic
+def reflection_moderator_edit(
+    *, reflection: Reflection, moderator, changed: list[str]
+) -> Reflection:
+    """A moderator's edit in the admin: cleaned and rendered as the author's, and logged."""
+    reflection.title = text_clean(reflection.title).strip()
+    reflection.body = text_clean(reflection.body).strip()
+    reflection.body_html = markdown_render(reflection.body)
+    reflection.save()
+    moderation_log(
+        actor=moderator,
+        action=ModerationLog.Action.EDIT,
+        reflection=reflection,
+        reason="、".join(changed),
+    )
     return reflection
 
 

@@ -28,5 +28,7 @@ class TextPathConverter(TextConverter):
     regex = r"[^\x00]+"
 
 
-register_converter(TextConverter, "text")
-register_converter(TextPathConverter, "textpath")
+def register() -> None:
+    """Make ``text`` and ``textpath`` known to URL patterns (before any of them is built)."""
+    register_converter(TextConverter, "text")
+    register_converter(TextPathConverter, "textpath")

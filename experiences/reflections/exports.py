@@ -14,7 +14,7 @@ import json
 
 from django.utils import timezone
 
-from .models import Reflection
+from experiences.reflections.models import Reflection
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _JSON_HTML_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}

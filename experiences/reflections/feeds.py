@@ -12,9 +12,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Essay, Principle, Reflection
-from .tagging import tags_public
-from .text import xml_clean
+from experiences.core.text import xml_clean
+from experiences.essays.models import Principle
+from experiences.reflections.models import Reflection
+from experiences.tagging.services import tags_public
 
 FEED_SIZE = 30
 
@@ -84,9 +85,7 @@ class ReflectionsFeed(Feed):
 
 class PrincipleReflectionsFeed(ReflectionsFeed):
     def get_object(self, request, pk):
-        return get_object_or_404(
-            Principle.objects.select_related("essay"), pk=pk, essay__status=Essay.Status.PUBLISHED
-        )
+        return get_object_or_404(Principle.objects.published().select_related("essay"), pk=pk)
 
     def title(self, principle):
         return _("基层心得知识库 · %(principle)s 的心得") % {"principle": principle}

@@ -3,8 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ModerationLog, Reflection
-from .search import search_index_reflection
+from experiences.reflections.models import ModerationLog, Reflection
 
 MODERATE_PERMISSION = "experiences.moderate_reflection"
 
@@ -45,7 +44,6 @@ def reflection_publish(*, reflection: Reflection, moderator=None) -> Reflection:
     reflection.rejection_reason = ""
     reflection.published_at = reflection.published_at or timezone.now()
     reflection.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
-    search_index_reflection(reflection=reflection)
     if moderator is not None:
         moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
     return reflection
@@ -57,7 +55,6 @@ def reflection_reject(*, reflection: Reflection, reason: str, moderator=None) ->
     reflection.rejection_reason = reason.strip()
     reflection.is_featured = False
     reflection.save(update_fields=["status", "rejection_reason", "is_featured", "updated_at"])
-    search_index_reflection(reflection=reflection)
     if moderator is not None:
         moderation_log(
             actor=moderator,

@@ -61,13 +61,14 @@ def _bump() -> None:
         cache.delete(VERSION_KEY)
 
 
-@functools.cache
-def _shown_on_pages() -> tuple:
-    from taggit.models import Tag, TaggedItem
+# The models whose rows pages show; filled by the app's ``ready`` (pages_show), so
+# this infrastructure knows no domain.
+_shown_on_pages: set = set()
 
-    from .models import Essay, Like, Principle, Quotation, Reflection, RelatedReading
 
-    return (Essay, Principle, Quotation, RelatedReading, Reflection, Like, Tag, TaggedItem)
+def pages_show(*models) -> None:
+    """Declare that pages show rows of ``models``: any change to one invalidates them."""
+    _shown_on_pages.update(models)
 
 
 def user_visible_change_note(sender, instance, update_fields=None, **kwargs) -> None:
@@ -109,7 +110,7 @@ def content_changed(sender, **kwargs) -> None:
     if concrete is get_user_model():
         if not _user_shown_change(instance, kwargs.get("signal")):
             return
-    elif concrete not in _shown_on_pages():
+    elif concrete not in _shown_on_pages:
         return
     _bump()
     transaction.on_commit(_bump)

@@ -1,0 +1,91 @@
+"""Forms for sign-up, the profile and the admin's user page: cleaning and Chinese messages only."""
+
+from django import forms
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm, UsernameField
+from django.utils.translation import gettext_lazy as _
+
+from experiences.accounts.checks import (
+    display_name_check,
+    username_characters_check,
+    username_check,
+)
+from experiences.accounts.models import User
+from experiences.core.text import line_clean
+
+
+class TypedUsernameField(UsernameField):
+    """The username as typed must already be in the allowed characters, before NFKC.
+
+    Django normalises usernames with NFKC, which would quietly accept a
+    ligature or full-width letters as their ASCII look-alikes.
+    """
+
+    def to_python(self, value):
+        # Longer than allowed: left to the max_length message, not scanned.
+        if isinstance(value, str) and value.strip() and len(value) <= self.max_length:
+            username_characters_check(typed=value.strip())
+        return super().to_python(value)
+
+
+class LineField(forms.CharField):
+    """A one-line text field: invisible characters, tabs and newlines dropped, blanks stripped."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = line_clean(value)
+        return super().to_python(value)
+
+
+# Everything a profile shows on one line beside a colleague's words.
+PROFILE_LINE_FIELDS = {"display_name": LineField, "unit": LineField, "post": LineField}
+
+
+class DisplayNameMixin:
+    """A display name must not read as another colleague's name."""
+
+    def clean_display_name(self):
+        display_name = self.cleaned_data["display_name"]
+        display_name_check(display_name=display_name, exclude_pk=self.instance.pk)
+        return display_name
+
+
+class SignupForm(DisplayNameMixin, UserCreationForm):
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, help_text=_("选填\uff0c用于找回密码。")
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "display_name", "unit", "post", "years_of_service")
+        field_classes = {"username": TypedUsernameField, **PROFILE_LINE_FIELDS}
+        error_messages = {"years_of_service": {"max_value": _("工作年限不能超过 60 年。")}}
+
+    def clean_username(self):
+        # Replaces Django's case-insensitive check with the stricter look-alike rules.
+        username = self.cleaned_data["username"]
+        username_check(username=username)
+        return username
+
+
+class UserAdminChangeForm(DisplayNameMixin, UserChangeForm):
+    """The admin's user form: the same cleaning and look-alike rules as the profile page."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {**UserChangeForm.Meta.field_classes, **PROFILE_LINE_FIELDS}
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username != self.instance.username:
+            username_check(username=username, exclude_pk=self.instance.pk)
+        return username
+
+
+class ProfileForm(DisplayNameMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("display_name", "email", "unit", "post", "years_of_service")
+        field_classes = PROFILE_LINE_FIELDS
+        error_messages = {
+            "years_of_service": {"max_value": _("工作年限不能超过 60 年。")},
+        }

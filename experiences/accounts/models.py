@@ -1,0 +1,28 @@
+"""The colleague: Django's user with the profile fields shown on their public page."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A colleague. The profile fields are optional and shown on their public page."""
+
+    display_name = models.CharField(_("显示名"), max_length=50, blank=True)
+    unit = models.CharField(_("单位/乡镇"), max_length=100, blank=True)
+    post = models.CharField(_("岗位"), max_length=100, blank=True)
+    years_of_service = models.PositiveSmallIntegerField(
+        _("工作年限"), null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("experiences:user_detail", kwargs={"username": self.username})

@@ -1,0 +1,21 @@
+"""URLs of the accounts domain.
+
+``urlpatterns`` are the account pages under /accounts/ (sign-up, profile,
+Django's login and password pages, the password reset throttled); a
+colleague's public page is ``profile_urlpatterns``, in the site's namespace.
+"""
+
+from django.urls import include, path
+
+from experiences.accounts import views
+
+urlpatterns = [
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
+    path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("", include("django.contrib.auth.urls")),
+]
+
+profile_urlpatterns = [
+    path("users/<text:username>/", views.UserDetailView.as_view(), name="user_detail"),
+]

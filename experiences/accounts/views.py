@@ -1,0 +1,101 @@
+"""Accounts: a colleague's public page, sign-up, the profile and a throttled password reset."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import PasswordResetView
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, ListView, UpdateView
+
+from experiences.accounts.forms import ProfileForm, SignupForm
+from experiences.accounts.models import User
+from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
+from experiences.reflections.models import Reflection
+from kb.client import client_ip, throttle_hit
+
+
+class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+    """A colleague's public page: profile and published reflections."""
+
+    template_name = "accounts/user_detail.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+
+    def get_queryset(self):
+        self.profile_user = get_object_or_404(
+            User, username=self.kwargs["username"], is_active=True
+        )
+        queryset = Reflection.objects.filter(author=self.profile_user)
+        if self.request.user != self.profile_user:
+            queryset = queryset.published()
+        return queryset.for_listing(viewer=self.request.user).ordered("newest")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["profile_user"] = self.profile_user
+        context["is_own_page"] = self.request.user == self.profile_user
+        return context
+
+
+class SignupView(CreateView):
+    form_class = SignupForm
+    template_name = "accounts/signup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("experiences:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.save()
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("注册成功,欢迎!"))
+        next_url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return redirect(next_url)
+        return redirect("experiences:home")
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset, with at most a few mails per address and per client an hour.
+
+    Over the limit no mail goes out, but the answer is the same "mail sent"
+    page: it tells neither whether the address exists nor that it is throttled.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().casefold()
+        per_address = throttle_hit(
+            scope="password-reset-address",
+            key=email,
+            limit=settings.PASSWORD_RESETS_PER_ADDRESS,
+            seconds=3600,
+        )
+        per_client = throttle_hit(
+            scope="password-reset-client",
+            key=client_ip(self.request),
+            limit=settings.PASSWORD_RESETS_PER_CLIENT,
+            seconds=3600,
+        )
+        if per_address and per_client:
+            return super().form_valid(form)
+        return redirect(self.get_success_url())
+
+
+class ProfileUpdateView(LoginRequiredMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile_form.html"
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, _("个人资料已保存。"))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return self.request.user.get_absolute_url()

@@ -1,0 +1,51 @@
+"""What every page does with a request: reading query parameters safely, paginating forgivingly."""
+
+import re
+
+from django.core.paginator import Paginator
+
+from experiences.core.markdown import text_clean
+
+REFLECTIONS_PER_PAGE = 20
+
+
+class ForgivingPaginationMixin:
+    """A bad page number (?page=abc, ?page=999) shows the first or last page, never an error."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (search counts its own matches, capped)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
+def sort_from(request) -> str:
+    return "likes" if request.GET.get("sort") == "likes" else "newest"
+
+
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def id_from(value: str | None) -> int | None:
+    """A database id typed into a URL, or None: ASCII digits only (``str.isdigit``
+    accepts ² and ①, which ``int`` then refuses), and small enough for a bigint."""
+    if value and ID_PATTERN.fullmatch(value):
+        return int(value)
+    return None
+
+
+def text_param(request, name: str, *, max_length: int = 100) -> str:
+    """A free-text filter from the query string, without control characters (PostgreSQL
+    refuses NUL in a query parameter), trimmed and cut to a sane length."""
+    return text_clean(request.GET.get(name, "")).replace("\n", " ").strip()[:max_length]

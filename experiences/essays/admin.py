@@ -1,0 +1,201 @@
+"""Admin for editors: essays with principles inline, principles with quotations, the import page.
+
+Publishing goes through ``essays/services.py``; the search index follows
+every save through ``search/receivers.py``.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from experiences.essays.importer import essay_import
+from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.essays.parser import EssayImportError, essay_parse
+from experiences.essays.services import essays_status_set
+
+
+class PrincipleInline(admin.TabularInline):
+    model = Principle
+    fields = ("position", "baseline", "emphasis", "slug")
+    extra = 0
+    show_change_link = True
+
+
+class RelatedReadingInline(admin.TabularInline):
+    model = RelatedReading
+    fields = ("position", "title", "excerpt")
+    extra = 0
+
+
+class RepairInline(admin.TabularInline):
+    """Repairs are the importer's record; editors read them, they do not edit them."""
+
+    model = Repair
+    fields = ("position", "description", "before", "after")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EssayImportForm(forms.Form):
+    title = forms.CharField(
+        label=_("标题(选填)"),
+        required=False,
+        max_length=200,
+        help_text=_("原文第一行不是标题、延伸阅读里也没有本文时才需要填写。"),
+    )
+    text = forms.CharField(
+        label=_("原文"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "style": "width: 100%"}),
+        help_text=_("粘贴全文,或上传 .txt 文件。可以在这里直接修改原文,再预览。"),
+    )
+    upload = forms.FileField(label=_("或上传 .txt 文件"), required=False)
+
+    MAX_UPLOAD = 1024 * 1024
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            if upload.size > self.MAX_UPLOAD:
+                raise forms.ValidationError(_("文件太大:最多 1 MB。"))
+            raw = upload.read()
+            for encoding in ("utf-8-sig", "gb18030"):  # Windows editors often save GBK
+                try:
+                    cleaned["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise forms.ValidationError(_("无法识别文件编码,请另存为 UTF-8 后再上传。"))
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError(_("请粘贴原文或上传文件。"))
+        return cleaned
+
+
+@admin.register(Essay)
+class EssayAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "status", "principle_count", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("title", "author_line", "opening", "closing")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("source_text", "unplaced_text", "created_at", "updated_at")
+    inlines = [PrincipleInline, RelatedReadingInline, RepairInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "author_line", "status")}),
+        (_("正文"), {"fields": ("opening", "closing")}),
+        (
+            _("导入记录"),
+            {
+                "fields": ("unplaced_text", "source_text", "created_at", "updated_at"),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+
+        return super().get_queryset(request).annotate(principle_total=Count("principles"))
+
+    @admin.display(description=_("原则数"), ordering="principle_total")
+    def principle_count(self, essay):
+        return essay.principle_total
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="experiences_essay_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Paste or upload → preview what the importer found → correct → save as a draft."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        parsed = None
+        form = EssayImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
+            try:
+                if "save" in request.POST:
+                    result = essay_import(text=text, title=title, status=Essay.Status.DRAFT)
+                    self.message_user(
+                        request,
+                        _("《%(title)s》已保存为草稿。检查无误后,在列表中用“发布所选文章”发布。")
+                        % {"title": result.essay.title},
+                    )
+                    return redirect("admin:experiences_essay_change", result.essay.pk)
+                parsed = essay_parse(text=text, title=title)
+                # Show the decoded upload in the text box, ready for corrections.
+                form = EssayImportForm(initial={"text": text, "title": form.cleaned_data["title"]})
+            except EssayImportError as error:
+                form.add_error(None, str(error))
+        return TemplateResponse(
+            request,
+            "admin/experiences/essay/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("导入文章"),
+                "form": form,
+                "parsed": parsed,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("发布所选文章"))
+    def publish(self, request, queryset):
+        updated = essays_status_set(essays=queryset, status=Essay.Status.PUBLISHED)
+        self.message_user(request, _("已发布 %(count)d 篇文章。") % {"count": updated})
+
+    @admin.action(description=_("将所选文章撤回为草稿"))
+    def unpublish(self, request, queryset):
+        updated = essays_status_set(essays=queryset, status=Essay.Status.DRAFT)
+        self.message_user(request, _("已撤回 %(count)d 篇文章。") % {"count": updated})
+
+
+class QuotationInline(admin.TabularInline):
+    model = Quotation
+    fields = ("position", "text", "source")
+    extra = 0
+
+
+@admin.register(Principle)
+class PrincipleAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "essay", "position", "tag_list")
+    list_filter = ("essay", "tags")
+    search_fields = ("baseline", "emphasis", "body", "heading")
+    list_select_related = ("essay",)
+    inlines = [QuotationInline]
+    fields = ("essay", "position", "baseline", "emphasis", "slug", "heading", "body", "tags")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("标签"))
+    def tag_list(self, principle):
+        return "、".join(tag.name for tag in principle.tags.all())
+
+
+@admin.register(Quotation)
+class QuotationAdmin(SimpleHistoryAdmin):
+    """Quotations are edited inline on their principle; here for their revision history."""
+
+    list_display = ("text", "source", "principle")
+    list_select_related = ("principle",)
+    search_fields = ("text", "source")
+    list_filter = ("source",)

@@ -1,0 +1,213 @@
+"""Admin for moderators: the queue, reflections with approve/reject/feature, the log, exports.
+
+Every change goes through ``reflections/moderation.py`` or ``reflections/services.py``,
+which log it; derived state (search, cached pages) follows through receivers.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from experiences.core.admin import NoEditingMixin, action_confirm_page
+from experiences.reflections.exports import reflections_csv, reflections_json
+from experiences.reflections.models import ModerationLog, PendingReflection, Reflection
+from experiences.reflections.moderation import (
+    moderation_log,
+    reflection_feature,
+    reflection_publish,
+    reflection_reject,
+    user_can_moderate,
+)
+from experiences.reflections.services import reflection_moderator_edit
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("驳回理由(作者可以看到)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("请填写驳回理由,作者会看到它。")},
+    )
+
+
+class ModerationActionsMixin:
+    """Approve, reject (with a reason the author reads) and feature, each logged."""
+
+    actions = ["approve", "reject", "feature", "unfeature"]
+
+    def has_moderate_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    @admin.action(description=_("通过所选心得(发布)"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        count = 0
+        for reflection in queryset.exclude(status=Reflection.Status.PUBLISHED):
+            reflection_publish(reflection=reflection, moderator=request.user)
+            count += 1
+        self.message_user(request, _("已发布 %(count)d 条心得。") % {"count": count})
+
+    @admin.action(description=_("驳回所选心得(需填写理由)"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                with transaction.atomic():
+                    for reflection in queryset:
+                        reflection_reject(
+                            reflection=reflection,
+                            reason=form.cleaned_data["reason"],
+                            moderator=request.user,
+                        )
+                self.message_user(
+                    request, _("已驳回 %(count)d 条心得。") % {"count": queryset.count()}
+                )
+                return None
+        else:
+            form = RejectForm()
+        return action_confirm_page(
+            self,
+            request,
+            template="admin/experiences/reflection_reject.html",
+            title=_("驳回心得"),
+            form=form,
+            objects=queryset,
+            action="reject",
+        )
+
+    @admin.action(description=_("设为精选"), permissions=["moderate"])
+    def feature(self, request, queryset):
+        count = sum(
+            reflection_feature(reflection=r, featured=True, moderator=request.user)
+            for r in queryset
+        )
+        self.message_user(request, _("已将 %(count)d 条心得设为精选。") % {"count": count})
+
+    @admin.action(description=_("取消精选"), permissions=["moderate"])
+    def unfeature(self, request, queryset):
+        count = sum(
+            reflection_feature(reflection=r, featured=False, moderator=request.user)
+            for r in queryset
+        )
+        self.message_user(request, _("已取消 %(count)d 条心得的精选。") % {"count": count})
+
+
+@admin.register(Reflection)
+class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    actions = [*ModerationActionsMixin.actions, "export_csv", "export_json"]
+    list_display = ("__str__", "author", "principle", "status", "is_featured", "created_at")
+    list_filter = ("status", "is_featured", "principle")
+    search_fields = ("title", "body", "author__username", "author__display_name")
+    list_select_related = ("author", "principle")
+    readonly_fields = (
+        "author",
+        "status",
+        "rejection_reason",
+        "is_featured",
+        "created_at",
+        "edited_at",
+        "published_at",
+    )
+    fields = (
+        "author",
+        "principle",
+        "title",
+        "body",
+        "tags",
+        "status",
+        "rejection_reason",
+        "is_featured",
+        "created_at",
+        "edited_at",
+        "published_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # reflections are written on the site, by their authors
+
+    @staticmethod
+    def _export(request, queryset, *, render, extension: str, content_type: str):
+        content = render(queryset, base_url=request.build_absolute_uri("/").rstrip("/"))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="reflections-{stamp}.{extension}"'
+        return response
+
+    @admin.action(description=_("导出所选中已发布的心得(CSV,Excel/WPS 可直接打开)"))
+    def export_csv(self, request, queryset):
+        return self._export(
+            request,
+            queryset,
+            render=reflections_csv,
+            extension="csv",
+            content_type="text/csv; charset=utf-8",
+        )
+
+    @admin.action(description=_("导出所选中已发布的心得(JSON)"))
+    def export_json(self, request, queryset):
+        return self._export(
+            request,
+            queryset,
+            render=reflections_json,
+            extension="json",
+            content_type="application/json; charset=utf-8",
+        )
+
+    def save_model(self, request, obj, form, change):
+        # The same renderer, cleaning and log as every other edit: the service.
+        reflection_moderator_edit(reflection=obj, moderator=request.user, changed=form.changed_data)
+
+    def save_related(self, request, form, formsets, change):
+        # Tags are saved here, after the reflection; the search receivers follow them.
+        super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request, obj):
+        moderation_log(actor=request.user, action=ModerationLog.Action.DELETE, reflection=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for reflection in queryset:
+            moderation_log(
+                actor=request.user, action=ModerationLog.Action.DELETE, reflection=reflection
+            )
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(PendingReflection)
+class PendingReflectionAdmin(NoEditingMixin, ModerationActionsMixin, admin.ModelAdmin):
+    """The queue: pending reflections, oldest first, with bulk approve/reject/feature."""
+
+    list_display = ("__str__", "author", "principle", "created_at", "body_excerpt")
+    list_select_related = ("author", "principle")
+    list_filter = ("principle",)
+    search_fields = ("title", "body", "author__username")
+    ordering = ("created_at", "pk")
+    actions = ["approve", "reject"]
+    readonly_fields = ("author", "principle", "title", "body", "created_at")
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Reflection.Status.PENDING)
+
+    def has_view_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_module_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    @admin.display(description=_("正文摘要"))
+    def body_excerpt(self, reflection):
+        return reflection.body[:60]
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(NoEditingMixin, admin.ModelAdmin):
+    """Read-only for everyone, superusers included: a log that can be edited proves nothing."""
+
+    list_display = ("created_at", "actor", "action", "subject", "reason")
+    list_filter = ("action", "actor")
+    search_fields = ("subject", "reason", "actor__username")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"

@@ -1,0 +1,105 @@
+"""The reflection form: what a colleague types, cleaned and checked, with Chinese messages."""
+
+from django import forms
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from experiences.core.limits import BODY_MAX_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, TITLE_MAX_LENGTH
+from experiences.core.markdown import text_clean
+from experiences.essays.models import Principle
+from experiences.reflections.models import Reflection
+from experiences.tagging.services import tags_in_use, tags_parse
+
+
+class PrincipleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, principle):
+        return principle.label
+
+
+class CleanCharField(forms.CharField):
+    """A CharField that drops NUL and other invisible control characters before validating."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = text_clean(value)
+        return super().to_python(value)
+
+
+class ReflectionForm(forms.Form):
+    principle = PrincipleChoiceField(
+        label=_("针对的原则"),
+        queryset=Principle.objects.none(),
+        required=False,
+        empty_label=_("通用心得(不针对某条原则)"),
+    )
+    title = CleanCharField(
+        label=_("标题"),
+        required=False,
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"max_length": _("标题最多 %(limit_value)d 个字(现在 %(show_value)d 个)。")},
+    )
+    body = CleanCharField(
+        label=_("心得正文"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": _("请写下心得正文,不能为空。"),
+            "max_length": _(
+                "正文最多 %(limit_value)d 个字(现在 %(show_value)d 个),请精简后再提交。"
+            ),
+        },
+    )
+    tags = CleanCharField(
+        label=_("标签"),
+        required=False,
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principle"].queryset = (
+            Principle.objects.published().select_related("essay").order_by("essay_id", "position")
+        )
+        self.fields["body"].help_text = gettext(
+            "最多 %(max)d 字。支持简单的 Markdown:**加粗**、*斜体*、列表、引用、链接。"
+        ) % {"max": BODY_MAX_LENGTH}
+        self.fields["tags"].help_text = gettext(
+            "最多 %(max)d 个,每个不超过 %(length)d 字;用逗号、顿号或空格分隔。"
+        ) % {"max": MAX_TAGS, "length": MAX_TAG_LENGTH}
+        # No maxlength attribute: browsers silently cut pasted text at the limit,
+        # losing what the user wrote. The counter and the server say what is too long.
+        for name in ("title", "body"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
+        # Suggestions as the user types, without JavaScript: the browser's own datalist.
+        self.fields["tags"].widget.attrs.update(list="tag-suggestions", autocomplete="off")
+
+    @cached_property
+    def tag_suggestions(self) -> list[str]:
+        return list(
+            tags_in_use().order_by("-use_count", "name").values_list("name", flat=True)[:50]
+        )
+
+    def clean_tags(self):
+        tags = tags_parse(self.cleaned_data["tags"])
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("标签最多 %(max)d 个,你填了 %(count)d 个。"),
+                params={"max": MAX_TAGS, "count": len(tags)},
+            )
+        too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("每个标签不超过 %(max)d 个字:“%(tag)s”太长了。"),
+                params={"max": MAX_TAG_LENGTH, "tag": too_long[0][:40]},
+            )
+        return tags
+
+    @classmethod
+    def initial_for(cls, reflection: Reflection) -> dict:
+        return {
+            "principle": reflection.principle_id,
+            "title": reflection.title,
+            "body": reflection.body,
+            "tags": ",".join(sorted(tag.name for tag in reflection.tags.all())),
+        }

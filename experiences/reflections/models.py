@@ -1,0 +1,225 @@
+"""Colleagues' reflections (心得), their 点赞, the posting record and the moderation log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from experiences.core.markdown import text_excerpt
+from experiences.essays.models import Principle
+
+
+class ReflectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Reflection.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published ones, plus the user's own in any state; moderators see everything."""
+        if user.is_authenticated and user.has_perm("experiences.moderate_reflection"):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))
+        return self.published()
+
+    def for_listing(self, *, viewer=None):
+        """Everything a list shows, in a constant number of queries."""
+        queryset = self.select_related("author", "principle__essay").prefetch_related("tags")
+        if viewer is not None and viewer.is_authenticated:
+            queryset = queryset.annotate(
+                liked_by_viewer=Exists(Like.objects.filter(reflection=OuterRef("pk"), user=viewer))
+            )
+        return queryset
+
+    def ordered(self, sort: str):
+        """Featured first, then newest, or most 点赞 when ``sort == "likes"``."""
+        if sort == "likes":
+            return self.order_by("-is_featured", "-like_count", "-created_at", "-pk")
+        return self.order_by("-is_featured", "-created_at", "-pk")
+
+
+class Reflection(models.Model):
+    """A colleague's own 心得, usually on one principle."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        REJECTED = "rejected", _("已驳回")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reflections",
+        verbose_name=_("作者"),
+    )
+    principle = models.ForeignKey(
+        Principle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reflections",
+        verbose_name=_("原则"),
+        help_text=_("不选则为通用心得。"),
+    )
+    title = models.CharField(_("标题"), max_length=100, blank=True)
+    body = models.TextField(_("正文"), help_text=_("支持 Markdown 的安全子集。"))
+    body_html = models.TextField(_("正文 HTML"), editable=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    rejection_reason = models.TextField(_("驳回理由"), blank=True)
+    is_featured = models.BooleanField(_("精选"), default=False)
+    # Kept equal to the number of Like rows by reflections.like_set, in the same
+    # transaction: sorting and counting 点赞 then reads one column, not a GROUP BY.
+    like_count = models.PositiveIntegerField(_("点赞数"), default=0, editable=False)
+    # One token per rendered form: a double-clicked submit cannot store twice.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("发表时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    edited_at = models.DateTimeField(_("编辑时间"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
+    tags = TaggableManager(_("标签"), blank=True)
+
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("心得")
+        verbose_name_plural = _("心得")
+        permissions = [("moderate_reflection", _("可以审核心得"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"], name="reflection_unique_submission"
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="reflection_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "published", "rejected"]),
+                name="reflection_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-is_featured", "-created_at", "-id"], name="reflection_newest"
+            ),
+            models.Index(
+                fields=["status", "-is_featured", "-like_count", "-created_at", "-id"],
+                name="reflection_most_liked",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.body[:30]
+
+    def get_absolute_url(self):
+        return reverse("experiences:reflection_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or _("无题心得")
+
+    @property
+    def excerpt(self) -> str:
+        """The card's plain-text preview of the body; autoescaped in templates, never |safe."""
+        return text_excerpt(self.body_html)
+
+
+class Like(models.Model):
+    """点赞: one per user per reflection."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="likes",
+        verbose_name=_("用户"),
+    )
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="likes", verbose_name=_("心得")
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("点赞")
+        verbose_name_plural = _("点赞")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "reflection"], name="like_once_per_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.reflection_id}"
+
+
+class PostingRecord(models.Model):
+    """One row per reflection created, kept when the reflection is deleted.
+
+    The hourly posting limit counts these rather than surviving reflections, so
+    deleting a reflection does not free a slot; rows older than the window are
+    pruned as new ones are written.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("作者"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发布记录")
+        verbose_name_plural = _("发布记录")
+        indexes = [models.Index(fields=["author", "created_at"], name="posting_author_time")]
+
+    def __str__(self):
+        return f"{self.author_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PendingReflection(Reflection):
+    """The moderation queue in the admin: pending reflections, oldest first."""
+
+    class Meta:
+        proxy = True
+        ordering = ["created_at", "pk"]
+        verbose_name = _("待审核心得")
+        verbose_name_plural = _("待审核队列")
+
+
+class ModerationLog(models.Model):
+    """Who approved, rejected, featured, edited or deleted what, and when. Never edited."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("通过")
+        REJECT = "reject", _("驳回")
+        FEATURE = "feature", _("设为精选")
+        UNFEATURE = "unfeature", _("取消精选")
+        EDIT = "edit", _("编辑")
+        DELETE = "delete", _("删除")
+        MERGE_TAGS = "merge_tags", _("合并标签")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    reflection = models.ForeignKey(
+        Reflection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_logs",
+        verbose_name=_("心得"),
+    )
+    subject = models.CharField(_("对象"), max_length=300)
+    reason = models.TextField(_("理由/说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+
+    def __str__(self):
+        return f"{self.actor} {self.get_action_display()} {self.subject}"

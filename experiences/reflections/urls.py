@@ -1,0 +1,24 @@
+"""URLs of the reflections domain: list, detail, writing, 点赞 and the Atom feeds."""
+
+from django.urls import path
+
+from experiences.reflections import feeds, views
+
+urlpatterns = [
+    path("reflections/", views.ReflectionListView.as_view(), name="reflection_list"),
+    path("reflections/new/", views.ReflectionCreateView.as_view(), name="reflection_create"),
+    path("reflections/<int:pk>/", views.ReflectionDetailView.as_view(), name="reflection_detail"),
+    path(
+        "reflections/<int:pk>/edit/", views.ReflectionUpdateView.as_view(), name="reflection_update"
+    ),
+    path(
+        "reflections/<int:pk>/delete/",
+        views.ReflectionDeleteView.as_view(),
+        name="reflection_delete",
+    ),
+    path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
+    path("feeds/reflections/", feeds.ReflectionsFeed(), name="feed_reflections"),
+    path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
+    # `textpath`: a tag name may contain anything but NUL, even a slash.
+    path("feeds/tags/<textpath:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
+]

@@ -1,0 +1,201 @@
+"""Reflections (心得): the list, one reflection, writing, editing, deleting and 点赞.
+
+Thin views: the rules live in ``reflections/services.py``.
+"""
+
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DeleteView, DetailView, FormView, ListView
+from django.views.generic.detail import SingleObjectMixin
+
+from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.web import (
+    REFLECTIONS_PER_PAGE,
+    ForgivingPaginationMixin,
+    id_from,
+    sort_from,
+    text_param,
+)
+from experiences.essays.models import Principle
+from experiences.reflections.forms import ReflectionForm
+from experiences.reflections.models import Reflection
+from experiences.reflections.services import (
+    OwnLikeRefused,
+    ReflectionRateLimited,
+    like_count_of,
+    like_set,
+    reflection_create,
+    reflection_update,
+)
+
+
+class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+    """All published reflections, filterable by principle and tag."""
+
+    template_name = "reflections/reflection_list.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+
+    def get_queryset(self):
+        queryset = Reflection.objects.published()
+        principle_id = id_from(self.request.GET.get("principle"))
+        self.principle = None
+        if principle_id is not None:
+            self.principle = (
+                Principle.objects.published()
+                .filter(pk=principle_id)
+                .select_related("essay")
+                .first()
+            )
+            queryset = queryset.filter(principle=self.principle)
+        self.tag = text_param(self.request, "tag")
+        if self.tag:
+            queryset = queryset.filter(tags__name__iexact=self.tag)
+        return queryset.for_listing(viewer=self.request.user).ordered(sort_from(self.request))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(principle=self.principle, tag=self.tag, sort=sort_from(self.request))
+        return context
+
+
+class ReflectionDetailView(DetailView):
+    template_name = "reflections/reflection_detail.html"
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        user = self.request.user
+        return Reflection.objects.visible_to(user).for_listing(viewer=user)
+
+
+class ReflectionFormMixin(LoginRequiredMixin):
+    form_class = ReflectionForm
+    template_name = "reflections/reflection_form.html"
+
+
+class ReflectionCreateView(ReflectionFormMixin, FormView):
+    def get_initial(self):
+        initial = {"submission_token": uuid.uuid4()}
+        principle_id = id_from(self.request.GET.get("principle"))
+        if principle_id is not None:
+            initial["principle"] = principle_id
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            reflection, created = reflection_create(
+                author=self.request.user,
+                principle=data["principle"],
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                submission_token=data["submission_token"],
+            )
+        except ReflectionRateLimited:
+            form.add_error(
+                None,
+                _("发布太频繁了:每小时最多 %(limit)d 条心得,请稍后再试。你写的内容还在下面。")
+                % {"limit": settings.REFLECTIONS_PER_HOUR},
+            )
+            return self.form_invalid(form)
+        if created:
+            if reflection.status == Reflection.Status.PUBLISHED:
+                messages.success(self.request, _("心得已发布。"))
+            else:
+                messages.success(self.request, _("心得已提交,待审核。审核通过后其他人就能看到。"))
+        return redirect(reflection)
+
+
+class ReflectionUpdateView(ReflectionFormMixin, SingleObjectMixin, FormView):
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        # Only the author's own: anyone else gets a 404, learning nothing.
+        return Reflection.objects.filter(author=self.request.user).prefetch_related("tags")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return ReflectionForm.initial_for(self.object)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        reflection_update(
+            reflection=self.object,
+            principle=data["principle"],
+            title=data["title"],
+            body=data["body"],
+            tags=data["tags"],
+        )
+        messages.success(self.request, _("修改已保存。"))
+        return redirect(self.object)
+
+
+class ReflectionDeleteView(LoginRequiredMixin, DeleteView):
+    template_name = "reflections/reflection_confirm_delete.html"
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        return Reflection.objects.filter(author=self.request.user)
+
+    def get_success_url(self):
+        return self.request.user.get_absolute_url()
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("心得已删除。"))
+        return response
+
+
+class LikeView(SingleObjectMixin, View):
+    """POST action=like|unlike. Answers JSON to the enhancement script, redirects otherwise."""
+
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return Reflection.objects.published()
+
+    def wants_json(self) -> bool:
+        return "application/json" in self.request.headers.get("Accept", "")
+
+    def post(self, request, *args, **kwargs):
+        reflection = self.get_object()
+        if not request.user.is_authenticated:
+            login_url = f"{reverse('login')}?{urlencode({'next': reflection.get_absolute_url()})}"
+            if self.wants_json():
+                return JsonResponse({"login_url": login_url}, status=401)
+            return redirect(login_url)
+        try:
+            liked = like_set(
+                user=request.user,
+                reflection=reflection,
+                liked=request.POST.get("action") != "unlike",
+            )
+        except OwnLikeRefused:
+            message = _("不能给自己的心得点赞。")
+            if self.wants_json():
+                return JsonResponse({"error": str(message)}, status=403)
+            messages.error(request, message)
+            return redirect(reflection)
+        count = like_count_of(reflection=reflection)
+        if self.wants_json():
+            return JsonResponse({"liked": liked, "count": count})
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reflection.get_absolute_url()
+        return redirect(next_url)

@@ -1,0 +1,91 @@
+"""The search index: one document per searchable thing, its words cut by jieba."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from experiences.essays.models import Principle, RelatedReading
+from experiences.reflections.models import Reflection
+
+
+class SearchDocument(models.Model):
+    """One searchable thing, with its text already segmented into words by jieba.
+
+    Chinese has no spaces, so a database's own text search sees 更要坚定原则 as
+    one word and a search for 原则 finds nothing. The search module stores
+    jieba's words here (``title_terms``/``body_terms``, space-separated); on
+    PostgreSQL a generated tsvector column over them with a GIN index answers
+    queries (see migration 0002), on SQLite the same terms are matched directly.
+    Each document points at its source with a cascading one-to-one key, so
+    deleting the source deletes the document in the same transaction.
+    """
+
+    class Kind(models.TextChoices):
+        PRINCIPLE = "principle", _("原则")
+        REFLECTION = "reflection", _("心得")
+        TAG = "tag", _("标签")
+        RELATED_READING = "related_reading", _("延伸阅读")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    principle = models.OneToOneField(
+        Principle, on_delete=models.CASCADE, null=True, blank=True, related_name="search_document"
+    )
+    reflection = models.OneToOneField(
+        Reflection, on_delete=models.CASCADE, null=True, blank=True, related_name="search_document"
+    )
+    related_reading = models.OneToOneField(
+        RelatedReading,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="search_document",
+    )
+    tag = models.OneToOneField(
+        "taggit.Tag",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="search_document",
+    )
+    title = models.CharField(_("标题"), max_length=300)
+    body = models.TextField(_("正文"), blank=True)
+    url = models.CharField(_("链接"), max_length=500)
+    title_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The principle a result belongs to (itself, or a reflection's), for filtering.
+    about_principle = models.ForeignKey(
+        Principle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tag_names = models.TextField(blank=True, help_text="\\n-separated, \\n-wrapped tag names")
+    # Among equally good matches: principles, then tags, then the rest.
+    priority = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PRIORITIES = {Kind.PRINCIPLE: 3, Kind.TAG: 2, Kind.RELATED_READING: 1, Kind.REFLECTION: 1}
+
+    class Meta:
+        verbose_name = _("搜索索引")
+        verbose_name_plural = _("搜索索引")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="principle", principle__isnull=False)
+                    | Q(kind="reflection", reflection__isnull=False)
+                    | Q(kind="tag", tag__isnull=False)
+                    | Q(kind="related_reading", related_reading__isnull=False)
+                ),
+                name="search_document_has_its_source",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "is_public"], name="search_kind_public"),
+            models.Index(fields=["-priority", "-updated_at", "-id"], name="search_priority_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}:{self.title}"
