@@ -64,6 +64,13 @@ INSTALLED_APPS = [
     "experiences",
 ]
 
+# Development tools (kb/devtools: benchmarks, the fault drill, the servers they
+# start): installed with DEBUG or under pytest, never in production unless
+# KB_DEVTOOLS=true asks for them. Without them, manage.py does not list their commands.
+DEVTOOLS = env_bool("KB_DEVTOOLS", DEBUG or TESTING)
+if DEVTOOLS:
+    INSTALLED_APPS.append("kb.devtools")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -27,7 +27,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from kb.serving import (
+from kb.devtools.serving import (
     Browser,
     free_port,
     gunicorn_start,

@@ -33,7 +33,14 @@ from experiences.markdown import markdown_render
 from experiences.models import Like, Reflection, User
 from experiences.reflections import like_counts_recount
 from experiences.search import search_index_rebuild
-from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env, rss_mb, worker_pids
+from kb.devtools.serving import (
+    gunicorn_start,
+    gunicorn_stop,
+    manage,
+    production_env,
+    rss_mb,
+    worker_pids,
+)
 
 from .benchmark_search import VOCABULARY
 

@@ -18,7 +18,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The project root, where manage.py lives (this file is kb/devtools/serving.py).
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
