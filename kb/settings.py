@@ -270,7 +270,8 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "experiences.tagging.tags_parse"
 TAGGIT_STRING_FROM_TAGS = "experiences.tagging.tags_join"
 
-# Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling.
+# Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling
+# (kb/devtools/urls.py), and only when DEVTOOLS is on as well.
 BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)
 
 # Reflections: a sane posting limit per author.

@@ -150,6 +150,8 @@ class Command(BaseCommand):
         static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
         env = production_env(
             DJANGO_STATIC_ROOT=static_root,
+            # The ceiling view is served only with the development tools on.
+            KB_DEVTOOLS="1",
             KB_BENCHMARK_CEILING="1",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
         )
