@@ -12,7 +12,6 @@ vary by ±10%).
 """
 
 import random
-import re
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +40,7 @@ from kb.devtools.serving import (
     rss_mb,
     worker_pids,
 )
+from kb.devtools.wrk import wrk_parse
 
 from .benchmark_search import VOCABULARY
 
@@ -200,17 +200,4 @@ class Command(BaseCommand):
             text=True,
             check=True,
         ).stdout
-        return self.wrk_parse(output)
-
-    @staticmethod
-    def wrk_parse(output: str) -> dict:
-        def ms(text):
-            value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-            return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-        # Anchored: the thread-stats table has columns like "70.50%" too.
-        p50 = ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
-        p99 = ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
-        errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-        return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+        return wrk_parse(output)

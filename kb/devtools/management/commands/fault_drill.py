@@ -37,6 +37,7 @@ from kb.devtools.serving import (
     production_env,
     worker_pids,
 )
+from kb.devtools.wrk import wrk_parse
 
 WRK_SCRIPT = """
 local paths = {PATHS}
@@ -165,9 +166,10 @@ class Command(BaseCommand):
         )
         extra = during() if during else None
         output, _ = process.communicate(timeout=seconds + 60)
+        # The DRILL line is WRK_SCRIPT's own report (status classes); the rest is wrk's.
         numbers = dict(re.findall(r"(\w+)=(\d+)", output.split("DRILL", 1)[1]))
         result = {key: int(value) for key, value in numbers.items()}
-        result["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        result["rps"] = wrk_parse(output)["rps"]
         if extra:
             result.update(extra)
         return result
