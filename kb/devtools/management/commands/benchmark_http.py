@@ -1,7 +1,7 @@
 """python manage.py benchmark_http [--duration 10] [--connections 64]
 
 Loads a realistic dataset (the essay, 10,000 published reflections, 200 tags,
-50,000 点赞) into the current database (PostgreSQL, a scratch database:
+50,000 点赞) into the current database (PostgreSQL, a scratch database, or it refuses:
 `make bench-http` does), starts gunicorn with production settings, drives it
 with wrk for each page and for a bare view returning a fixed string (the
 ceiling), and prints requests per second, p50/p99 latency, each page's share
@@ -32,6 +32,7 @@ from experiences.markdown import markdown_render
 from experiences.models import Like, Reflection, User
 from experiences.reflections import like_counts_recount
 from experiences.search import search_index_rebuild
+from kb.devtools.scratch import scratch_database_required
 from kb.devtools.serving import (
     gunicorn_start,
     gunicorn_stop,
@@ -81,8 +82,7 @@ class Command(BaseCommand):
             for name, path in PAGES:
                 self.stdout.write(f"  {name}: {path}")
             return
-        if Reflection.objects.exclude(author__username__startswith="bench").exists():
-            raise CommandError("这个数据库里有真实的心得:请用专门的基准数据库(make bench-http)。")
+        scratch_database_required("bench-http")
         self.dataset_load(**options)
         self.serve_and_measure(**options)
 
