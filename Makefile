@@ -82,7 +82,10 @@ serve: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-# Benchmarks (scripts, not timed tests): they need PostgreSQL and a scratch database.
+# Benchmarks and the fault drill (scripts, not timed tests) live in kb/devtools, an app
+# installed only with KB_DEVTOOLS=true (or DEBUG). They need PostgreSQL and a scratch
+# database: they refuse a name not starting with kb_bench, kb_drill, kb_scratch or test_.
+DEVTOOLS_ENV := $(DEV_ENV) KB_DEVTOOLS=true
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/kb_bench
 BENCH_REFLECTIONS ?= 100000
 
@@ -91,16 +94,16 @@ bench-http: install
 	  || createdb -h 127.0.0.1 -U postgres kb_bench_http
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/3} \
-	  $(DEV_ENV) $(BIN)/python manage.py benchmark_http
+	  $(DEVTOOLS_ENV) $(BIN)/python manage.py benchmark_http
 
 fault-drill: install
 	dropdb -h 127.0.0.1 -U postgres --if-exists kb_drill && createdb -h 127.0.0.1 -U postgres kb_drill
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED) --tags $(SEED_TAGS) > /dev/null
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py fault_drill
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEVTOOLS_ENV) $(BIN)/python manage.py fault_drill
 
 bench-search: install
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench'" | grep -q 1 \
 	  || createdb -h 127.0.0.1 -U postgres kb_bench
 	DATABASE_URL=$(BENCH_DB) $(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_DB) $(DEV_ENV) $(BIN)/python manage.py benchmark_search --reflections $(BENCH_REFLECTIONS)
+	DATABASE_URL=$(BENCH_DB) $(DEVTOOLS_ENV) $(BIN)/python manage.py benchmark_search --reflections $(BENCH_REFLECTIONS)

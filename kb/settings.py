@@ -64,6 +64,13 @@ INSTALLED_APPS = [
     "experiences",
 ]
 
+# Development tools (kb/devtools: benchmarks, the fault drill, the servers they
+# start): installed with DEBUG or under pytest, never in production unless
+# KB_DEVTOOLS=true asks for them. Without them, manage.py does not list their commands.
+DEVTOOLS = env_bool("KB_DEVTOOLS", DEBUG or TESTING)
+if DEVTOOLS:
+    INSTALLED_APPS.append("kb.devtools")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -263,7 +270,8 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "experiences.tagging.services.tags_parse"
 TAGGIT_STRING_FROM_TAGS = "experiences.tagging.services.tags_join"
 
-# Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling.
+# Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling
+# (kb/devtools/urls.py), and only when DEVTOOLS is on as well.
 BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)
 
 # Reflections: a sane posting limit per author.

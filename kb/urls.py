@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -28,6 +27,6 @@ urlpatterns = [
     path("", include("experiences.urls")),
 ]
 
-if settings.BENCHMARK_CEILING:
+if settings.DEVTOOLS and settings.BENCHMARK_CEILING:
     # The HTTP benchmark's ceiling: the cheapest possible Django response in the same server.
-    urlpatterns.insert(0, path("bench/ceiling/", lambda request: HttpResponse("ok")))
+    urlpatterns.insert(0, path("", include("kb.devtools.urls")))

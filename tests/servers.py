@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg2
 
-from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env
+from kb.devtools.serving import gunicorn_start, gunicorn_stop, manage, production_env
 
 
 class AppCluster:

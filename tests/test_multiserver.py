@@ -5,7 +5,7 @@ import urllib.parse
 
 import pytest
 
-from kb.serving import Browser
+from kb.devtools.serving import Browser
 from tests.servers import AppCluster
 
 SETUP_USERS = """

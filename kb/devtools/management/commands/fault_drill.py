@@ -9,8 +9,9 @@ Faults and load against real gunicorn servers on 127.0.0.1, bounded in time:
 5. Redis stopped: pages keep being served from the database, and stay correct.
 
 It needs PostgreSQL (DATABASE_URL, a scratch database: `make fault-drill` does)
-and restarts the local PostgreSQL cluster once. It starts a Redis of its own on
-a free port, so the machine's Redis is never touched.
+and restarts the local PostgreSQL cluster once. It refuses, --dry-run included,
+a database without a scratch name (kb_drill…) or with real reflections. It
+starts a Redis of its own on a free port, so the machine's Redis is never touched.
 """
 
 import json
@@ -27,7 +28,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from kb.serving import (
+from kb.devtools.scratch import scratch_database_required
+from kb.devtools.serving import (
     Browser,
     free_port,
     gunicorn_start,
@@ -37,6 +39,7 @@ from kb.serving import (
     production_env,
     worker_pids,
 )
+from kb.devtools.wrk import wrk_parse
 
 WRK_SCRIPT = """
 local paths = {PATHS}
@@ -91,6 +94,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print the plan only")
 
     def handle(self, *args, load_seconds, dry_run, **options):
+        # Before anything else, the dry run included: it creates staff users with a
+        # known password and restarts PostgreSQL, so never on a database that matters.
+        scratch_database_required("fault-drill")
         if connection.vendor != "postgresql":
             raise CommandError("故障演练需要 PostgreSQL(make fault-drill)。")
         if not shutil.which("wrk") or not shutil.which("redis-server"):
@@ -165,9 +171,10 @@ class Command(BaseCommand):
         )
         extra = during() if during else None
         output, _ = process.communicate(timeout=seconds + 60)
+        # The DRILL line is WRK_SCRIPT's own report (status classes); the rest is wrk's.
         numbers = dict(re.findall(r"(\w+)=(\d+)", output.split("DRILL", 1)[1]))
         result = {key: int(value) for key, value in numbers.items()}
-        result["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        result["rps"] = wrk_parse(output)["rps"]
         if extra:
             result.update(extra)
         return result

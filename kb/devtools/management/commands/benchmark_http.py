@@ -1,7 +1,7 @@
 """python manage.py benchmark_http [--duration 10] [--connections 64]
 
 Loads a realistic dataset (the essay, 10,000 published reflections, 200 tags,
-50,000 点赞) into the current database (PostgreSQL, a scratch database:
+50,000 点赞) into the current database (PostgreSQL, a scratch database, or it refuses:
 `make bench-http` does), starts gunicorn with production settings, drives it
 with wrk for each page and for a bare view returning a fixed string (the
 ceiling), and prints requests per second, p50/p99 latency, each page's share
@@ -12,7 +12,6 @@ vary by ±10%).
 """
 
 import random
-import re
 import shutil
 import subprocess
 import tempfile
@@ -29,13 +28,23 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from experiences.accounts.models import User
-from experiences.benchmark_search import VOCABULARY
 from experiences.core.markdown import markdown_render
 from experiences.essays.importer import essay_import
 from experiences.reflections.models import Like, Reflection
 from experiences.reflections.services import like_counts_recount
 from experiences.search.indexing import search_index_rebuild
-from kb.serving import gunicorn_start, gunicorn_stop, manage, production_env, rss_mb, worker_pids
+from kb.devtools.scratch import scratch_database_required
+from kb.devtools.serving import (
+    gunicorn_start,
+    gunicorn_stop,
+    manage,
+    production_env,
+    rss_mb,
+    worker_pids,
+)
+from kb.devtools.wrk import wrk_parse
+
+from .benchmark_search import VOCABULARY
 
 PAGES = [
     ("home", "/"),
@@ -74,8 +83,7 @@ class Command(BaseCommand):
             for name, path in PAGES:
                 self.stdout.write(f"  {name}: {path}")
             return
-        if Reflection.objects.exclude(author__username__startswith="bench").exists():
-            raise CommandError("这个数据库里有真实的心得:请用专门的基准数据库(make bench-http)。")
+        scratch_database_required("bench-http")
         self.dataset_load(**options)
         self.serve_and_measure(**options)
 
@@ -143,6 +151,8 @@ class Command(BaseCommand):
         static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
         env = production_env(
             DJANGO_STATIC_ROOT=static_root,
+            # The ceiling view is served only with the development tools on.
+            KB_DEVTOOLS="1",
             KB_BENCHMARK_CEILING="1",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
         )
@@ -191,17 +201,4 @@ class Command(BaseCommand):
             text=True,
             check=True,
         ).stdout
-        return self.wrk_parse(output)
-
-    @staticmethod
-    def wrk_parse(output: str) -> dict:
-        def ms(text):
-            value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-            return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-        # Anchored: the thread-stats table has columns like "70.50%" too.
-        p50 = ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
-        p99 = ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
-        errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-        return {"rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0}
+        return wrk_parse(output)

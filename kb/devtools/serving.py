@@ -18,7 +18,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The project root, where manage.py lives (this file is kb/devtools/serving.py).
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -32,8 +33,14 @@ def production_env(**overrides: str) -> dict[str, str]:
 
     DEBUG is off and a fresh secret key is set; HTTPS redirects and secure
     cookies are off because the servers listen on plain HTTP on loopback.
+    KB_DEVTOOLS is dropped too, so the development tools are off unless an
+    override turns them on.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "PYTEST")) and k != "KB_DEVTOOLS"
+    }
     env.update(
         {
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),

@@ -5,8 +5,8 @@ essay recombined with grassroots vocabulary), rebuilds the search index and
 times a fixed set of 20 queries inside Django (no HTTP): for each, the
 (capped) count and the first page of results, as the search page runs them. Prints
 p50/p95 per query and the index build time. Refuses to run on a database that
-holds anything but its own data: point DATABASE_URL at a scratch database
-(`make bench-search` does).
+holds anything but its own data or lacks a scratch name (kb/devtools/scratch.py):
+point DATABASE_URL at a scratch database (`make bench-search` does).
 """
 
 import random
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from experiences.essays.models import Essay
 from experiences.reflections.models import Reflection
 from experiences.search.indexing import search_index_rebuild
 from experiences.search.query import query_parse, search_count, search_run
+from kb.devtools.scratch import scratch_database_required
 
 QUERIES = [
     "原则",
@@ -104,8 +105,7 @@ class Command(BaseCommand):
             for query in QUERIES:
                 self.stdout.write(f"  {query}")
             return
-        if Reflection.objects.exclude(author__username__startswith="bench").exists():
-            raise CommandError("这个数据库里有真实的心得:请用专门的基准数据库(make bench-search)。")
+        scratch_database_required("bench-search")
         random.seed(seed)
         segmenter_warm()
         essay = self.essay_load()

@@ -1,0 +1,49 @@
+"""The development tools' commands: the benchmarks and the fault drill (kb/devtools)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from tests.factories import ReflectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_benchmark_runs_on_a_small_dataset():
+    out = StringIO()
+    call_command("benchmark_search", "--reflections", "40", "--repeat", "2", stdout=out)
+    output = out.getvalue()
+    assert "索引构建" in output and "最差 p95" in output
+    assert output.count("\n") > 20
+
+
+def test_search_benchmark_refuses_a_real_database(seed_essay):
+    ReflectionFactory()
+    with pytest.raises(CommandError, match="真实的心得"):
+        call_command("benchmark_search", "--reflections", "10", stdout=StringIO())
+
+
+def test_http_benchmark_dry_run_lists_the_pages():
+    out = StringIO()
+    try:
+        call_command("benchmark_http", "--dry-run", stdout=out)
+    except CommandError as error:  # no wrk on this machine: says so in Chinese
+        assert "wrk" in str(error)
+        return
+    assert "bare view: /bench/ceiling/" in out.getvalue()
+
+
+def test_fault_drill_needs_postgresql():
+    if connection.vendor == "postgresql":
+        out = StringIO()
+        try:
+            call_command("fault_drill", "--dry-run", stdout=out)
+        except CommandError as error:
+            assert "wrk" in str(error)
+            return
+        assert "PostgreSQL restarted" in out.getvalue()
+    else:
+        with pytest.raises(CommandError, match="PostgreSQL"):
+            call_command("fault_drill", "--dry-run", stdout=StringIO())
