@@ -148,8 +148,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Locks by the client's real address behind the proxy (kb/client.py).
-AXES_CLIENT_IP_CALLABLE = "kb.client.client_ip"
+# Locks by the client's real address behind the proxy (experiences/core/client.py).
+AXES_CLIENT_IP_CALLABLE = "experiences.core.client.client_ip"
 
 # Password reset mail: at most this many per address and per client an hour.
 PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 
-from kb.client import client_ip
+from experiences.core.client import client_ip
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

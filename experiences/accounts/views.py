@@ -13,9 +13,9 @@ from django.views.generic import CreateView, ListView, UpdateView
 from experiences.accounts.forms import ProfileForm, SignupForm
 from experiences.accounts.models import User
 from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.client import client_ip, throttle_hit
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
 from experiences.reflections.models import Reflection
-from kb.client import client_ip, throttle_hit
 
 
 class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):

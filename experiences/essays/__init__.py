@@ -1,0 +1,2 @@
+"""Essays (心得体会): the essay and its principle pairs, quotations and related reading; the
+parser that reads a received text and the importer that stores it; the reading pages."""

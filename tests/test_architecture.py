@@ -1,0 +1,107 @@
+"""The shape of the code: an import graph without cycles, and nothing importing upward.
+
+Domains (experiences/<domain>/) import each other's modules and core, never
+the app's top-level gathering modules (experiences.models, .admin, .urls…);
+core imports no domain; the product (experiences) never imports the project
+(kb) or its development tools. No product module is over 400 lines.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = {"accounts", "core", "essays", "reflections", "search", "tagging"}
+TOP_LEVEL = {"experiences.models", "experiences.admin", "experiences.urls", "experiences.apps"}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in ("experiences", "kb"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join(parts)] = path
+    return found
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """The project modules ``path`` imports, at module level or inside functions."""
+    targets = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            # The longest known module the name refers to.
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name:
+                targets.add(name)
+    return targets
+
+
+GRAPH = {name: imports_of(path, set(modules())) - {name} for name, path in modules().items()}
+
+
+def test_no_import_cycles():
+    visiting, done, cycles = set(), set(), []
+
+    def visit(node, trail):
+        if node in done:
+            return
+        if node in visiting:
+            cycles.append(trail[trail.index(node) :] + [node])
+            return
+        visiting.add(node)
+        for target in sorted(GRAPH.get(node, ())):
+            visit(target, [*trail, node])
+        visiting.discard(node)
+        done.add(node)
+
+    for node in sorted(GRAPH):
+        visit(node, [])
+    # Packages import their own submodules (experiences.admin → experiences.essays.admin):
+    # only cycles between modules that are not one another's package count.
+    real = [c for c in cycles if not any(a.startswith(b + ".") for a, b in zip(c, c[1:]))]
+    assert real == []
+
+
+def test_domains_import_no_top_level_module_and_core_no_domain():
+    upward = []
+    for name, targets in GRAPH.items():
+        parts = name.split(".")
+        if parts[0] != "experiences" or len(parts) < 3 or parts[1] not in DOMAINS:
+            continue
+        for target in targets:
+            if target in TOP_LEVEL or target == "experiences":
+                upward.append((name, target))
+            if parts[1] == "core" and target.split(".")[1:2] and target.split(".")[1] in (
+                DOMAINS - {"core"}
+            ):
+                upward.append((name, target))
+    assert upward == []
+
+
+def test_the_product_never_imports_the_project_or_its_tools():
+    offending = [
+        (name, target)
+        for name, targets in GRAPH.items()
+        if name.startswith("experiences")
+        for target in targets
+        if target.startswith("kb")
+    ]
+    assert offending == []
+
+
+def test_no_product_module_over_400_lines():
+    long = {
+        name: length
+        for name, path in modules().items()
+        if (length := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
