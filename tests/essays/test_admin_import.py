@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from experiences.essays.models import Essay
+from tests.essays.test_importer import VARIANT_ESSAY
 from tests.factories import UserFactory
-from tests.test_importer import VARIANT_ESSAY
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""Site-wide tests: settings, operations, error pages, hostile input, architecture, two servers."""
