@@ -3,8 +3,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-SEED := experiences/data/essay-jiceng-ganbu-xinde.txt
-SEED_TAGS := experiences/data/essay-jiceng-ganbu-xinde.tags.json
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
@@ -24,7 +22,7 @@ migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED) --tags $(SEED_TAGS)
+	$(DEV_ENV) $(BIN)/python manage.py import_essay --seed
 
 run: seed
 	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"
@@ -99,7 +97,7 @@ bench-http: install
 fault-drill: install
 	dropdb -h 127.0.0.1 -U postgres --if-exists kb_drill && createdb -h 127.0.0.1 -U postgres kb_drill
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py import_essay $(SEED) --tags $(SEED_TAGS) > /dev/null
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py import_essay --seed > /dev/null
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEVTOOLS_ENV) $(BIN)/python manage.py fault_drill
 
 bench-search: install

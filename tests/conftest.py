@@ -1,15 +1,13 @@
 """Shared fixtures: the shipped essay, factories, fast password hashing."""
 
 import importlib
-from pathlib import Path
 
 import pytest
 
 from experiences.essays.importer import essay_import
+from experiences.essays.seed import SEED_ESSAY
 
-SEED_PATH = (
-    Path(__file__).resolve().parent.parent / "experiences" / "data" / "essay-jiceng-ganbu-xinde.txt"
-)
+SEED_PATH = SEED_ESSAY
 
 
 @pytest.fixture(autouse=True)

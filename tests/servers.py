@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg2
 
+from experiences.essays.seed import SEED_ESSAY
 from kb.devtools.serving import gunicorn_start, gunicorn_stop, manage, production_env
 
 
@@ -59,7 +60,7 @@ class AppCluster:
     def prepare(self) -> None:
         self.manage("migrate", "--noinput", "--verbosity", "0")
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
-        self.manage("import_essay", "experiences/data/essay-jiceng-ganbu-xinde.txt")
+        self.manage("import_essay", str(SEED_ESSAY))
 
     def start(self, *, workers: int = 1) -> str:
         process, url = gunicorn_start(env=self.env, workers=workers)

@@ -332,6 +332,14 @@ class TestImportCommand:
         with pytest.raises(CommandError, match="UTF-8"):
             call_command("import_essay", str(path))
 
+    def test_seed_flag_imports_the_shipped_essay_with_its_tags(self):
+        call_command("import_essay", "--seed", stdout=StringIO())
+        essay = Essay.objects.get()
+        assert essay.principles.count() == 4
+        assert any(principle.tags.exists() for principle in essay.principles.all())
+        with pytest.raises(CommandError, match="--seed"):
+            call_command("import_essay")
+
     def test_untitled_text_is_a_clear_error(self, tmp_path):
         path = tmp_path / "essay.txt"
         path.write_text("这是开篇。\n干工作既要“甲”,更要“乙”。正文。", encoding="utf-8")

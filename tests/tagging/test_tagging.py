@@ -10,6 +10,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from experiences.essays.models import Principle
+from experiences.essays.seed import SEED_TAGS
 from experiences.reflections.models import ModerationLog, Reflection
 from experiences.search.models import SearchDocument
 from experiences.search.query import query_parse, search_run
@@ -89,7 +90,7 @@ def test_reflection_form_suggests_existing_tags(client, user, principle):
 
 
 def test_seed_principles_carry_meaningful_tags(tmp_path):
-    tags_file = SEED_PATH.with_name("essay-jiceng-ganbu-xinde.tags.json")
+    tags_file = SEED_TAGS
     call_command("import_essay", str(SEED_PATH), "--tags", str(tags_file), stdout=StringIO())
     mapping = json.loads(Path(tags_file).read_text(encoding="utf-8"))
     assert len(mapping) == 4

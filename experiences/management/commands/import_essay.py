@@ -1,4 +1,4 @@
-"""python manage.py import_essay PATH [--dry-run] [--title T] [--draft]"""
+"""python manage.py import_essay (PATH | --seed) [--dry-run] [--title T] [--draft] [--tags FILE]"""
 
 import json
 from pathlib import Path
@@ -8,13 +8,19 @@ from django.core.management.base import BaseCommand, CommandError
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay
 from experiences.essays.parser import EssayImportError
+from experiences.essays.seed import SEED_ESSAY, SEED_TAGS
 
 
 class Command(BaseCommand):
     help = "导入一篇心得体会(UTF-8 文本文件),拆分为原则;重复导入不会产生任何变化。"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="UTF-8 text file of the essay")
+        parser.add_argument("path", nargs="?", help="UTF-8 text file of the essay")
+        parser.add_argument(
+            "--seed",
+            action="store_true",
+            help="the essay the site ships with, and its principles' tags",
+        )
         parser.add_argument("--title", help="the essay's title, when the text does not reveal it")
         parser.add_argument("--draft", action="store_true", help="store a new essay as a draft")
         parser.add_argument(
@@ -25,7 +31,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="print what was found, store nothing"
         )
 
-    def handle(self, *args, path, title, draft, dry_run, tags, **options):
+    def handle(self, *args, path, title, draft, dry_run, tags, seed, **options):
+        if seed:
+            path, tags = path or SEED_ESSAY, tags or SEED_TAGS
+        if not path:
+            raise CommandError("请给出文章文件的路径,或用 --seed 导入随附的文章。")
         try:
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError as error:

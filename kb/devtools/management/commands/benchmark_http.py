@@ -18,9 +18,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -30,6 +28,7 @@ from taggit.models import Tag, TaggedItem
 from experiences.accounts.models import User
 from experiences.core.markdown import markdown_render
 from experiences.essays.importer import essay_import
+from experiences.essays.seed import SEED_ESSAY, SEED_TAGS
 from experiences.reflections.models import Like, Reflection
 from experiences.reflections.services import like_counts_recount
 from experiences.search.indexing import search_index_rebuild
@@ -89,8 +88,7 @@ class Command(BaseCommand):
 
     def dataset_load(self, *, reflections, tags, likes, **options):
         random.seed(7)
-        seed = Path(settings.BASE_DIR) / "experiences" / "data" / "essay-jiceng-ganbu-xinde.txt"
-        tags_file = seed.with_name("essay-jiceng-ganbu-xinde.tags.json")
+        seed, tags_file = SEED_ESSAY, SEED_TAGS
         import json
 
         essay = essay_import(

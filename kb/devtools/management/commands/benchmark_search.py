@@ -12,9 +12,7 @@ point DATABASE_URL at a scratch database (`make bench-search` does).
 import random
 import statistics
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from experiences.core.markdown import markdown_render
 from experiences.core.segmentation import segmenter_warm
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay
+from experiences.essays.seed import SEED_ESSAY
 from experiences.reflections.models import Reflection
 from experiences.search.indexing import search_index_rebuild
 from experiences.search.query import query_parse, search_count, search_run
@@ -139,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"最差 p95:{worst_p95:.1f} ms(目标 ≤ 30 ms)"))
 
     def essay_load(self) -> Essay:
-        seed = Path(settings.BASE_DIR) / "experiences" / "data" / "essay-jiceng-ganbu-xinde.txt"
+        seed = SEED_ESSAY
         return essay_import(text=seed.read_text(encoding="utf-8")).essay
 
     def reflections_load(self, *, essay: Essay, total: int) -> None:
