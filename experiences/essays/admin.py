@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
-from experiences.essays.parser import EssayImportError, essay_parse
+from experiences.essays.parser import EssayImportError, essay_parse, essay_text_decode
 from experiences.essays.services import essays_status_set
 
 
@@ -46,12 +46,19 @@ class RepairInline(admin.TabularInline):
         return False
 
 
+# What to do, in this page's own terms, for each reason the importer refuses.
+IMPORT_HINTS = {
+    "no_title": _("请在上面的“标题”一栏填写标题。"),
+    "no_principles": _("如果这篇文章确实没有原则\uff0c请勾选“这篇文章确实没有原则”。"),
+}
+
+
 class EssayImportForm(forms.Form):
     title = forms.CharField(
-        label=_("标题(选填)"),
+        label=_("标题\uff08原文没有标题时必填\uff09"),
         required=False,
         max_length=200,
-        help_text=_("原文第一行不是标题、延伸阅读里也没有本文时才需要填写。"),
+        help_text=_("原文第一行不是标题、延伸阅读里也没有本文时\uff0c在这里填写。"),
     )
     text = forms.CharField(
         label=_("原文"),
@@ -61,6 +68,11 @@ class EssayImportForm(forms.Form):
         help_text=_("粘贴全文,或上传 .txt 文件。可以在这里直接修改原文,再预览。"),
     )
     upload = forms.FileField(label=_("或上传 .txt 文件"), required=False)
+    no_principles = forms.BooleanField(
+        label=_("这篇文章确实没有原则"),
+        required=False,
+        help_text=_("不勾选时\uff0c找不到任何原则的原文不会被保存。"),
+    )
 
     MAX_UPLOAD = 1024 * 1024
 
@@ -70,15 +82,10 @@ class EssayImportForm(forms.Form):
         if upload:
             if upload.size > self.MAX_UPLOAD:
                 raise forms.ValidationError(_("文件太大:最多 1 MB。"))
-            raw = upload.read()
-            for encoding in ("utf-8-sig", "gb18030"):  # Windows editors often save GBK
-                try:
-                    cleaned["text"] = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise forms.ValidationError(_("无法识别文件编码,请另存为 UTF-8 后再上传。"))
+            try:
+                cleaned["text"] = essay_text_decode(upload.read())
+            except EssayImportError as error:
+                raise forms.ValidationError(str(error)) from error
         if not (cleaned.get("text") or "").strip():
             raise forms.ValidationError(_("请粘贴原文或上传文件。"))
         return cleaned
@@ -131,20 +138,34 @@ class EssayAdmin(SimpleHistoryAdmin):
         form = EssayImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
+            allow_none = form.cleaned_data["no_principles"]
             try:
                 if "save" in request.POST:
-                    result = essay_import(text=text, title=title, status=Essay.Status.DRAFT)
+                    result = essay_import(
+                        text=text,
+                        title=title,
+                        status=Essay.Status.DRAFT,
+                        allow_no_principles=allow_none,
+                    )
                     self.message_user(
                         request,
-                        _("《%(title)s》已保存为草稿。检查无误后,在列表中用“发布所选文章”发布。")
+                        _(
+                            "《%(title)s》已保存为草稿。检查无误后\uff0c在列表中用“发布所选文章”发布。"
+                        )
                         % {"title": result.essay.title},
                     )
                     return redirect("admin:experiences_essay_change", result.essay.pk)
-                parsed = essay_parse(text=text, title=title)
+                parsed = essay_parse(text=text, title=title, allow_no_principles=allow_none)
                 # Show the decoded upload in the text box, ready for corrections.
-                form = EssayImportForm(initial={"text": text, "title": form.cleaned_data["title"]})
+                form = EssayImportForm(
+                    initial={
+                        "text": text,
+                        "title": form.cleaned_data["title"],
+                        "no_principles": allow_none,
+                    }
+                )
             except EssayImportError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, f"{error}{IMPORT_HINTS.get(error.code, '')}")
         return TemplateResponse(
             request,
             "admin/experiences/essay/import.html",

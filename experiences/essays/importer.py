@@ -61,6 +61,7 @@ def essay_import(
     status: str = Essay.Status.PUBLISHED,
     dry_run: bool = False,
     principle_tags: dict[str, list[str]] | None = None,
+    allow_no_principles: bool = False,
 ) -> ImportResult:
     """Parse ``text`` and store it as an essay, matched by its slug.
 
@@ -69,7 +70,7 @@ def essay_import(
     that refers to them) rather than recreated. ``principle_tags`` (slug →
     names) adds tags to principles; tags already there stay.
     """
-    parsed = essay_parse(text=text, title=title)
+    parsed = essay_parse(text=text, title=title, allow_no_principles=allow_no_principles)
     if dry_run:
         return ImportResult(
             essay=Essay(title=parsed.title, slug=parsed.slug),
@@ -111,6 +112,7 @@ def essay_import(
             "slug": item.slug,
             "heading": item.heading,
             "baseline": item.baseline,
+            "connective": item.connective,
             "emphasis": item.emphasis,
             "body": "\n".join(item.paragraphs),
         }

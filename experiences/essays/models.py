@@ -91,6 +91,13 @@ class Principle(models.Model):
         help_text=_("原文中的标题句,如 干工作既要“人情世故”,更要“坚定原则”。"),
     )
     baseline = models.CharField(_("既要"), max_length=100)
+    connective = models.CharField(
+        _("连接词"),
+        max_length=4,
+        default="更要",
+        choices=[(word, word) for word in ("更要", "又要", "也要", "还要")],
+        help_text=_("作者连接两半所用的词\uff1a更要、又要、也要或还要。"),
+    )
     emphasis = models.CharField(_("更要"), max_length=100)
     body = models.TextField(_("正文"), blank=True, help_text=_("每行一段。"))
     tags = TaggableManager(_("标签"), blank=True)
@@ -140,9 +147,14 @@ class Principle(models.Model):
         return paragraphs_split(self.body)
 
     @property
+    def is_emphatic(self) -> bool:
+        """更要 puts the second half above the first; 又要/也要/还要 set them side by side."""
+        return self.connective == "更要"
+
+    @property
     def label(self) -> str:
         """The pair as one line, wherever a principle is named (lists, search, exports)."""
-        return f"既要「{self.baseline}」,更要「{self.emphasis}」"
+        return f"既要「{self.baseline}」\uff0c{self.connective}「{self.emphasis}」"
 
 
 class Quotation(models.Model):

@@ -1,21 +1,24 @@
 """Parse an essay of the 心得体会 genre into principles.
 
-The genre: an opening, then several principles each announced by a heading
-sentence of the form 干工作既要“X”,更要“Y”。, each followed by its paragraphs,
-then a closing, optionally followed by a related-reading list (查看更多).
+The genre: a title (and perhaps a byline: 作者\uff1a…, 文/…), an opening, then
+several principles each announced by a heading sentence of the form
+干工作既要“X”\uff0c更要“Y”。, each followed by its paragraphs, then a closing,
+optionally followed by a related-reading list (延伸阅读, 查看更多, 【相关阅读】).
 
-The parser is written for the genre, not for one text:
+The parser is written for the genre, not for one text (``patterns.py`` holds
+the patterns, ``repairs.py`` the line-wrap repairs):
 
-* the heading's halves may be quoted with “” "" 「」 『』 or ‘’, with full-width
-  or ASCII punctuation, and 又要/也要/还要 stand in for 既要/更要;
-* a heading may open a paragraph or stand in the middle of one, but it must
-  start a sentence; a pair that was already announced (a heading restated
-  inside its own section) is ordinary text;
+* punctuation may be full-width or ASCII; the halves may be quoted with “” ""
+  「」 『』 or ‘’; 又要 may stand in for 既要, and the second half may be joined
+  by 更要, 又要, 也要 or 还要 — the connective is kept as the author wrote it;
+* a heading may open a paragraph or stand in the middle of one, after an
+  ordinal (一、 （一） 1. 第一\uff0c) or a lead of up to 20 characters, but it
+  must start a sentence; a pair already announced is ordinary text;
 * everything after the related-reading marker is related reading, never a
   principle, even where an excerpt mentions a heading;
-* damage from line wrapping (a paragraph broken inside a word with a stray
-  。, or a closing quote pushed to the next line) is repaired and every
-  repair is recorded;
+* line-wrap damage (a word or a sentence broken across lines, a closing quote
+  pushed to the next line) is repaired and every repair is recorded;
+* an empty text, or one with no principle, is refused unless told otherwise;
 * text that cannot be placed anywhere is reported, never dropped.
 
 :func:`essay_parse` is pure (no database): text in, :class:`ParsedEssay` out.
@@ -29,53 +32,21 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
-from experiences.core.segmentation import segmenter
-
-OPENING_QUOTES = '“"「『‘'
-CLOSING_QUOTES = '”"」』’'
-QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’"}
-SENTENCE_ENDS = "。!?!?…."
-CJK = r"\u4e00-\u9fff"
-
-RELATED_MARKER = re.compile(r"(查看更多|延伸阅读|相关阅读|相关文章|推荐阅读)\s*[::]?\s*$")
-
-
-def _half(name: str) -> str:
-    """One quoted half of a heading: the quote marks are checked for pairing afterwards."""
-    return (
-        rf"(?P<{name}_open>[{OPENING_QUOTES}])"
-        rf"(?P<{name}>[^{CLOSING_QUOTES}{OPENING_QUOTES}\n]{{1,20}})"
-        rf"(?P<{name}_close>[{CLOSING_QUOTES}])"
-    )
-
-
-HEADING = re.compile(
-    rf"(?P<lead>[^\s。!?!?;;,,::{OPENING_QUOTES}{CLOSING_QUOTES}]{{0,8}}?)"
-    r"(?:既要|又要)\s*" + _half("baseline") + r"\s*[,,、;;]?\s*"
-    r"(?:更要|也要|还要|又要)\s*" + _half("emphasis") + r"(?P<end>[。.!!::;;]?)"
+from experiences.essays.patterns import (
+    BYLINE,
+    CJK,
+    CLOSING_QUOTES,
+    CONCLUSION_MARKERS,
+    HEADING,
+    QUOTATION_SAID,
+    QUOTATION_SAYING,
+    QUOTE_PAIRS,
+    RELATED_MARKER,
+    SAYING_SOURCE,
+    SENTENCE_ENDS,
+    TITLE_MAX,
 )
-
-# Quotations: "X曾言:…", "正如X所说,“…”", "正如“…”" / "俗话说“…”" (a saying).
-QUOTATION_SAID = re.compile(
-    rf"(?:^|(?<=[。!?!?;;,,:: ]))(?:正如)?(?P<source>[{CJK}·]{{2,8}}?)"
-    r"(?:曾经说过|曾言|曾说|说过|所说|指出|有言)[::,,]?\s*"
-    rf"(?:[{OPENING_QUOTES}](?P<quoted>[^{CLOSING_QUOTES}]+)[{CLOSING_QUOTES}]|(?P<plain>[^。!?!?]+[。!?!?]))"
-)
-QUOTATION_SAYING = re.compile(
-    rf"(?:正如|俗话说|常言道|古人云|俗语说)[::,,]?\s*[{OPENING_QUOTES}](?P<quoted>[^{CLOSING_QUOTES}]+)[{CLOSING_QUOTES}]"
-)
-SAYING_SOURCE = "俗语"
-
-AUTHOR_PATTERNS = [
-    re.compile(rf"(?:做为|作为|身为)(?P<v>一名[{CJK}]{{1,10}}?干部)"),
-    re.compile(rf"(?P<v>工作[{CJK}\d]{{1,4}}年)"),
-    re.compile(rf"(?P<v>调过[{CJK}\d]{{1,4}}个[{CJK}]{{0,4}}?乡镇)"),
-    re.compile(rf"干过(?P<v>[{CJK}、,,]{{2,80}}?)等工作"),
-]
-
-CONCLUSION_MARKERS = ("总之", "总而言之", "综上", "总的来说", "最后,", "最后,", "回首")
-
-TITLE_MAX = 40
+from experiences.essays.repairs import ParsedRepair, lines_repair, title_like
 
 
 @dataclass
@@ -90,6 +61,7 @@ class ParsedPrinciple:
     heading: str
     baseline: str
     emphasis: str
+    connective: str = "更要"
     paragraphs: list[str] = field(default_factory=list)
     quotations: list[ParsedQuotation] = field(default_factory=list)
 
@@ -102,13 +74,6 @@ class ParsedPrinciple:
 class ParsedRelatedReading:
     title: str
     excerpt: str
-
-
-@dataclass
-class ParsedRepair:
-    before: str
-    after: str
-    description: str
 
 
 @dataclass
@@ -129,98 +94,51 @@ class ParsedEssay:
 
 
 class EssayImportError(ValueError):
-    """The text is not an essay this importer can store (e.g. no title)."""
+    """The text is not an essay this importer can store.
+
+    ``code`` says why (``empty``, ``no_title``, ``no_principles``, ``encoding``) so
+    that each interface can say what to do in its own terms: the command names
+    its flags, the admin its fields.
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def essay_text_decode(data: bytes) -> str:
+    """The text of an uploaded or read file, whatever encoding a Chinese editor saved it in:
+    UTF-16 with its BOM, else UTF-8 (with or without BOM), else GB18030 (a superset of
+    GBK and GB2312, what Windows editors save).
+
+    The admin's upload and ``import_essay`` both come through here, so the same
+    file imports to the same essay either way.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates: tuple[str, ...] = ("utf-16",)
+    else:
+        candidates = ("utf-8-sig", "gb18030")
+    for encoding in candidates:
+        try:
+            return text_normalize(data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise EssayImportError(
+        "无法识别文件编码\uff1a请另存为 UTF-8 或 GBK 文本后再导入。", code="encoding"
+    )
+
+
+def text_normalize(text: str) -> str:
+    """One place for what differs between copies of the same text: BOM, line endings."""
+    return text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _lines_normalize(text: str) -> list[str]:
-    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     return [
-        line.strip().replace("\u3000", " ").strip() for line in text.split("\n") if line.strip()
+        line.strip().replace("\u3000", " ").strip()
+        for line in text_normalize(text).split("\n")
+        if line.strip()
     ]
-
-
-def _segment(text: str) -> list[str]:
-    jieba = segmenter()
-    # Dictionary words only: HMM guesses would invent words across any break.
-    return jieba.lcut(text, HMM=False)
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
-
-
-def _breaks_a_word(before: str, after: str) -> bool:
-    """True when a paragraph break cuts a word in two (去服。/务;, 人。/民武装).
-
-    The last character of ``before`` must be a lone character that forms a
-    dictionary word with the start of ``after``, and the start of ``after``
-    must be unable to stand alone: either more than one character of that
-    word, or a single character followed by punctuation. A real paragraph
-    break (……字上。/千忙万忙) does not pass, although 上千 is a word.
-    """
-    head, tail = before[-6:], after[:8]
-    if not head or not tail or not _is_cjk(head[-1]) or not _is_cjk(tail[0]):
-        return False
-    if len(_segment(head)[-1]) != 1:
-        return False
-    offset = 0
-    for word in _segment(head + tail):
-        end = offset + len(word)
-        if offset < len(head) < end:
-            carried = end - len(head)
-            following = (head + tail)[end : end + 1]
-            return carried >= 2 or (following != "" and not _is_cjk(following))
-        offset = end
-    return False
-
-
-def lines_repair(lines: list[str]) -> tuple[list[str], list[ParsedRepair]]:
-    """Undo line-wrap damage between consecutive lines, recording each repair."""
-    repaired: list[str] = []
-    repairs: list[ParsedRepair] = []
-    for line in lines:
-        if not repaired:
-            repaired.append(line)
-            continue
-        previous = repaired[-1]
-        stray = re.match(rf"^[{CLOSING_QUOTES}),。;、:!?)》]+", line)
-        if stray and line[0] in CLOSING_QUOTES and _has_open_quote(previous):
-            moved = stray.group(0)
-            rest = line[len(moved) :].strip()
-            repairs.append(
-                ParsedRepair(
-                    before=f"{previous[-12:]}\n{line[:12]}",
-                    after=f"{previous[-12:]}{moved}\n{rest[:12]}",
-                    description="闭合引号被挤到下一段开头,已移回上一段末尾",
-                )
-            )
-            repaired[-1] = previous + moved
-            if rest:
-                repaired.append(rest)
-            continue
-        if previous.endswith("。") and _breaks_a_word(previous[:-1], line):
-            joined = previous[:-1] + line
-            repairs.append(
-                ParsedRepair(
-                    before=f"{previous[-12:]}\n{line[:12]}",
-                    after=f"{previous[-12:-1]}{line[:12]}",
-                    description="断行把一个词拆成两段并多出句号,已合并",
-                )
-            )
-            repaired[-1] = joined
-            continue
-        repaired.append(line)
-    return repaired, repairs
-
-
-def _has_open_quote(text: str) -> bool:
-    depth = 0
-    for char in text:
-        if char in "“「『‘":
-            depth += 1
-        elif char in "”」』’" and depth:
-            depth -= 1
-    return depth > 0
 
 
 def _starts_sentence(text: str, index: int) -> bool:
@@ -266,16 +184,6 @@ def quotations_find(text: str) -> list[ParsedQuotation]:
     return [quotation for _, quotation in sorted(found, key=lambda item: item[0])]
 
 
-def _author_line(body: str) -> str:
-    parts = []
-    for pattern in AUTHOR_PATTERNS:
-        match = pattern.search(body)
-        if match:
-            value = match["v"]
-            parts.append(f"干过{value}" if pattern is AUTHOR_PATTERNS[-1] else value)
-    return ",".join(parts)
-
-
 def _normalized(text: str) -> str:
     return re.sub(rf"[^{CJK}0-9A-Za-z]", "", text)
 
@@ -300,19 +208,45 @@ def _related_parse(lines: list[str], repairs: list[ParsedRepair], unplaced: list
     return entries
 
 
-def _closing_split(paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """Split the last principle's paragraphs into its own and the essay's closing."""
+def _sums_up(paragraph: str, pairs: list[tuple[str, str]]) -> bool:
+    """A paragraph that names the halves of two or more principles looks back on them all."""
+    named = sum(1 for pair in pairs if any(half in paragraph for half in pair))
+    return named >= 2
+
+
+def _closing_split(
+    paragraphs: list[str], pairs: list[tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """Split the last principle's paragraphs into its own and the essay's closing.
+
+    What the text offers, in order: a paragraph opening with a concluding word
+    (总之, 回首, 以上…); a paragraph that looks back on several principles; else,
+    with three or more paragraphs, the last one. The admin's preview shows the
+    split, and the editor can move paragraphs between the principle and 结语.
+    """
     for index, paragraph in enumerate(paragraphs[1:], start=1):
         if paragraph.startswith(CONCLUSION_MARKERS):
             return paragraphs[:index], paragraphs[index:]
+    if len(pairs) >= 2:
+        for index, paragraph in enumerate(paragraphs[1:], start=1):
+            if _sums_up(paragraph, pairs):
+                return paragraphs[:index], paragraphs[index:]
     if len(paragraphs) >= 3:
         return paragraphs[:-1], paragraphs[-1:]
     return paragraphs, []
 
 
-def essay_parse(*, text: str, title: str | None = None) -> ParsedEssay:
-    """Parse the text of an essay of the genre into its parts. Pure: touches no database."""
+def essay_parse(
+    *, text: str, title: str | None = None, allow_no_principles: bool = False
+) -> ParsedEssay:
+    """Parse the text of an essay of the genre into its parts. Pure: touches no database.
+
+    An empty text is refused; so is a text in which no principle is found,
+    unless ``allow_no_principles`` says the essay really has none.
+    """
     lines = _lines_normalize(text)
+    if not lines:
+        raise EssayImportError("原文是空的\uff1a没有可以导入的文字。", code="empty")
     body_lines: list[str] = []
     related_lines: list[str] = []
     for index, line in enumerate(lines):
@@ -329,12 +263,14 @@ def essay_parse(*, text: str, title: str | None = None) -> ParsedEssay:
     unplaced: list[str] = []
 
     detected_title = ""
-    if (
-        body_lines
-        and len(body_lines[0]) <= TITLE_MAX
-        and not any(char in body_lines[0] for char in "。!?!?,,")
-    ):
+    if body_lines and title_like(body_lines[0]) and not HEADING.search(body_lines[0]):
         detected_title = body_lines.pop(0)
+    author_line = ""
+    if body_lines:
+        byline = BYLINE.match(body_lines[0])
+        if byline:
+            author_line = byline["name"].strip()
+            body_lines.pop(0)
 
     opening: list[str] = []
     principles: list[ParsedPrinciple] = []
@@ -356,6 +292,7 @@ def essay_parse(*, text: str, title: str | None = None) -> ParsedEssay:
                     heading=match.group(0).strip(),
                     baseline=baseline,
                     emphasis=emphasis,
+                    connective=match["connective"],
                 )
             )
             cursor = match.end()
@@ -365,7 +302,8 @@ def essay_parse(*, text: str, title: str | None = None) -> ParsedEssay:
 
     closing: list[str] = []
     if principles:
-        principles[-1].paragraphs, closing = _closing_split(principles[-1].paragraphs)
+        pairs = [(principle.baseline, principle.emphasis) for principle in principles]
+        principles[-1].paragraphs, closing = _closing_split(principles[-1].paragraphs, pairs)
     for principle in principles:
         principle.quotations = quotations_find("".join(principle.paragraphs))
 
@@ -383,12 +321,19 @@ def essay_parse(*, text: str, title: str | None = None) -> ParsedEssay:
     final_title = (title or detected_title).strip()
     if not final_title:
         raise EssayImportError(
-            "无法确定文章标题:原文第一行不是标题,延伸阅读里也没有本文。请用 --title 指定。"
+            "无法确定文章标题\uff1a原文第一行不是标题\uff0c延伸阅读里也没有本文。",
+            code="no_title",
+        )
+    if not principles and not allow_no_principles:
+        raise EssayImportError(
+            "没有找到任何原则\uff1a原文里没有“既要……更要……”这样的标题句。"
+            "请检查标题句的写法\uff1b如果这篇文章确实没有原则\uff0c请明确说明后再导入。",
+            code="no_principles",
         )
 
     return ParsedEssay(
         title=final_title,
-        author_line=_author_line("".join(body_lines)),
+        author_line=author_line,
         opening=opening,
         principles=principles,
         closing=closing,

@@ -15,7 +15,7 @@ def test_essay_change_page_has_principles_inline_and_repairs(admin_client, seed_
     page = response.content.decode()
     assert 'name="principles-0-baseline"' in page
     assert 'value="人情世故"' in page
-    assert "断行把一个词拆成两段并多出句号,已合并" in page
+    assert "断行把一个词拆成两段并多出句号\uff0c已合并" in page
     assert "去服务;" in page
     # Repairs are the importer's record: shown, never editable.
     assert 'name="repairs-0-after"' not in page

@@ -64,7 +64,10 @@ def test_corrected_text_is_saved_as_a_draft_then_published(editor_client, client
     ("data", "message"),
     [
         ({"text": "   "}, "请粘贴原文或上传文件。"),
-        ({"text": "没有标题的开篇。\n干工作既要“甲”,更要“乙”。正文。"}, "请用 --title 指定"),
+        (
+            {"text": "没有标题的开篇。\n干工作既要“甲”,更要“乙”。正文。"},
+            "请在上面的“标题”一栏填写标题",
+        ),
     ],
 )
 def test_bad_input_keeps_the_text(editor_client, data, message):

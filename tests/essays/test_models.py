@@ -45,5 +45,5 @@ def test_published_queryset():
 
 def test_str_and_paragraphs():
     principle = PrincipleFactory(baseline="人情世故", emphasis="坚定原则", body="一。\n\n二。\n")
-    assert str(principle) == "既要「人情世故」,更要「坚定原则」"
+    assert str(principle) == "既要「人情世故」\uff0c更要「坚定原则」"
     assert principle.paragraphs == ["一。", "二。"]

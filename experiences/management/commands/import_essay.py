@@ -1,4 +1,9 @@
-"""python manage.py import_essay (PATH | --seed) [--dry-run] [--title T] [--draft] [--tags FILE]"""
+"""python manage.py import_essay (PATH | --seed) [--dry-run] [--title T] [--draft] [--tags FILE]
+
+The command line's way into the importer: reads the file in whatever encoding a
+Chinese editor saved it (the same decoder as the admin's upload), then parses
+and stores it; messages name this command's flags.
+"""
 
 import json
 from pathlib import Path
@@ -7,15 +12,31 @@ from django.core.management.base import BaseCommand, CommandError
 
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay
-from experiences.essays.parser import EssayImportError
+from experiences.essays.parser import EssayImportError, essay_text_decode
 from experiences.essays.seed import SEED_ESSAY, SEED_TAGS
+
+COLON = "\uff1a"
+COMMA = "\uff0c"
+SEMICOLON = "\uff1b"
+
+# What to do, in this command's own terms, for each reason the importer refuses.
+HINTS = {
+    "no_title": "请用 --title 指定标题。",
+    "no_principles": "如果这篇文章确实没有原则" + COMMA + "请加上 --no-principles 再导入。",
+}
 
 
 class Command(BaseCommand):
-    help = "导入一篇心得体会(UTF-8 文本文件),拆分为原则;重复导入不会产生任何变化。"
+    help = (
+        "导入一篇心得体会(UTF-8、GBK 或 UTF-16 文本文件)"
+        + COMMA
+        + "拆分为原则"
+        + SEMICOLON
+        + "重复导入不会产生任何变化。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", help="UTF-8 text file of the essay")
+        parser.add_argument("path", nargs="?", help="text file of the essay (UTF-8, GBK, UTF-16)")
         parser.add_argument(
             "--seed",
             action="store_true",
@@ -24,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="the essay's title, when the text does not reveal it")
         parser.add_argument("--draft", action="store_true", help="store a new essay as a draft")
         parser.add_argument(
+            "--no-principles",
+            action="store_true",
+            dest="no_principles",
+            help="store the essay although no principle was found in it",
+        )
+        parser.add_argument(
             "--tags",
             help='JSON file mapping principle slugs to tags: {"人情世故-坚定原则": ["群众工作"]}',
         )
@@ -31,24 +58,24 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="print what was found, store nothing"
         )
 
-    def handle(self, *args, path, title, draft, dry_run, tags, seed, **options):
+    def handle(self, *args, path, title, draft, dry_run, tags, seed, no_principles, **options):
         if seed:
             path, tags = path or SEED_ESSAY, tags or SEED_TAGS
         if not path:
-            raise CommandError("请给出文章文件的路径,或用 --seed 导入随附的文章。")
+            raise CommandError("请给出文章文件的路径" + COMMA + "或用 --seed 导入随附的文章。")
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = essay_text_decode(Path(path).read_bytes())
         except FileNotFoundError as error:
-            raise CommandError(f"找不到文件:{path}") from error
-        except UnicodeDecodeError as error:
-            raise CommandError(f"文件不是 UTF-8 编码:{path}") from error
+            raise CommandError(f"找不到文件{COLON}{path}") from error
+        except EssayImportError as error:
+            raise CommandError(f"{error}({path})") from error
         status = Essay.Status.DRAFT if draft else Essay.Status.PUBLISHED
         principle_tags = {}
         if tags:
             try:
                 principle_tags = json.loads(Path(tags).read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
-                raise CommandError(f"标签文件无法读取:{tags}({error})") from error
+                raise CommandError(f"标签文件无法读取{COLON}{tags}({error})") from error
         try:
             result = essay_import(
                 text=text,
@@ -56,43 +83,44 @@ class Command(BaseCommand):
                 status=status,
                 dry_run=dry_run,
                 principle_tags=principle_tags,
+                allow_no_principles=no_principles,
             )
         except EssayImportError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(f"{error}{HINTS.get(error.code, '')}") from error
+        self._report(result, principle_tags, dry_run=dry_run)
 
+    def _report(self, result, principle_tags, *, dry_run):
         parsed = result.parsed
-        self.stdout.write(f"标题:{parsed.title}")
-        self.stdout.write(f"作者:{parsed.author_line or '(未识别)'}")
-        self.stdout.write(f"开篇:{len(parsed.opening)} 段;结语:{len(parsed.closing)} 段")
+        write, warn = self.stdout.write, self.style.WARNING
+        write(f"标题{COLON}{parsed.title}")
+        write(f"作者{COLON}{parsed.author_line or '(未注明)'}")
+        write(f"开篇{COLON}{len(parsed.opening)} 段{SEMICOLON}结语{COLON}{len(parsed.closing)} 段")
         for principle in parsed.principles:
-            self.stdout.write(
-                f"  原则 {principle.position}:既要「{principle.baseline}」,"
-                f"更要「{principle.emphasis}」— {len(principle.paragraphs)} 段,"
-                f"{len(principle.quotations)} 条引语"
-                + (
-                    f",标签:{'、'.join(principle_tags[principle.slug])}"
-                    if principle.slug in principle_tags
-                    else ""
-                )
+            tags = principle_tags.get(principle.slug)
+            write(
+                f"  原则 {principle.position}{COLON}既要「{principle.baseline}」{COMMA}"
+                f"{principle.connective}「{principle.emphasis}」— {len(principle.paragraphs)} 段"
+                f"{COMMA}{len(principle.quotations)} 条引语"
+                + (f"{COMMA}标签{COLON}{'、'.join(tags)}" if tags else "")
             )
             for quotation in principle.quotations:
-                self.stdout.write(f"      引语({quotation.source}):{quotation.text}")
+                write(f"      引语({quotation.source}){COLON}{quotation.text}")
         for reading in parsed.related_readings:
-            self.stdout.write(f"  延伸阅读:{reading.title}")
+            write(f"  延伸阅读{COLON}{reading.title}")
         for repair in parsed.repairs:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"  修复:{repair.description}:{repair.before!r} → {repair.after!r}"
+            write(
+                warn(
+                    f"  修复{COLON}{repair.description}{COLON}{repair.before!r} → {repair.after!r}"
                 )
             )
         for text_left in parsed.unplaced:
-            self.stdout.write(self.style.WARNING(f"  未归位文字:{text_left}"))
+            write(warn(f"  未归位文字{COLON}{text_left}"))
 
         if dry_run:
-            self.stdout.write(self.style.NOTICE("试运行:未写入数据库。"))
+            self.stdout.write(self.style.NOTICE("试运行" + COLON + "未写入数据库。"))
         elif result.created:
             self.stdout.write(self.style.SUCCESS(f"已导入新文章《{parsed.title}》。"))
         elif result.changed:
             self.stdout.write(self.style.SUCCESS(f"已更新文章《{parsed.title}》。"))
         else:
-            self.stdout.write(self.style.SUCCESS(f"《{parsed.title}》已是最新,未做改动。"))
+            self.stdout.write(self.style.SUCCESS(f"《{parsed.title}》已是最新{COMMA}未做改动。"))
