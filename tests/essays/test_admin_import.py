@@ -1,5 +1,7 @@
 """Essay import in the admin: paste or upload, preview, correct, save as a draft, publish."""
 
+import html
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,11 +23,12 @@ def test_changelist_links_to_import(editor_client):
 
 def test_preview_shows_what_was_found_and_stores_nothing(editor_client):
     response = editor_client.post(IMPORT_URL, {"text": VARIANT_ESSAY, "preview": "1"})
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())
     assert response.status_code == 200
-    assert "预览:导入器找到的内容" in page
+    assert "预览\uff1a导入器找到的内容" in page
     assert "5 条原则" in page
-    assert "既要「脚踏实地」,更要「仰望星空」" in page
+    # The connective as the author wrote it (也要), not 更要.
+    assert "既要「脚踏实地」\uff0c也要「仰望星空」" in page
     assert "没有调查,就没有发言权。 —— 毛主席" in page
     assert "另一篇文章" in page
     assert 'class="flag flag-unplaced">这是一段孤立的摘要' in page
