@@ -59,9 +59,12 @@ redis:
 	  sleep 1; redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis did not start." >&2; exit 1; }; \
 	fi
 
+# ruff (lint rules and formatting) and mypy with django-stubs; mypy imports the
+# settings, which need DJANGO_DEBUG (or a secret key).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
@@ -78,7 +81,7 @@ serve: install
 	PORT=$(PORT) $(BIN)/gunicorn kb.wsgi:application --config kb/gunicorn_conf.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
 
 # Benchmarks and the fault drill (scripts, not timed tests) live in kb/devtools, an app
 # installed only with KB_DEVTOOLS=true (or DEBUG). They need PostgreSQL and a scratch

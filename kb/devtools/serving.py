@@ -104,7 +104,8 @@ def gunicorn_start(*, env: dict[str, str], workers: int = 1) -> tuple[subprocess
     base_url = f"http://127.0.0.1:{port}"
     if not healthy_wait(base_url):
         process.kill()
-        raise RuntimeError(f"gunicorn on {base_url} did not start: {process.stderr.read(2000)!r}")
+        stderr = process.stderr.read(2000) if process.stderr else b""
+        raise RuntimeError(f"gunicorn on {base_url} did not start: {stderr!r}")
     return process, base_url
 
 
