@@ -163,4 +163,5 @@ class Browser:
     def log_in(self, username: str, password: str, *, admin: bool = False) -> None:
         path = "/admin/login/" if admin else "/accounts/login/"
         status, page = self.post(path, {"username": username, "password": password, "next": "/"})
-        assert status == 200 and "退出" in page, page[:500]
+        if status != 200 or "退出" not in page:
+            raise RuntimeError(f"login as {username} failed ({status}): {page[:500]!r}")
