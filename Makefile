@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve install migrate seed test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The checks of .pre-commit-config.yaml before every commit (the venv's tools, no download).
+hooks: install
+	$(BIN)/pre-commit install
 
 check-migrations: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
