@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve install migrate seed test test-unit test-browser chromium lint format check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve install migrate seed test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,13 +59,20 @@ redis:
 	  sleep 1; redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis did not start." >&2; exit 1; }; \
 	fi
 
+# ruff (lint rules and formatting) and mypy with django-stubs; mypy imports the
+# settings, which need DJANGO_DEBUG (or a secret key).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The checks of .pre-commit-config.yaml before every commit (the venv's tools, no download).
+hooks: install
+	$(BIN)/pre-commit install
 
 check-migrations: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -78,7 +85,7 @@ serve: install
 	PORT=$(PORT) $(BIN)/gunicorn kb.wsgi:application --config kb/gunicorn_conf.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
 
 # Benchmarks and the fault drill (scripts, not timed tests) live in kb/devtools, an app
 # installed only with KB_DEVTOOLS=true (or DEBUG). They need PostgreSQL and a scratch

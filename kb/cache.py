@@ -8,13 +8,16 @@ the database, slower but correct.
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("kb.cache")
 
-MISS_ANSWERS = {
+# What a failed call answers instead: (args, kwargs) -> the answer of a miss.
+MISS_ANSWERS: dict[str, Callable[[tuple[Any, ...], dict[str, Any]], Any] | None] = {
     "get": lambda args, kwargs: kwargs.get("default", args[1] if len(args) > 1 else None),
     "get_many": lambda args, kwargs: {},
     "has_key": lambda args, kwargs: False,

@@ -36,7 +36,8 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+        # Only with debug or under pytest; production refuses to start without its own.
+        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. "

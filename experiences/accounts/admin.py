@@ -12,7 +12,7 @@ from experiences.accounts.models import User
 class KbUserAdmin(UserAdmin):
     form = UserAdminChangeForm
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("个人资料"), {"fields": ("display_name", "unit", "post", "years_of_service")}),
     )
     list_display = ("username", "display_name", "unit", "email", "is_staff", "date_joined")

@@ -12,6 +12,7 @@ The forms call these checks; the messages are shown to the person typing.
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
@@ -55,7 +56,7 @@ def username_characters_check(*, typed: str) -> None:
         raise ValidationError(USERNAME_CHARACTERS_MESSAGE, code="invalid")
 
 
-def _names_of_others(exclude_pk):
+def _names_of_others(exclude_pk: int | None) -> Iterator[tuple[str, str]]:
     # Every user, compared in Python: the look-alike key has no database index
     # (that would need a stored column). A colleague directory is small.
     users = User.objects.all()
@@ -64,7 +65,7 @@ def _names_of_others(exclude_pk):
     return users.values_list("username", "display_name").iterator()
 
 
-def username_check(*, username: str, exclude_pk=None) -> None:
+def username_check(*, username: str, exclude_pk: int | None = None) -> None:
     """Refuse a username taken, or looking like another person's username or display name."""
     username_characters_check(typed=username)
     others = User.objects.exclude(pk=exclude_pk) if exclude_pk is not None else User.objects
@@ -77,7 +78,7 @@ def username_check(*, username: str, exclude_pk=None) -> None:
             raise ValidationError(USERNAME_LOOKS_TAKEN_MESSAGE, code="look_alike")
 
 
-def display_name_check(*, display_name: str, exclude_pk=None) -> None:
+def display_name_check(*, display_name: str, exclude_pk: int | None = None) -> None:
     """Refuse a (cleaned) display name that looks like another person's name.
 
     One's own username is fine as a display name; an empty one shows the username.

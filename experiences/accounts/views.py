@@ -32,7 +32,7 @@ class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView
         queryset = Reflection.objects.filter(author=self.profile_user)
         if self.request.user != self.profile_user:
             queryset = queryset.published()
-        return queryset.for_listing(viewer=self.request.user).ordered("newest")
+        return queryset.for_listing(viewer=self.request.user).sorted_by("newest")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

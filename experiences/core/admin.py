@@ -1,23 +1,43 @@
 """Pieces every domain's admin shares: read-only pages and the action-confirmation page."""
 
-from django.contrib.admin import helpers
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib.admin import ModelAdmin, helpers
+from django.db.models import Model
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class NoEditingMixin:
     """Nobody adds, changes or deletes these rows through their admin page."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
-def action_confirm_page(modeladmin, request, *, template, title, form, objects, action):
+def action_confirm_page(
+    modeladmin: ModelAdmin[Any],
+    request: HttpRequest,
+    *,
+    template: str,
+    title: StrOrPromise,
+    form: forms.Form,
+    objects: Iterable[Model],
+    action: str,
+) -> TemplateResponse:
     """The intermediate page of an admin action that needs more input (a reason, a target)."""
     return TemplateResponse(
         request,

@@ -26,15 +26,27 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.dispatch import Signal
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+
+if TYPE_CHECKING:
+    from django.views import View
+
+    _ViewBase = View
+else:
+    _ViewBase = object
 
 VERSION_KEY = "content-version"
 
@@ -45,12 +57,12 @@ _VISIBLE_CHANGE = "_kb_visible_change"
 
 def content_version() -> int:
     """The shared version; read on every cacheable request, so every server sees a change."""
-    version = cache.get(VERSION_KEY)
+    version: int | None = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the cache was emptied: any fresh value invalidates old pages.
         version = int(time.time() * 1000)
         cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
+        version = int(cache.get(VERSION_KEY, version))
     return version
 
 
@@ -63,15 +75,20 @@ def _bump() -> None:
 
 # The models whose rows pages show; filled by the app's ``ready`` (pages_show), so
 # this infrastructure knows no domain.
-_shown_on_pages: set = set()
+_shown_on_pages: set[type[Model]] = set()
 
 
-def pages_show(*models) -> None:
+def pages_show(*models: type[Model]) -> None:
     """Declare that pages show rows of ``models``: any change to one invalidates them."""
     _shown_on_pages.update(models)
 
 
-def user_visible_change_note(sender, instance, update_fields=None, **kwargs) -> None:
+def user_visible_change_note(
+    sender: type[Model],
+    instance: Model,
+    update_fields: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> None:
     """pre_save receiver for the user model: note whether a field pages show is changing.
 
     Compared with the stored row because the user model keeps no record of
@@ -92,15 +109,15 @@ def user_visible_change_note(sender, instance, update_fields=None, **kwargs) -> 
     instance.__dict__[_VISIBLE_CHANGE] = changed
 
 
-def _user_shown_change(instance, signal) -> bool:
+def _user_shown_change(instance: Model | None, signal: Signal | None) -> bool:
     if signal is post_delete:
         return True  # their page, if cached, must go
-    if signal is post_save:
-        return instance.__dict__.pop(_VISIBLE_CHANGE, False)
+    if signal is post_save and instance is not None:
+        return bool(instance.__dict__.pop(_VISIBLE_CHANGE, False))
     return False  # groups and permissions are not shown
 
 
-def content_changed(sender, **kwargs) -> None:
+def content_changed(sender: Any, **kwargs: Any) -> None:
     """Signal receiver: invalidate every cached anonymous page, now and after commit."""
     instance = kwargs.get("instance")
     model = instance.__class__ if instance is not None else sender
@@ -132,9 +149,13 @@ def build_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def _page_key(request) -> str:
+def _page_key(request: HttpRequest) -> str:
     path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"page:{build_fingerprint()}:{path_digest}"
+
+
+# (content version it was rendered under, body, Content-Type)
+CachedPage = tuple[int, bytes, str]
 
 
 class _LocalPages:
@@ -144,12 +165,12 @@ class _LocalPages:
     and unpickling the page from the shared cache on every request.
     """
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 256) -> None:
         self.size = size
-        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str, version: int):
+    def get(self, key: str, version: int) -> CachedPage | None:
         with self.lock:
             page = self.pages.get(key)
             if page is None or page[0] != version:
@@ -157,7 +178,7 @@ class _LocalPages:
             self.pages.move_to_end(key)
             return page
 
-    def put(self, key: str, page: tuple) -> None:
+    def put(self, key: str, page: CachedPage) -> None:
         with self.lock:
             self.pages[key] = page
             self.pages.move_to_end(key)
@@ -172,7 +193,7 @@ class _LocalPages:
 local_pages = _LocalPages()
 
 
-def _cached_page(key: str):
+def _cached_page(key: str) -> tuple[int, CachedPage | None]:
     """(current version, a page rendered under it, or None)."""
     version = content_version()
     page = local_pages.get(key, version)
@@ -184,17 +205,17 @@ def _cached_page(key: str):
     return version, page
 
 
-def _anonymous_without_messages(request) -> bool:
+def _anonymous_without_messages(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies:
         return True  # no session at all: anonymous, and nothing to flash (the common case)
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
-class AnonymousPageCacheMixin:
+class AnonymousPageCacheMixin(_ViewBase):
     """Serve anonymous GETs of a page from the shared cache, keyed by content version."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         cacheable = request.method == "GET" and _anonymous_without_messages(request)
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)
@@ -202,14 +223,14 @@ class AnonymousPageCacheMixin:
         version, cached = _cached_page(key)
         if cached is not None:
             _, content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
+            hit = HttpResponse(content, content_type=content_type)
+            hit["X-Page-Cache"] = "hit"
+            return hit
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
+        if isinstance(response, SimpleTemplateResponse) and response.status_code == 200:
             # Stored with the version it was rendered under: a page from before
             # any later change is never served again.
-            def store(rendered):
+            def store(rendered: HttpResponse) -> None:
                 page = (version, rendered.content, rendered["Content-Type"])
                 cache.set(key, page, settings.PAGE_CACHE_SECONDS)
                 local_pages.put(key, page)

@@ -13,24 +13,22 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address as the outermost trusted proxy saw it (or REMOTE_ADDR)."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
+    remote: str = request.META.get("REMOTE_ADDR", "") or ""
     if not settings.BEHIND_PROXY:
         return remote
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
     # Each trusted proxy appends the address it received from; the client's own
     # entries, if any, are further left and are not believed.
     if len(forwarded) >= settings.PROXY_COUNT:
-        return forwarded[-settings.PROXY_COUNT][:45]
+        return forwarded[-int(settings.PROXY_COUNT)][:45]
     return remote
 
 

@@ -4,13 +4,15 @@ Templates read them through the ``limits`` context processor, the enhancement
 script through the form's ``data-body-max``.
 """
 
+from django.http import HttpRequest
+
 BODY_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 100
 MAX_TAGS = 8
 MAX_TAG_LENGTH = 30
 
 
-def limits(request) -> dict:
+def limits(request: HttpRequest) -> dict[str, dict[str, int]]:
     """Context processor: the limits under one name, for help texts and error pages."""
     return {
         "limits": {

@@ -3,16 +3,18 @@
 import logging
 import re
 from collections.abc import Iterable
+from types import ModuleType
 
 WORD = re.compile(r"\w", re.UNICODE)
 
 
-def segmenter():
+def segmenter() -> ModuleType:
     """jieba, quiet; its dictionary loads once per process (jieba caches it)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba
+    module: ModuleType = jieba  # untyped: its functions are Any
+    return module
 
 
 def segmenter_warm() -> None:

@@ -8,8 +8,10 @@ principles in place (keeping their ids, tags and what refers to them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Manager, Model
 from simple_history.utils import bulk_create_with_history
 
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
@@ -26,7 +28,7 @@ class ImportResult:
     changed: bool
 
 
-def _fields_update(instance, values: dict) -> bool:
+def _fields_update(instance: Model, values: dict[str, Any]) -> bool:
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, values[name])
@@ -37,7 +39,13 @@ def _fields_update(instance, values: dict) -> bool:
     return bool(changed)
 
 
-def _children_sync(manager, model, rows: list[dict], parent_field: str, parent) -> bool:
+def _children_sync(
+    manager: Manager[Any],
+    model: type[Model],
+    rows: list[dict[str, Any]],
+    parent_field: str,
+    parent: Model,
+) -> bool:
     """Make the parent's ordered children equal ``rows``, writing only what differs."""
     existing = list(manager.order_by("position"))
     wanted = [{"position": index, **row} for index, row in enumerate(rows, start=1)]
@@ -49,7 +57,7 @@ def _children_sync(manager, model, rows: list[dict], parent_field: str, parent) 
     if hasattr(model, "history"):
         bulk_create_with_history(objects, model)
     else:
-        model.objects.bulk_create(objects)
+        model._default_manager.bulk_create(objects)
     return True
 
 
@@ -87,12 +95,13 @@ def essay_import(
         "source_text": parsed.source_text,
         "unplaced_text": "\n".join(parsed.unplaced),
     }
-    essay = Essay.objects.select_for_update().filter(slug=parsed.slug).first()
-    created = essay is None
-    if created:
+    stored = Essay.objects.select_for_update().filter(slug=parsed.slug).first()
+    created = stored is None
+    if stored is None:
         essay = Essay.objects.create(slug=parsed.slug, status=status, **essay_values)
         changed = True
     else:
+        essay = stored
         changed = _fields_update(essay, essay_values)
 
     existing = {principle.position: principle for principle in essay.principles.all()}
@@ -116,11 +125,12 @@ def essay_import(
             "emphasis": item.emphasis,
             "body": "\n".join(item.paragraphs),
         }
-        principle = existing.get(item.position)
-        if principle is None:
+        kept = existing.get(item.position)
+        if kept is None:
             principle = Principle.objects.create(essay=essay, position=item.position, **values)
             changed = True
         else:
+            principle = kept
             changed |= _fields_update(principle, values)
         wanted_tags = tag_names_clean((principle_tags or {}).get(item.slug, []))
         present = {name.casefold() for name in principle.tags.names()}

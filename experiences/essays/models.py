@@ -7,6 +7,8 @@ last (``closing``), its related reading (查看更多) and the repairs the impor
 made to the received text, so the whole essay can be rebuilt faithfully.
 """
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,8 +22,8 @@ def paragraphs_split(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class EssayQuerySet(models.QuerySet):
-    def published(self):
+class EssayQuerySet(models.QuerySet["Essay"]):
+    def published(self) -> Self:
         return self.filter(status=Essay.Status.PUBLISHED)
 
 
@@ -73,8 +75,8 @@ class Essay(models.Model):
         return paragraphs_split(self.closing)
 
 
-class PrincipleQuerySet(models.QuerySet):
-    def published(self):
+class PrincipleQuerySet(models.QuerySet["Principle"]):
+    def published(self) -> Self:
         """Principles of published essays: the only ones anyone but editors sees."""
         return self.filter(essay__status=Essay.Status.PUBLISHED)
 

@@ -36,7 +36,7 @@ class HomeView(AnonymousPageCacheMixin, ListView):
             Reflection.objects.published()
             .filter(is_featured=True)
             .for_listing(viewer=self.request.user)
-            .ordered("newest")[:FEATURED_ON_HOME]
+            .sorted_by("newest")[:FEATURED_ON_HOME]
         )
         return context
 
@@ -79,7 +79,7 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             Reflection.objects.published()
             .filter(principle=principle)
             .for_listing(viewer=self.request.user)
-            .ordered(sort)
+            .sorted_by(sort)
         )
         page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(

@@ -11,229 +11,544 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(blank=True, max_length=50, verbose_name='显示名')),
-                ('unit', models.CharField(blank=True, max_length=100, verbose_name='单位/乡镇')),
-                ('post', models.CharField(blank=True, max_length=100, verbose_name='岗位')),
-                ('years_of_service', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(60)], verbose_name='工作年限')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="显示名"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=100, verbose_name="单位/乡镇")),
+                ("post", models.CharField(blank=True, max_length=100, verbose_name="岗位")),
+                (
+                    "years_of_service",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(60)],
+                        verbose_name="工作年限",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'abstract': False,
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Essay',
+            name="Essay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='网址标识')),
-                ('author_line', models.CharField(blank=True, max_length=300, verbose_name='作者')),
-                ('opening', models.TextField(blank=True, help_text='每行一段。', verbose_name='开篇')),
-                ('closing', models.TextField(blank=True, help_text='每行一段。', verbose_name='结语')),
-                ('source_text', models.TextField(blank=True, help_text='导入时收到的原文,一字不改。', verbose_name='原文')),
-                ('unplaced_text', models.TextField(blank=True, help_text='导入时无法归入任何部分的文字,每行一条。', verbose_name='未归位文字')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True, max_length=200, unique=True, verbose_name="网址标识"
+                    ),
+                ),
+                ("author_line", models.CharField(blank=True, max_length=300, verbose_name="作者")),
+                (
+                    "opening",
+                    models.TextField(blank=True, help_text="每行一段。", verbose_name="开篇"),
+                ),
+                (
+                    "closing",
+                    models.TextField(blank=True, help_text="每行一段。", verbose_name="结语"),
+                ),
+                (
+                    "source_text",
+                    models.TextField(
+                        blank=True, help_text="导入时收到的原文,一字不改。", verbose_name="原文"
+                    ),
+                ),
+                (
+                    "unplaced_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="导入时无法归入任何部分的文字,每行一条。",
+                        verbose_name="未归位文字",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '心得体会',
-                'verbose_name_plural': '心得体会',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='essay_title_not_empty')],
+                "verbose_name": "心得体会",
+                "verbose_name_plural": "心得体会",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("title", ""), _negated=True),
+                        name="essay_title_not_empty",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Principle',
+            name="Principle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, verbose_name='网址标识')),
-                ('heading', models.CharField(help_text='原文中的标题句,如 干工作既要“人情世故”,更要“坚定原则”。', max_length=300, verbose_name='原文标题句')),
-                ('baseline', models.CharField(max_length=100, verbose_name='既要')),
-                ('emphasis', models.CharField(max_length=100, verbose_name='更要')),
-                ('body', models.TextField(blank=True, help_text='每行一段。', verbose_name='正文')),
-                ('essay', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='principles', to='experiences.essay', verbose_name='心得体会')),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='标签')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=200, verbose_name="网址标识"),
+                ),
+                (
+                    "heading",
+                    models.CharField(
+                        help_text="原文中的标题句,如 干工作既要“人情世故”,更要“坚定原则”。",
+                        max_length=300,
+                        verbose_name="原文标题句",
+                    ),
+                ),
+                ("baseline", models.CharField(max_length=100, verbose_name="既要")),
+                ("emphasis", models.CharField(max_length=100, verbose_name="更要")),
+                ("body", models.TextField(blank=True, help_text="每行一段。", verbose_name="正文")),
+                (
+                    "essay",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="principles",
+                        to="experiences.essay",
+                        verbose_name="心得体会",
+                    ),
+                ),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="标签",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '原则',
-                'verbose_name_plural': '原则',
-                'ordering': ['essay_id', 'position'],
+                "verbose_name": "原则",
+                "verbose_name_plural": "原则",
+                "ordering": ["essay_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Quotation',
+            name="Quotation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('text', models.TextField(verbose_name='引语')),
-                ('source', models.CharField(help_text='说这句话的人,或“俗语”。', max_length=100, verbose_name='出处')),
-                ('principle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotations', to='experiences.principle', verbose_name='原则')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("text", models.TextField(verbose_name="引语")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="说这句话的人,或“俗语”。", max_length=100, verbose_name="出处"
+                    ),
+                ),
+                (
+                    "principle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotations",
+                        to="experiences.principle",
+                        verbose_name="原则",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '引语',
-                'verbose_name_plural': '引语',
-                'ordering': ['principle_id', 'position'],
+                "verbose_name": "引语",
+                "verbose_name_plural": "引语",
+                "ordering": ["principle_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Reflection',
+            name="Reflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='标题')),
-                ('body', models.TextField(help_text='支持 Markdown 的安全子集。', verbose_name='正文')),
-                ('body_html', models.TextField(editable=False, verbose_name='正文 HTML')),
-                ('status', models.CharField(choices=[('pending', '待审核'), ('published', '已发布'), ('rejected', '已驳回')], db_index=True, default='pending', max_length=20, verbose_name='状态')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='驳回理由')),
-                ('is_featured', models.BooleanField(default=False, verbose_name='精选')),
-                ('submission_token', models.UUIDField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='发表时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('edited_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='编辑时间')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='发布时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reflections', to=settings.AUTH_USER_MODEL, verbose_name='作者')),
-                ('principle', models.ForeignKey(blank=True, help_text='不选则为通用心得。', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reflections', to='experiences.principle', verbose_name='原则')),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='标签')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=100, verbose_name="标题")),
+                (
+                    "body",
+                    models.TextField(help_text="支持 Markdown 的安全子集。", verbose_name="正文"),
+                ),
+                ("body_html", models.TextField(editable=False, verbose_name="正文 HTML")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审核"),
+                            ("published", "已发布"),
+                            ("rejected", "已驳回"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="驳回理由")),
+                ("is_featured", models.BooleanField(default=False, verbose_name="精选")),
+                ("submission_token", models.UUIDField(blank=True, editable=False, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="发表时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "edited_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="编辑时间"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="发布时间"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reflections",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作者",
+                    ),
+                ),
+                (
+                    "principle",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="不选则为通用心得。",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reflections",
+                        to="experiences.principle",
+                        verbose_name="原则",
+                    ),
+                ),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="标签",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '心得',
-                'verbose_name_plural': '心得',
-                'ordering': ['-created_at', '-pk'],
-                'permissions': [('moderate_reflection', '可以审核心得')],
+                "verbose_name": "心得",
+                "verbose_name_plural": "心得",
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [("moderate_reflection", "可以审核心得")],
             },
         ),
         migrations.CreateModel(
-            name='Like',
+            name="Like",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='likes', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
-                ('reflection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='likes', to='experiences.reflection', verbose_name='心得')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="likes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
+                (
+                    "reflection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="likes",
+                        to="experiences.reflection",
+                        verbose_name="心得",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '点赞',
-                'verbose_name_plural': '点赞',
+                "verbose_name": "点赞",
+                "verbose_name_plural": "点赞",
             },
         ),
         migrations.CreateModel(
-            name='RelatedReading',
+            name="RelatedReading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('excerpt', models.TextField(blank=True, verbose_name='摘要')),
-                ('essay', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_readings', to='experiences.essay', verbose_name='心得体会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("excerpt", models.TextField(blank=True, verbose_name="摘要")),
+                (
+                    "essay",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_readings",
+                        to="experiences.essay",
+                        verbose_name="心得体会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延伸阅读',
-                'verbose_name_plural': '延伸阅读',
-                'ordering': ['essay_id', 'position'],
+                "verbose_name": "延伸阅读",
+                "verbose_name_plural": "延伸阅读",
+                "ordering": ["essay_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Repair',
+            name="Repair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('before', models.TextField(verbose_name='原文')),
-                ('after', models.TextField(verbose_name='修复后')),
-                ('description', models.CharField(max_length=200, verbose_name='说明')),
-                ('essay', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repairs', to='experiences.essay', verbose_name='心得体会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("before", models.TextField(verbose_name="原文")),
+                ("after", models.TextField(verbose_name="修复后")),
+                ("description", models.CharField(max_length=200, verbose_name="说明")),
+                (
+                    "essay",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="repairs",
+                        to="experiences.essay",
+                        verbose_name="心得体会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '修复',
-                'verbose_name_plural': '修复',
-                'ordering': ['essay_id', 'position'],
+                "verbose_name": "修复",
+                "verbose_name_plural": "修复",
+                "ordering": ["essay_id", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='principle',
-            constraint=models.UniqueConstraint(fields=('essay', 'position'), name='principle_unique_position'),
+            model_name="principle",
+            constraint=models.UniqueConstraint(
+                fields=("essay", "position"), name="principle_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='principle',
-            constraint=models.UniqueConstraint(fields=('essay', 'slug'), name='principle_unique_slug'),
+            model_name="principle",
+            constraint=models.UniqueConstraint(
+                fields=("essay", "slug"), name="principle_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='principle',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline', ''), _negated=True), name='principle_baseline_not_empty'),
+            model_name="principle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("baseline", ""), _negated=True),
+                name="principle_baseline_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='principle',
-            constraint=models.CheckConstraint(condition=models.Q(('emphasis', ''), _negated=True), name='principle_emphasis_not_empty'),
+            model_name="principle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("emphasis", ""), _negated=True),
+                name="principle_emphasis_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='principle',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='principle_position_positive'),
+            model_name="principle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="principle_position_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quotation',
-            constraint=models.UniqueConstraint(fields=('principle', 'position'), name='quotation_unique_position'),
+            model_name="quotation",
+            constraint=models.UniqueConstraint(
+                fields=("principle", "position"), name="quotation_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quotation',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='quotation_text_not_empty'),
+            model_name="quotation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="quotation_text_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reflection',
-            index=models.Index(fields=['status', '-created_at'], name='reflection_status_recent'),
+            model_name="reflection",
+            index=models.Index(fields=["status", "-created_at"], name="reflection_status_recent"),
         ),
         migrations.AddConstraint(
-            model_name='reflection',
-            constraint=models.UniqueConstraint(fields=('author', 'submission_token'), name='reflection_unique_submission'),
+            model_name="reflection",
+            constraint=models.UniqueConstraint(
+                fields=("author", "submission_token"), name="reflection_unique_submission"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reflection',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='reflection_body_not_empty'),
+            model_name="reflection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="reflection_body_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reflection',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'published', 'rejected'])), name='reflection_status_valid'),
+            model_name="reflection",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "published", "rejected"])),
+                name="reflection_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='like',
-            constraint=models.UniqueConstraint(fields=('user', 'reflection'), name='like_once_per_user'),
+            model_name="like",
+            constraint=models.UniqueConstraint(
+                fields=("user", "reflection"), name="like_once_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relatedreading',
-            constraint=models.UniqueConstraint(fields=('essay', 'position'), name='related_reading_unique_position'),
+            model_name="relatedreading",
+            constraint=models.UniqueConstraint(
+                fields=("essay", "position"), name="related_reading_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relatedreading',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='related_reading_title_not_empty'),
+            model_name="relatedreading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True),
+                name="related_reading_title_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='repair',
-            constraint=models.UniqueConstraint(fields=('essay', 'position'), name='repair_unique_position'),
+            model_name="repair",
+            constraint=models.UniqueConstraint(
+                fields=("essay", "position"), name="repair_unique_position"
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 # PostgreSQL only: a generated tsvector over jieba's space-separated words (the
 # 'simple' parser only splits them at the spaces jieba put there), words of the
 # title weighted A and of the body B, with a GIN index. The database computes it
@@ -41,39 +40,130 @@ def remove_search_vector(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experiences', '0001_initial'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("experiences", "0001_initial"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('principle', '原则'), ('reflection', '心得'), ('tag', '标签'), ('related_reading', '延伸阅读')], max_length=20, verbose_name='类型')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='正文')),
-                ('url', models.CharField(max_length=500, verbose_name='链接')),
-                ('title_terms', models.TextField(blank=True)),
-                ('body_terms', models.TextField(blank=True)),
-                ('is_public', models.BooleanField(default=True)),
-                ('tag_names', models.TextField(blank=True, help_text='\\n-separated, \\n-wrapped tag names')),
-                ('priority', models.PositiveSmallIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('about_principle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='experiences.principle')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('principle', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='search_document', to='experiences.principle')),
-                ('reflection', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='search_document', to='experiences.reflection')),
-                ('related_reading', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='search_document', to='experiences.relatedreading')),
-                ('tag', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='search_document', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("principle", "原则"),
+                            ("reflection", "心得"),
+                            ("tag", "标签"),
+                            ("related_reading", "延伸阅读"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="正文")),
+                ("url", models.CharField(max_length=500, verbose_name="链接")),
+                ("title_terms", models.TextField(blank=True)),
+                ("body_terms", models.TextField(blank=True)),
+                ("is_public", models.BooleanField(default=True)),
+                (
+                    "tag_names",
+                    models.TextField(blank=True, help_text="\\n-separated, \\n-wrapped tag names"),
+                ),
+                ("priority", models.PositiveSmallIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "about_principle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="experiences.principle",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "principle",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_document",
+                        to="experiences.principle",
+                    ),
+                ),
+                (
+                    "reflection",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_document",
+                        to="experiences.reflection",
+                    ),
+                ),
+                (
+                    "related_reading",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_document",
+                        to="experiences.relatedreading",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_document",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '搜索索引',
-                'verbose_name_plural': '搜索索引',
-                'indexes': [models.Index(fields=['kind', 'is_public'], name='search_kind_public'), models.Index(fields=['-priority', '-updated_at', '-id'], name='search_priority_recent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'principle'), ('principle__isnull', False)), models.Q(('kind', 'reflection'), ('reflection__isnull', False)), models.Q(('kind', 'tag'), ('tag__isnull', False)), models.Q(('kind', 'related_reading'), ('related_reading__isnull', False)), _connector='OR'), name='search_document_has_its_source')],
+                "verbose_name": "搜索索引",
+                "verbose_name_plural": "搜索索引",
+                "indexes": [
+                    models.Index(fields=["kind", "is_public"], name="search_kind_public"),
+                    models.Index(
+                        fields=["-priority", "-updated_at", "-id"], name="search_priority_recent"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "principle"), ("principle__isnull", False)),
+                            models.Q(("kind", "reflection"), ("reflection__isnull", False)),
+                            models.Q(("kind", "tag"), ("tag__isnull", False)),
+                            models.Q(
+                                ("kind", "related_reading"), ("related_reading__isnull", False)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="search_document_has_its_source",
+                    )
+                ],
             },
         ),
         migrations.RunPython(add_search_vector, remove_search_vector),

@@ -6,41 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experiences', '0002_search_document'),
+        ("experiences", "0002_search_document"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingReflection',
-            fields=[
-            ],
+            name="PendingReflection",
+            fields=[],
             options={
-                'verbose_name': '待审核心得',
-                'verbose_name_plural': '待审核队列',
-                'ordering': ['created_at', 'pk'],
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "待审核心得",
+                "verbose_name_plural": "待审核队列",
+                "ordering": ["created_at", "pk"],
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('experiences.reflection',),
+            bases=("experiences.reflection",),
         ),
         migrations.CreateModel(
-            name='ModerationLog',
+            name="ModerationLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('approve', '通过'), ('reject', '驳回'), ('feature', '设为精选'), ('unfeature', '取消精选'), ('edit', '编辑'), ('delete', '删除'), ('merge_tags', '合并标签')], max_length=20, verbose_name='操作')),
-                ('subject', models.CharField(max_length=300, verbose_name='对象')),
-                ('reason', models.TextField(blank=True, verbose_name='理由/说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('reflection', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderation_logs', to='experiences.reflection', verbose_name='心得')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("approve", "通过"),
+                            ("reject", "驳回"),
+                            ("feature", "设为精选"),
+                            ("unfeature", "取消精选"),
+                            ("edit", "编辑"),
+                            ("delete", "删除"),
+                            ("merge_tags", "合并标签"),
+                        ],
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300, verbose_name="对象")),
+                ("reason", models.TextField(blank=True, verbose_name="理由/说明")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "reflection",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="moderation_logs",
+                        to="experiences.reflection",
+                        verbose_name="心得",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审核记录',
-                'verbose_name_plural': '审核记录',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "审核记录",
+                "verbose_name_plural": "审核记录",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

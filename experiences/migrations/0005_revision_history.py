@@ -7,83 +7,203 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experiences', '0004_roles'),
+        ("experiences", "0004_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalEssay',
+            name="HistoricalEssay",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, verbose_name='网址标识')),
-                ('author_line', models.CharField(blank=True, max_length=300, verbose_name='作者')),
-                ('opening', models.TextField(blank=True, help_text='每行一段。', verbose_name='开篇')),
-                ('closing', models.TextField(blank=True, help_text='每行一段。', verbose_name='结语')),
-                ('unplaced_text', models.TextField(blank=True, help_text='导入时无法归入任何部分的文字,每行一条。', verbose_name='未归位文字')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布')], default='draft', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=200, verbose_name="网址标识"),
+                ),
+                ("author_line", models.CharField(blank=True, max_length=300, verbose_name="作者")),
+                (
+                    "opening",
+                    models.TextField(blank=True, help_text="每行一段。", verbose_name="开篇"),
+                ),
+                (
+                    "closing",
+                    models.TextField(blank=True, help_text="每行一段。", verbose_name="结语"),
+                ),
+                (
+                    "unplaced_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="导入时无法归入任何部分的文字,每行一条。",
+                        verbose_name="未归位文字",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布")],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="创建时间"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="更新时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 心得体会',
-                'verbose_name_plural': 'historical 心得体会',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 心得体会",
+                "verbose_name_plural": "historical 心得体会",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPrinciple',
+            name="HistoricalPrinciple",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=200, verbose_name='网址标识')),
-                ('heading', models.CharField(help_text='原文中的标题句,如 干工作既要“人情世故”,更要“坚定原则”。', max_length=300, verbose_name='原文标题句')),
-                ('baseline', models.CharField(max_length=100, verbose_name='既要')),
-                ('emphasis', models.CharField(max_length=100, verbose_name='更要')),
-                ('body', models.TextField(blank=True, help_text='每行一段。', verbose_name='正文')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('essay', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='experiences.essay', verbose_name='心得体会')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=200, verbose_name="网址标识"),
+                ),
+                (
+                    "heading",
+                    models.CharField(
+                        help_text="原文中的标题句,如 干工作既要“人情世故”,更要“坚定原则”。",
+                        max_length=300,
+                        verbose_name="原文标题句",
+                    ),
+                ),
+                ("baseline", models.CharField(max_length=100, verbose_name="既要")),
+                ("emphasis", models.CharField(max_length=100, verbose_name="更要")),
+                ("body", models.TextField(blank=True, help_text="每行一段。", verbose_name="正文")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "essay",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="experiences.essay",
+                        verbose_name="心得体会",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 原则',
-                'verbose_name_plural': 'historical 原则',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 原则",
+                "verbose_name_plural": "historical 原则",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalQuotation',
+            name="HistoricalQuotation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('text', models.TextField(verbose_name='引语')),
-                ('source', models.CharField(help_text='说这句话的人,或“俗语”。', max_length=100, verbose_name='出处')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('principle', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='experiences.principle', verbose_name='原则')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("text", models.TextField(verbose_name="引语")),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="说这句话的人,或“俗语”。", max_length=100, verbose_name="出处"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "principle",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="experiences.principle",
+                        verbose_name="原则",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 引语',
-                'verbose_name_plural': 'historical 引语',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 引语",
+                "verbose_name_plural": "historical 引语",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

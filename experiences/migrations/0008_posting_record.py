@@ -6,23 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experiences', '0007_tag_names_normalise'),
+        ("experiences", "0007_tag_names_normalise"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PostingRecord',
+            name="PostingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发布记录',
-                'verbose_name_plural': '发布记录',
-                'indexes': [models.Index(fields=['author', 'created_at'], name='posting_author_time')],
+                "verbose_name": "发布记录",
+                "verbose_name_plural": "发布记录",
+                "indexes": [
+                    models.Index(fields=["author", "created_at"], name="posting_author_time")
+                ],
             },
         ),
     ]

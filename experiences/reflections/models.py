@@ -1,5 +1,9 @@
 """Colleagues' reflections (心得), their 点赞, the posting record and the moderation log."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -10,12 +14,18 @@ from taggit.managers import TaggableManager
 from experiences.core.markdown import text_excerpt
 from experiences.essays.models import Principle
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
-class ReflectionQuerySet(models.QuerySet):
-    def published(self):
+    from experiences.accounts.models import User
+
+
+class ReflectionQuerySet(models.QuerySet["Reflection"]):
+    def published(self) -> Self:
         return self.filter(status=Reflection.Status.PUBLISHED)
 
-    def visible_to(self, user):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Published ones, plus the user's own in any state; moderators see everything."""
         if user.is_authenticated and user.has_perm("experiences.moderate_reflection"):
             return self
@@ -23,7 +33,7 @@ class ReflectionQuerySet(models.QuerySet):
             return self.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))
         return self.published()
 
-    def for_listing(self, *, viewer=None):
+    def for_listing(self, *, viewer: User | AnonymousUser | None = None) -> Self:
         """Everything a list shows, in a constant number of queries."""
         queryset = self.select_related("author", "principle__essay").prefetch_related("tags")
         if viewer is not None and viewer.is_authenticated:
@@ -32,8 +42,11 @@ class ReflectionQuerySet(models.QuerySet):
             )
         return queryset
 
-    def ordered(self, sort: str):
-        """Featured first, then newest, or most 点赞 when ``sort == "likes"``."""
+    def sorted_by(self, sort: str) -> Self:
+        """Featured first, then newest, or most 点赞 when ``sort == "likes"``.
+
+        Not named ``ordered``: that is QuerySet's property saying whether an order is set
+        (``first()`` and the paginator read it)."""
         if sort == "likes":
             return self.order_by("-is_featured", "-like_count", "-created_at", "-pk")
         return self.order_by("-is_featured", "-created_at", "-pk")
@@ -115,7 +128,7 @@ class Reflection(models.Model):
         return reverse("experiences:reflection_detail", kwargs={"pk": self.pk})
 
     @property
-    def display_title(self) -> str:
+    def display_title(self) -> StrOrPromise:
         return self.title or _("无题心得")
 
     @property

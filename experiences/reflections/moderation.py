@@ -1,18 +1,27 @@
 """Moderation: who publishes directly, approving, rejecting, featuring, and the log of it all."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from experiences.reflections.models import ModerationLog, Reflection
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from experiences.accounts.models import User
+
 MODERATE_PERMISSION = "experiences.moderate_reflection"
 
 
-def user_can_moderate(*, user) -> bool:
+def user_can_moderate(*, user: User | AnonymousUser | None) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION))
 
 
-def reflection_initial_status(*, author) -> str:
+def reflection_initial_status(*, author: User) -> str:
     """Staff, moderators and authors with a published reflection are trusted; new accounts wait."""
     trusted = (
         author.is_staff
@@ -27,7 +36,12 @@ def reflection_subject(reflection: Reflection) -> str:
 
 
 def moderation_log(
-    *, actor, action: str, reflection: Reflection | None = None, subject: str = "", reason: str = ""
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    reflection: Reflection | None = None,
+    subject: str = "",
+    reason: str = "",
 ) -> ModerationLog:
     return ModerationLog.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -39,7 +53,7 @@ def moderation_log(
 
 
 @transaction.atomic
-def reflection_publish(*, reflection: Reflection, moderator=None) -> Reflection:
+def reflection_publish(*, reflection: Reflection, moderator: User | None = None) -> Reflection:
     reflection.status = Reflection.Status.PUBLISHED
     reflection.rejection_reason = ""
     reflection.published_at = reflection.published_at or timezone.now()
@@ -50,7 +64,9 @@ def reflection_publish(*, reflection: Reflection, moderator=None) -> Reflection:
 
 
 @transaction.atomic
-def reflection_reject(*, reflection: Reflection, reason: str, moderator=None) -> Reflection:
+def reflection_reject(
+    *, reflection: Reflection, reason: str, moderator: User | None = None
+) -> Reflection:
     reflection.status = Reflection.Status.REJECTED
     reflection.rejection_reason = reason.strip()
     reflection.is_featured = False
@@ -66,7 +82,7 @@ def reflection_reject(*, reflection: Reflection, reason: str, moderator=None) ->
 
 
 @transaction.atomic
-def reflection_feature(*, reflection: Reflection, featured: bool, moderator) -> bool:
+def reflection_feature(*, reflection: Reflection, featured: bool, moderator: User) -> bool:
     """Feature a published reflection (shown first on its principle and the home page)."""
     if featured and reflection.status != Reflection.Status.PUBLISHED:
         return False

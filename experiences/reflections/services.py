@@ -3,8 +3,11 @@
 The search index and cached pages follow through receivers, in the same transaction.
 """
 
+from __future__ import annotations
+
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +22,11 @@ from experiences.reflections.models import Like, ModerationLog, PostingRecord, R
 from experiences.reflections.moderation import moderation_log, reflection_initial_status
 from experiences.tagging.services import tag_names_clean
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from experiences.accounts.models import User
+
 
 class ReflectionRateLimited(Exception):
     """The author posted more reflections in the last hour than the limit allows."""
@@ -28,7 +36,7 @@ class OwnLikeRefused(Exception):
     """Authors cannot 点赞 their own reflection."""
 
 
-def posting_slot_take(*, author) -> None:
+def posting_slot_take(*, author: User) -> None:
     """Count one more reflection against the author's hourly limit, or refuse.
 
     Called inside the transaction that stores the reflection. Locking the
@@ -46,7 +54,7 @@ def posting_slot_take(*, author) -> None:
 
 def reflection_create(
     *,
-    author,
+    author: User,
     principle: Principle | None,
     title: str,
     body: str,
@@ -111,7 +119,7 @@ def reflection_update(
 
 @transaction.atomic
 def reflection_moderator_edit(
-    *, reflection: Reflection, moderator, changed: list[str]
+    *, reflection: Reflection, moderator: User, changed: list[str]
 ) -> Reflection:
     """A moderator's edit in the admin: cleaned and rendered as the author's, and logged."""
     reflection.title = text_clean(reflection.title).strip()
@@ -127,7 +135,7 @@ def reflection_moderator_edit(
     return reflection
 
 
-def like_set(*, user, reflection: Reflection, liked: bool) -> bool:
+def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
     """Make the user's 点赞 on ``reflection`` be ``liked``; safe under concurrent requests.
 
     Returns whether the user likes it afterwards. The unique constraint, not
@@ -153,7 +161,7 @@ def like_set(*, user, reflection: Reflection, liked: bool) -> bool:
     return False
 
 
-def like_counts_recount(*, reflections=None) -> None:
+def like_counts_recount(*, reflections: QuerySet[Reflection] | None = None) -> None:
     """Recompute like_count from the Like rows (after bulk loads that bypass like_set)."""
     counts = (
         Like.objects.filter(reflection=OuterRef("pk"))

@@ -61,7 +61,7 @@ class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, List
         self.tag = text_param(self.request, "tag")
         if self.tag:
             queryset = queryset.filter(tags__name__iexact=self.tag)
-        return queryset.for_listing(viewer=self.request.user).ordered(sort_from(self.request))
+        return queryset.for_listing(viewer=self.request.user).sorted_by(sort_from(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,8 +79,8 @@ class ReflectionDetailView(DetailView):
 
 
 class ReflectionFormMixin(LoginRequiredMixin):
-    form_class = ReflectionForm
-    template_name = "reflections/reflection_form.html"
+    form_class: type[ReflectionForm] | None = ReflectionForm
+    template_name: str | None = "reflections/reflection_form.html"
 
 
 class ReflectionCreateView(ReflectionFormMixin, FormView):

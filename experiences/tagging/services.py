@@ -7,18 +7,25 @@ published reflection carries it: the tag pages, feeds, suggestions and search
 show no other, so a pending reflection's tags stay as private as its text.
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from taggit.models import Tag, TaggedItem
 
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
 from experiences.tagging.signals import tags_merged
+
+if TYPE_CHECKING:
+    from experiences.accounts.models import User
 
 # Commas (ASCII and full-width), 、, semicolons (ASCII and full-width) and spaces.
 TAG_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")
@@ -44,8 +51,9 @@ def _latin_twin(character: str) -> str:
         return character
     found = confusables.is_confusable(character, greedy=True, preferred_aliases=["latin"])
     for homoglyph in found[0]["homoglyphs"] if found else []:
-        if homoglyph["n"].startswith("LATIN") and len(homoglyph["c"]) == 1:
-            return homoglyph["c"]
+        twin: str = homoglyph["c"]
+        if homoglyph["n"].startswith("LATIN") and len(twin) == 1:
+            return twin
     return character
 
 
@@ -65,7 +73,7 @@ def tag_key(name: str) -> str:
     return tag_name_normalise(name).casefold()
 
 
-def tag_names_clean(names) -> list[str]:
+def tag_names_clean(names: Iterable[str]) -> list[str]:
     """Normalised names, empties and duplicates (in any case) dropped, first wins."""
     seen: set[str] = set()
     tags: list[str] = []
@@ -83,7 +91,7 @@ def tags_parse(text: str) -> list[str]:
     return tag_names_clean(TAG_SEPARATORS.split(unicodedata.normalize("NFKC", text or "")))
 
 
-def tags_join(tags) -> str:
+def tags_join(tags: Iterable[Tag]) -> str:
     """The inverse for form initial values: names joined by a full-width comma."""
     return ",".join(sorted(tag.name for tag in tags))
 
@@ -108,24 +116,26 @@ def _public_items_q(prefix: str = "") -> Q:
     )
 
 
-def tags_public():
+def tags_public() -> QuerySet[Tag]:
     """Tags that a published principle or a published reflection carries."""
     public_items = TaggedItem.objects.filter(_public_items_q(), tag=OuterRef("pk"))
-    return Tag.objects.filter(Exists(public_items))
+    public: QuerySet[Tag] = Tag.objects.filter(Exists(public_items))
+    return public
 
 
-def tags_in_use():
+def tags_in_use() -> QuerySet[Tag]:
     """Public tags with how often they are used publicly, by name."""
 
     visible = _public_items_q("taggit_taggeditem_items__")
-    return (
+    in_use: QuerySet[Tag] = (
         Tag.objects.annotate(use_count=Count("taggit_taggeditem_items", filter=visible))
         .filter(use_count__gt=0)
         .order_by("name")
     )
+    return in_use
 
 
-def tag_sizes(tags, *, steps: int = 5) -> None:
+def tag_sizes(tags: Sequence[Tag], *, steps: int = 5) -> None:
     """Give each tag a ``size`` from 1 to ``steps`` by its use count (log scale), in place."""
     import math
 
@@ -141,14 +151,14 @@ def tag_sizes(tags, *, steps: int = 5) -> None:
 
 
 @transaction.atomic
-def tags_merge(*, sources, target, moderator=None) -> int:
+def tags_merge(*, sources: Iterable[Tag], target: Tag, moderator: User | None = None) -> int:
     """Every item carrying a source tag carries ``target`` instead, once; the sources go.
 
     Returns how many tagged items were moved. Sends ``tags_merged`` so that the
     search index and the moderation log follow (their receivers).
     """
-    sources = [tag for tag in sources if tag.pk != target.pk]
-    items = TaggedItem.objects.filter(tag__in=sources).select_related("content_type")
+    merged = [tag for tag in sources if tag.pk != target.pk]
+    items = TaggedItem.objects.filter(tag__in=merged).select_related("content_type")
     touched: set[tuple[int, int]] = set()
     moved = 0
     for item in items:
@@ -162,8 +172,8 @@ def tags_merge(*, sources, target, moderator=None) -> int:
             item.tag = target
             item.save(update_fields=["tag"])
             moved += 1
-    names = [tag.name for tag in sources]
-    for tag in sources:
+    names = [tag.name for tag in merged]
+    for tag in merged:
         tag.delete()
     tags_merged.send(
         sender=target.__class__,

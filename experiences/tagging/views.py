@@ -36,7 +36,7 @@ class TagDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView)
             Reflection.objects.published()
             .filter(tags=self.tag)
             .for_listing(viewer=self.request.user)
-            .ordered(sort_from(self.request))
+            .sorted_by(sort_from(self.request))
         )
 
     def get_context_data(self, **kwargs):

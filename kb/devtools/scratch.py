@@ -11,6 +11,7 @@ from pathlib import PurePath
 
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
 # kb_bench, kb_bench_http and kb_drill are what the Makefile creates; test_ is
 # Django's prefix for the databases its test runner creates and destroys.
@@ -30,7 +31,7 @@ def scratch_database_required(make_target: str, *, using: str = DEFAULT_DB_ALIAS
 
     connection = connections[using]
     name = connection.settings_dict["NAME"]
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    in_memory = isinstance(connection, SQLiteDatabaseWrapper) and connection.is_in_memory_db()
     if not (in_memory or scratch_name(name)):
         raise CommandError(
             f"数据库 {name} 不是专门的临时数据库(名字须以 "

@@ -104,7 +104,8 @@ def gunicorn_start(*, env: dict[str, str], workers: int = 1) -> tuple[subprocess
     base_url = f"http://127.0.0.1:{port}"
     if not healthy_wait(base_url):
         process.kill()
-        raise RuntimeError(f"gunicorn on {base_url} did not start: {process.stderr.read(2000)!r}")
+        stderr = process.stderr.read(2000) if process.stderr else b""
+        raise RuntimeError(f"gunicorn on {base_url} did not start: {stderr!r}")
     return process, base_url
 
 
@@ -162,4 +163,5 @@ class Browser:
     def log_in(self, username: str, password: str, *, admin: bool = False) -> None:
         path = "/admin/login/" if admin else "/accounts/login/"
         status, page = self.post(path, {"username": username, "password": password, "next": "/"})
-        assert status == 200 and "退出" in page, page[:500]
+        if status != 200 or "退出" not in page:
+            raise RuntimeError(f"login as {username} failed ({status}): {page[:500]!r}")

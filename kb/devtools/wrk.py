@@ -8,7 +8,10 @@ import re
 
 
 def _milliseconds(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    match = re.match(r"([\d.]+)(us|ms|s)", text)
+    if match is None:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
@@ -18,7 +21,10 @@ def wrk_parse(output: str) -> dict:
     p50 and p99 are None unless wrk ran with --latency; errors is 0 when wrk
     reports no "Non-2xx or 3xx responses" line.
     """
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if found is None:
+        raise ValueError(f"no Requests/sec in wrk's output: {output[-500:]!r}")
+    rps = float(found.group(1))
     # Anchored: the thread-stats table has columns like "70.50%" too.
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)

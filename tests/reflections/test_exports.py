@@ -22,7 +22,7 @@ def hostile(trigger: str, principle) -> Reflection:
     author = UserFactory(
         username=f"u{ord(trigger)}", display_name=trigger + "显示名", unit=trigger + "某某乡镇"
     )
-    return ReflectionFactory(
+    return ReflectionFactory.create(
         author=author,
         principle=principle,
         title=trigger + FORMULA,

@@ -469,3 +469,11 @@ def test_deleting_a_principle_keeps_its_reflections_as_general_ones():
     reflection.principle.delete()
     reflection.refresh_from_db()
     assert reflection.principle is None
+
+
+def test_the_queryset_still_says_whether_it_is_ordered():
+    """Found by mypy: a sort method named ``ordered`` hid QuerySet.ordered, a property that
+    ``first()`` and the paginator read; every reflection queryset then claimed an order."""
+    assert Reflection.objects.order_by().ordered is False
+    assert Reflection.objects.all().ordered is True  # Meta.ordering
+    assert Reflection.objects.order_by().sorted_by("likes").ordered is True

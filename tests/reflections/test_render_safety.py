@@ -65,7 +65,7 @@ _SCHEME_NOISE = re.compile(r"[\x00-\x20]")
 class LiveMarkup(HTMLParser):
     """Collects what a browser would treat as markup: start tags and their attributes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.tags: list[str] = []
@@ -98,7 +98,7 @@ def assert_no_live_markup(html: str, where: str) -> None:
 # --- Strategies -----------------------------------------------------------------
 
 CHINESE = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=8)
-ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=10)
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=10)
 RUNS = st.integers(min_value=1, max_value=250).map(lambda n: "a" * n)
 RAW_TAGS = st.sampled_from(
     [

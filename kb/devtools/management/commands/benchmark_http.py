@@ -161,7 +161,8 @@ class Command(BaseCommand):
             for name, path in PAGES:
                 url = base + urllib.parse.quote(path, safe="/?=&")
                 with urllib.request.urlopen(url, timeout=10) as response:
-                    assert response.status == 200, (name, response.status)
+                    if response.status != 200:
+                        raise CommandError(f"{name} {url}: HTTP {response.status}")
                 # Two seconds of warm-up (connections, per-worker caches), not counted.
                 self.wrk_run(url, connections=connections, seconds=2)
                 measured = sorted(

@@ -13,7 +13,7 @@ import random
 import statistics
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -128,7 +128,8 @@ class Command(BaseCommand):
                 hits, more = search_count(query=parsed)
                 page = list(search_run(query=parsed)[:20])
                 timings.append((time.perf_counter() - begin) * 1000)
-                assert len(page) <= 20
+                if len(page) > 20:
+                    raise CommandError(f"{text}: a page of {len(page)} hits, not at most 20")
             timings = sorted(timings[2:])  # the first two warm the caches
             p50 = statistics.median(timings)
             p95 = timings[max(0, int(len(timings) * 0.95) - 1)]

@@ -247,7 +247,7 @@ class Command(BaseCommand):
 
     def drill_postgres_restart(self) -> dict:
         self.stdout.write("3. 压测中重启 PostgreSQL……")
-        seen = {}
+        seen: dict[str, int | bool | None] = {}
 
         def restart():
             time.sleep(3)
