@@ -16,24 +16,33 @@ def connectives_from_headings(apps, schema_editor):
             Principle.objects.filter(pk=principle.pk).update(connective=match.group(1))
 
 
-
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experiences', '0008_posting_record'),
+        ("experiences", "0008_posting_record"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalprinciple',
-            name='connective',
-            field=models.CharField(choices=[('更要', '更要'), ('又要', '又要'), ('也要', '也要'), ('还要', '还要')], default='更要', help_text='作者连接两半所用的词：更要、又要、也要或还要。', max_length=4, verbose_name='连接词'),
+            model_name="historicalprinciple",
+            name="connective",
+            field=models.CharField(
+                choices=[("更要", "更要"), ("又要", "又要"), ("也要", "也要"), ("还要", "还要")],
+                default="更要",
+                help_text="作者连接两半所用的词：更要、又要、也要或还要。",
+                max_length=4,
+                verbose_name="连接词",
+            ),
         ),
         migrations.AddField(
-            model_name='principle',
-            name='connective',
-            field=models.CharField(choices=[('更要', '更要'), ('又要', '又要'), ('也要', '也要'), ('还要', '还要')], default='更要', help_text='作者连接两半所用的词：更要、又要、也要或还要。', max_length=4, verbose_name='连接词'),
+            model_name="principle",
+            name="connective",
+            field=models.CharField(
+                choices=[("更要", "更要"), ("又要", "又要"), ("也要", "也要"), ("还要", "还要")],
+                default="更要",
+                help_text="作者连接两半所用的词：更要、又要、也要或还要。",
+                max_length=4,
+                verbose_name="连接词",
+            ),
         ),
         migrations.RunPython(connectives_from_headings, migrations.RunPython.noop),
     ]
