@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
+from experiences.core.punctuation import cjk_punctuate
 from experiences.essays.models import Essay
 from tests.factories import (
     EssayFactory,
@@ -98,14 +99,14 @@ class TestPrinciplePage:
         assert response.status_code == 200
         page = response.content.decode()
         text = visible_text(page)
-        assert "既要「苦口婆心」,更要「甜嘴公心」" in text
+        assert "既要「苦口婆心」\uff0c更要「甜嘴公心」" in text
         assert "群众是个大群体" in text
         assert "只要拥有一颗小小的“公心”" in text
         # Nothing of the neighbours' paragraphs.
         assert "上面千条线" not in text
         assert "那么你我就会得到群众信任" not in text
         assert re.search(
-            r"<blockquote><p>一个健全的心态,比一百种智慧更有力量。</p></blockquote>", page
+            "<blockquote><p>一个健全的心态\uff0c比一百种智慧更有力量。</p></blockquote>", page
         )
         assert "—— 狄更斯" in page
         assert "—— 俗语" in page
@@ -168,9 +169,14 @@ class TestEssayPage:
             .replace("人。\n民武装", "人民武装")
             .replace("集合体。\n”", "集合体。”\n")
         )
+        # Pages show Chinese punctuation; the stored text stays as received.
+        received = cjk_punctuate(received)
         sentences = [
             s
-            for s in (re.sub(r"\s+", "", part) for part in re.split(r"(?<=[。!?;:])", received))
+            for s in (
+                re.sub(r"\s+", "", part)
+                for part in re.split("(?<=[。!?;:\uff01\uff1f\uff1b\uff1a])", received)
+            )
             if s
         ]
         assert len(sentences) > 45
@@ -182,10 +188,21 @@ class TestEssayPage:
             assert rebuilt.count(sentence) == re.sub(r"\s+", "", received).count(sentence)
         assert "党和**的形象" in rebuilt
 
+    def test_punctuation_shown_full_width_but_stored_as_received(
+        self, client, seed_essay, seed_text
+    ):
+        assert seed_essay.source_text == seed_text
+        opening = seed_essay.opening
+        assert "末端,是党执政大厦的地基" in opening
+        page = client.get(seed_essay.get_absolute_url()).content.decode()
+        assert "末端\uff0c是党执政大厦的地基" in page
+        assert "末端,是党执政大厦的地基" not in page
+
     def test_principle_headings_link_to_their_pages(self, client, seed_essay):
         page = client.get(seed_essay.get_absolute_url()).content.decode()
         for principle in seed_essay.principles.all():
-            assert f'<a href="{principle.get_absolute_url()}">{principle.heading}</a>' in page
+            heading = cjk_punctuate(principle.heading)
+            assert f'<a href="{principle.get_absolute_url()}">{heading}</a>' in page
 
     def test_query_count_does_not_grow(self, client, django_assert_max_num_queries):
         essay = EssayFactory()
