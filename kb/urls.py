@@ -30,3 +30,6 @@ urlpatterns = [
 if settings.DEVTOOLS and settings.BENCHMARK_CEILING:
     # The HTTP benchmark's ceiling: the cheapest possible Django response in the same server.
     urlpatterns.insert(0, path("", include("kb.devtools.urls")))
+
+# Rendered with the request: the page states the writing limits (core/limits.py).
+handler400 = "experiences.core.web.bad_request"

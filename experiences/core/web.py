@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBadRequest
+from django.template import loader
 
 from experiences.core.markdown import text_clean
 
@@ -74,3 +75,9 @@ def text_param(request: HttpRequest, name: str, *, max_length: int = 100) -> str
     """A free-text filter from the query string, without control characters (PostgreSQL
     refuses NUL in a query parameter), trimmed and cut to a sane length."""
     return text_clean(request.GET.get(name, "")).replace("\n", " ").strip()[:max_length]
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponseBadRequest:
+    """The 400 page, rendered with the request (Django's default renders without it, so the
+    page could not say the site's limits or who is signed in)."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))

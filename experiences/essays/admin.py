@@ -65,7 +65,7 @@ class EssayImportForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "style": "width: 100%"}),
-        help_text=_("粘贴全文,或上传 .txt 文件。可以在这里直接修改原文,再预览。"),
+        help_text=_("粘贴全文\uff0c或上传 .txt 文件。可以在这里直接修改原文\uff0c再预览。"),
     )
     upload = forms.FileField(label=_("或上传 .txt 文件"), required=False)
     no_principles = forms.BooleanField(
@@ -81,7 +81,7 @@ class EssayImportForm(forms.Form):
         upload = cleaned.get("upload")
         if upload:
             if upload.size > self.MAX_UPLOAD:
-                raise forms.ValidationError(_("文件太大:最多 1 MB。"))
+                raise forms.ValidationError(_("文件太大\uff1a最多 1 MB。"))
             try:
                 cleaned["text"] = essay_text_decode(upload.read())
             except EssayImportError as error:

@@ -38,10 +38,10 @@ class Essay(models.Model):
     opening = models.TextField(_("开篇"), blank=True, help_text=_("每行一段。"))
     closing = models.TextField(_("结语"), blank=True, help_text=_("每行一段。"))
     source_text = models.TextField(
-        _("原文"), blank=True, help_text=_("导入时收到的原文,一字不改。")
+        _("原文"), blank=True, help_text=_("导入时收到的原文\uff0c一字不改。")
     )
     unplaced_text = models.TextField(
-        _("未归位文字"), blank=True, help_text=_("导入时无法归入任何部分的文字,每行一条。")
+        _("未归位文字"), blank=True, help_text=_("导入时无法归入任何部分的文字\uff0c每行一条。")
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -90,7 +90,7 @@ class Principle(models.Model):
     heading = models.CharField(
         _("原文标题句"),
         max_length=300,
-        help_text=_("原文中的标题句,如 干工作既要“人情世故”,更要“坚定原则”。"),
+        help_text=_("原文中的标题句\uff0c如 干工作既要“人情世故”\uff0c更要“坚定原则”。"),
     )
     baseline = models.CharField(_("既要"), max_length=100)
     connective = models.CharField(
@@ -165,7 +165,9 @@ class Quotation(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     text = models.TextField(_("引语"))
-    source = models.CharField(_("出处"), max_length=100, help_text=_("说这句话的人,或“俗语”。"))
+    source = models.CharField(
+        _("出处"), max_length=100, help_text=_("说这句话的人\uff0c或“俗语”。")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -85,7 +85,7 @@ CONCLUSION_MARKERS = (
     "总而言之",
     "综上",
     "总的来说",
-    "最后,",
+    "最后,",  # ascii-on-purpose: texts arrive with either comma
     "最后\uff0c",
     "回首",
     "回望",

@@ -26,10 +26,10 @@ from experiences.reflections.services import reflection_moderator_edit
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("驳回理由(作者可以看到)"),
+        label=_("驳回理由\uff08作者可以看到\uff09"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        error_messages={"required": _("请填写驳回理由,作者会看到它。")},
+        error_messages={"required": _("请填写驳回理由\uff0c作者会看到它。")},
     )
 
 
@@ -41,7 +41,7 @@ class ModerationActionsMixin:
     def has_moderate_permission(self, request):
         return user_can_moderate(user=request.user)
 
-    @admin.action(description=_("通过所选心得(发布)"), permissions=["moderate"])
+    @admin.action(description=_("通过所选心得\uff08发布\uff09"), permissions=["moderate"])
     def approve(self, request, queryset):
         count = 0
         for reflection in queryset.exclude(status=Reflection.Status.PUBLISHED):
@@ -49,7 +49,7 @@ class ModerationActionsMixin:
             count += 1
         self.message_user(request, _("已发布 %(count)d 条心得。") % {"count": count})
 
-    @admin.action(description=_("驳回所选心得(需填写理由)"), permissions=["moderate"])
+    @admin.action(description=_("驳回所选心得\uff08需填写理由\uff09"), permissions=["moderate"])
     def reject(self, request, queryset):
         if "apply" in request.POST:
             form = RejectForm(request.POST)
@@ -135,7 +135,7 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="reflections-{stamp}.{extension}"'
         return response
 
-    @admin.action(description=_("导出所选中已发布的心得(CSV,Excel/WPS 可直接打开)"))
+    @admin.action(description=_("导出所选中已发布的心得\uff08CSV,Excel/WPS 可直接打开\uff09"))
     def export_csv(self, request, queryset):
         return self._export(
             request,
@@ -145,7 +145,7 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
             content_type="text/csv; charset=utf-8",
         )
 
-    @admin.action(description=_("导出所选中已发布的心得(JSON)"))
+    @admin.action(description=_("导出所选中已发布的心得\uff08JSON\uff09"))
     def export_json(self, request, queryset):
         return self._export(
             request,

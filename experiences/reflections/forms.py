@@ -31,22 +31,25 @@ class ReflectionForm(forms.Form):
         label=_("针对的原则"),
         queryset=Principle.objects.none(),
         required=False,
-        empty_label=_("通用心得(不针对某条原则)"),
+        empty_label=_("通用心得\uff08不针对某条原则\uff09"),
     )
     title = CleanCharField(
         label=_("标题"),
         required=False,
         max_length=TITLE_MAX_LENGTH,
-        error_messages={"max_length": _("标题最多 %(limit_value)d 个字(现在 %(show_value)d 个)。")},
+        error_messages={
+            "max_length": _("标题最多 %(limit_value)d 个字\uff08现在 %(show_value)d 个\uff09。")
+        },
     )
     body = CleanCharField(
         label=_("心得正文"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={
-            "required": _("请写下心得正文,不能为空。"),
+            "required": _("请写下心得正文\uff0c不能为空。"),
             "max_length": _(
-                "正文最多 %(limit_value)d 个字(现在 %(show_value)d 个),请精简后再提交。"
+                "正文最多 %(limit_value)d 个字\uff08现在 %(show_value)d 个\uff09"
+                "\uff0c请精简后再提交。"
             ),
         },
     )
@@ -65,7 +68,7 @@ class ReflectionForm(forms.Form):
             "最多 %(max)d 字。支持简单的 Markdown:**加粗**、*斜体*、列表、引用、链接。"
         ) % {"max": BODY_MAX_LENGTH}
         self.fields["tags"].help_text = gettext(
-            "最多 %(max)d 个,每个不超过 %(length)d 字;用逗号、顿号或空格分隔。"
+            "最多 %(max)d 个\uff0c每个不超过 %(length)d 字\uff1b用逗号、顿号或空格分隔。"
         ) % {"max": MAX_TAGS, "length": MAX_TAG_LENGTH}
         # No maxlength attribute: browsers silently cut pasted text at the limit,
         # losing what the user wrote. The counter and the server say what is too long.
@@ -84,13 +87,13 @@ class ReflectionForm(forms.Form):
         tags = tags_parse(self.cleaned_data["tags"])
         if len(tags) > MAX_TAGS:
             raise forms.ValidationError(
-                _("标签最多 %(max)d 个,你填了 %(count)d 个。"),
+                _("标签最多 %(max)d 个\uff0c你填了 %(count)d 个。"),
                 params={"max": MAX_TAGS, "count": len(tags)},
             )
         too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
         if too_long:
             raise forms.ValidationError(
-                _("每个标签不超过 %(max)d 个字:“%(tag)s”太长了。"),
+                _("每个标签不超过 %(max)d 个字\uff1a“%(tag)s”太长了。"),
                 params={"max": MAX_TAG_LENGTH, "tag": too_long[0][:40]},
             )
         return tags

@@ -32,7 +32,7 @@ def reflection_initial_status(*, author: User) -> str:
 
 
 def reflection_subject(reflection: Reflection) -> str:
-    return f"心得 #{reflection.pk}《{reflection.display_title}》({reflection.author})"
+    return f"心得 #{reflection.pk}《{reflection.display_title}》\uff08{reflection.author}\uff09"
 
 
 def moderation_log(

@@ -105,7 +105,10 @@ class ReflectionCreateView(ReflectionFormMixin, FormView):
         except ReflectionRateLimited:
             form.add_error(
                 None,
-                _("发布太频繁了:每小时最多 %(limit)d 条心得,请稍后再试。你写的内容还在下面。")
+                _(
+                    "发布太频繁了\uff1a每小时最多 %(limit)d 条心得\uff0c"
+                    "请稍后再试。你写的内容还在下面。"
+                )
                 % {"limit": settings.REFLECTIONS_PER_HOUR},
             )
             return self.form_invalid(form)
@@ -113,7 +116,9 @@ class ReflectionCreateView(ReflectionFormMixin, FormView):
             if reflection.status == Reflection.Status.PUBLISHED:
                 messages.success(self.request, _("心得已发布。"))
             else:
-                messages.success(self.request, _("心得已提交,待审核。审核通过后其他人就能看到。"))
+                messages.success(
+                    self.request, _("心得已提交\uff0c待审核。审核通过后其他人就能看到。")
+                )
         return redirect(reflection)
 
 

@@ -65,7 +65,7 @@ class TagAdmin(TaggitTagAdmin):
                 moved = tags_merge(sources=sources, target=target, moderator=request.user)
                 self.message_user(
                     request,
-                    _("已把 %(count)d 个标签合并到“%(target)s”(移动 %(moved)d 处)。")
+                    _("已把 %(count)d 个标签合并到“%(target)s”\uff08移动 %(moved)d 处\uff09。")
                     % {"count": len(sources), "target": target.name, "moved": moved},
                 )
                 return None

@@ -6,4 +6,4 @@ from django.apps import AppConfig
 class DevtoolsConfig(AppConfig):
     name = "kb.devtools"
     label = "devtools"
-    verbose_name = "开发工具(基准与故障演练)"
+    verbose_name = "开发工具\uff08基准与故障演练\uff09"

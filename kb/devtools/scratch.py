@@ -35,7 +35,7 @@ def scratch_database_required(make_target: str, *, using: str = DEFAULT_DB_ALIAS
     if not (in_memory or scratch_name(name)):
         raise CommandError(
             f"数据库 {name} 不是专门的临时数据库(名字须以 "
-            f"{'、'.join(SCRATCH_PREFIXES)} 开头):请用 make {make_target}。"
+            f"{'、'.join(SCRATCH_PREFIXES)} 开头)\uff1a请用 make {make_target}。"
         )
     if Reflection._meta.db_table not in connection.introspection.table_names():
         return  # not migrated yet: nothing real in it
@@ -43,4 +43,6 @@ def scratch_database_required(make_target: str, *, using: str = DEFAULT_DB_ALIAS
     for prefix in TOOL_USERS:
         real = real.exclude(author__username__startswith=prefix)
     if real.exists():
-        raise CommandError(f"这个数据库里有真实的心得:请用专门的临时数据库(make {make_target})。")
+        raise CommandError(
+            f"这个数据库里有真实的心得\uff1a请用专门的临时数据库\uff08make {make_target}\uff09。"
+        )

@@ -77,7 +77,7 @@ def test_forms_with_errors_have_no_serious_violations(site, page):
     log_in(page, base)
     page.goto(base + reverse("experiences:reflection_create"))
     page.get_by_role("button", name="发表心得").click()
-    expect(page.get_by_text("请写下心得正文,不能为空。").first).to_be_visible()
+    expect(page.get_by_text("请写下心得正文\uff0c不能为空。").first).to_be_visible()
     assert serious_violations(page) == []
     page.goto(base + reverse("profile_edit"))
     assert serious_violations(page) == []

@@ -36,7 +36,7 @@ def test_post_moderate_and_read(live_server, seed_essay, page, browser, screen, 
     page.get_by_label("密码确认").fill("Ganbu-2026-jiceng")
     snap("signup")
     page.get_by_role("button", name="注册").click()
-    expect(page.get_by_text("注册成功,欢迎!")).to_be_visible()
+    expect(page.get_by_text("注册成功\uff0c欢迎\uff01")).to_be_visible()
 
     # Writes a reflection from the principle page, tags typed with a full-width comma.
     page.goto(base + principle.get_absolute_url())
@@ -147,13 +147,13 @@ def test_bad_input_gets_chinese_messages_and_keeps_text(
     form.get_by_label("标题").fill("保留我的标题")
     form.get_by_label("心得正文").fill("   ")
     form.get_by_role("button", name="发表心得").click()
-    expect(tab.get_by_text("请写下心得正文,不能为空。")).to_be_visible()
+    expect(tab.get_by_text("请写下心得正文\uff0c不能为空。")).to_be_visible()
     expect(form.get_by_label("标题")).to_have_value("保留我的标题")
 
     long_body = "长" * 6000
     form.get_by_label("心得正文").fill(long_body)
     form.get_by_role("button", name="发表心得").click()
-    expect(tab.get_by_text("正文最多 5000 个字(现在 6000 个)").first).to_be_visible()
+    expect(tab.get_by_text("正文最多 5000 个字\uff08现在 6000 个\uff09").first).to_be_visible()
     expect(form.get_by_label("心得正文")).to_have_value(long_body)
     assert_fits_the_screen(tab)
     if javascript:

@@ -42,7 +42,7 @@ def test_reject_asks_for_a_reason_the_author_reads(moderator_client, principle):
     reflection = ReflectionFactory(principle=principle, status="pending")
     data = {"action": "reject", "_selected_action": [reflection.pk]}
     page = moderator_client.post(QUEUE, data).content.decode()
-    assert "驳回理由(作者可以看到)" in page
+    assert "驳回理由\uff08作者可以看到\uff09" in page
     page = moderator_client.post(QUEUE, {**data, "apply": "1", "reason": ""}).content.decode()
     assert "请填写驳回理由" in page
     reflection.refresh_from_db()
@@ -55,7 +55,7 @@ def test_reject_asks_for_a_reason_the_author_reads(moderator_client, principle):
     assert log.reason == "与本原则无关" and log.reflection == reflection
     moderator_client.force_login(reflection.author)
     page = moderator_client.get(reflection.get_absolute_url()).content.decode()
-    assert "驳回理由:与本原则无关" in page
+    assert "驳回理由\uff1a与本原则无关" in page
 
 
 def test_featured_show_first_on_principle_and_home(moderator_client, principle, client):

@@ -39,7 +39,7 @@ class TestPosting:
         assert sorted(reflection.tags.names()) == ["党性原则", "群众工作"]
         page = client.get(reflection.get_absolute_url()).content.decode()
         assert "待审核" in page
-        assert "心得已提交,待审核" in page
+        assert "心得已提交\uff0c待审核" in page
 
     def test_author_with_a_published_reflection_publishes_directly(self, client, user, principle):
         ReflectionFactory(author=user, principle=principle)
@@ -95,7 +95,7 @@ class TestBadInput:
         response = post_reflection(client, principle, body=body, title="保留的标题", tags="甲、乙")
         assert response.status_code == 200
         page = response.content.decode()
-        assert "请写下心得正文,不能为空。" in page
+        assert "请写下心得正文\uff0c不能为空。" in page
         assert 'value="保留的标题"' in page
         assert 'value="甲、乙"' in page
         assert not Reflection.objects.exists()
@@ -105,7 +105,7 @@ class TestBadInput:
         body = "字" * 6000
         response = post_reflection(client, principle, body=body)
         page = response.content.decode()
-        assert "正文最多 5000 个字(现在 6000 个)" in page
+        assert "正文最多 5000 个字\uff08现在 6000 个\uff09" in page
         assert body in page
         assert not Reflection.objects.exists()
 
@@ -117,13 +117,13 @@ class TestBadInput:
     def test_title_over_100_characters(self, client, user, principle):
         client.force_login(user)
         response = post_reflection(client, principle, title="题" * 101)
-        assert "标题最多 100 个字(现在 101 个)" in response.content.decode()
+        assert "标题最多 100 个字\uff08现在 101 个\uff09" in response.content.decode()
         assert not Reflection.objects.exists()
 
     def test_more_than_8_tags(self, client, user, principle):
         client.force_login(user)
         response = post_reflection(client, principle, tags="一,二,三,四,五,六,七,八,九")
-        assert "标签最多 8 个,你填了 9 个" in response.content.decode()
+        assert "标签最多 8 个\uff0c你填了 9 个" in response.content.decode()
         assert not Reflection.objects.exists()
 
     def test_tag_over_30_characters(self, client, user, principle):
@@ -164,7 +164,7 @@ class TestBadInput:
         response = post_reflection(client, principle, body="第十一条的内容")
         assert response.status_code == 200
         page = response.content.decode()
-        assert "发布太频繁了:每小时最多 10 条心得" in page
+        assert "发布太频繁了\uff1a每小时最多 10 条心得" in page
         assert "第十一条的内容" in page
         assert Reflection.objects.count() == 10
         # An hour later the slots are free again.
@@ -209,7 +209,7 @@ class TestVisibility:
         client.force_login(user)
         page = client.get(url).content.decode()
         if status == Reflection.Status.REJECTED:
-            assert "驳回理由:内容与原则无关" in page
+            assert "驳回理由\uff1a内容与原则无关" in page
 
     def test_unpublished_never_listed_for_others(self, client, user, principle):
         ReflectionFactory(author=user, principle=principle, title="待审的", status="pending")

@@ -28,7 +28,7 @@ HINTS = {
 
 class Command(BaseCommand):
     help = (
-        "导入一篇心得体会(UTF-8、GBK 或 UTF-16 文本文件)"
+        "导入一篇心得体会\uff08UTF-8、GBK 或 UTF-16 文本文件\uff09"
         + COMMA
         + "拆分为原则"
         + SEMICOLON
@@ -93,7 +93,8 @@ class Command(BaseCommand):
         parsed = result.parsed
         write, warn = self.stdout.write, self.style.WARNING
         write(f"标题{COLON}{parsed.title}")
-        write(f"作者{COLON}{parsed.author_line or '(未注明)'}")
+        author = parsed.author_line or "\uff08未注明\uff09"
+        write(f"作者{COLON}{author}")
         write(f"开篇{COLON}{len(parsed.opening)} 段{SEMICOLON}结语{COLON}{len(parsed.closing)} 段")
         for principle in parsed.principles:
             tags = principle_tags.get(principle.slug)
@@ -104,7 +105,7 @@ class Command(BaseCommand):
                 + (f"{COMMA}标签{COLON}{'、'.join(tags)}" if tags else "")
             )
             for quotation in principle.quotations:
-                write(f"      引语({quotation.source}){COLON}{quotation.text}")
+                write(f"      引语\uff08{quotation.source}\uff09{COLON}{quotation.text}")
         for reading in parsed.related_readings:
             write(f"  延伸阅读{COLON}{reading.title}")
         for repair in parsed.repairs:

@@ -11,7 +11,7 @@ from experiences.search.indexing import search_index_rebuild
 
 
 class Command(BaseCommand):
-    help = "用 jieba 重新分词并重建全部搜索索引(原则、心得、标签、延伸阅读)。"
+    help = "用 jieba 重新分词并重建全部搜索索引\uff08原则、心得、标签、延伸阅读\uff09。"
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="count what would be indexed")
@@ -20,8 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, batch_size, **options):
         if dry_run:
             self.stdout.write(
-                f"将索引:原则 {Principle.objects.count()} 条,心得 {Reflection.objects.count()} 条,"
-                f"延伸阅读 {RelatedReading.objects.count()} 条(外加所有标签)。未写入。"
+                f"将索引\uff1a原则 {Principle.objects.count()} 条\uff0c"
+                f"心得 {Reflection.objects.count()} 条\uff0c"
+                f"延伸阅读 {RelatedReading.objects.count()} 条\uff08外加所有标签\uff09。未写入。"
             )
             return
         started = time.monotonic()
@@ -39,6 +40,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"搜索索引已重建:{count} 条,用时 {time.monotonic() - started:.1f} 秒。"
+                f"搜索索引已重建\uff1a{count} 条\uff0c用时 {time.monotonic() - started:.1f} 秒。"
             )
         )

@@ -56,7 +56,7 @@ PAGES = [
 
 
 class Command(BaseCommand):
-    help = "HTTP 性能基准:载入 1 万条心得、200 个标签、5 万个点赞,用 wrk 压测各页面。"
+    help = "HTTP 性能基准\uff1a载入 1 万条心得、200 个标签、5 万个点赞\uff0c用 wrk 压测各页面。"
 
     def add_arguments(self, parser):
         parser.add_argument("--reflections", type=int, default=10_000)
@@ -74,8 +74,8 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("需要 wrk:apt-get install -y wrk")
         self.stdout.write(
-            f"数据库:{connection.vendor};{options['reflections']} 条心得,"
-            f"{options['tags']} 个标签,{options['likes']} 个点赞;"
+            f"数据库\uff1a{connection.vendor};{options['reflections']} 条心得\uff0c"
+            f"{options['tags']} 个标签\uff0c{options['likes']} 个点赞\uff1b"
             f"wrk {options['connections']} 连接 × {options['duration']} 秒"
         )
         if options["dry_run"]:
@@ -96,7 +96,7 @@ class Command(BaseCommand):
             principle_tags=json.loads(tags_file.read_text(encoding="utf-8")),
         ).essay
         if Reflection.objects.count() >= reflections:
-            self.stdout.write("数据已载入,跳过。")
+            self.stdout.write("数据已载入\uff0c跳过。")
             return
         started = time.perf_counter()
         principles = list(essay.principles.all())
@@ -188,8 +188,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"gunicorn 工作进程内存(RSS,最大):{max(memory):.0f} MB;各进程:"
-                + ", ".join(f"{m:.0f}" for m in memory)
+                f"gunicorn 工作进程内存\uff08RSS\uff0c最大\uff09:{max(memory):.0f} MB"
+                f"\uff1b各进程\uff1a" + ", ".join(f"{m:.0f}" for m in memory)
             )
         )
 

@@ -86,7 +86,7 @@ VOCABULARY = [
 
 
 class Command(BaseCommand):
-    help = "搜索性能基准:载入大量合成心得,重建索引,测量 20 个查询的 p50/p95 延迟。"
+    help = "搜索性能基准\uff1a载入大量合成心得\uff0c重建索引\uff0c测量 20 个查询的 p50/p95 延迟。"
 
     def add_arguments(self, parser):
         parser.add_argument("--reflections", type=int, default=100_000)
@@ -98,7 +98,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, reflections, repeat, seed, dry_run, **options):
         self.stdout.write(
-            f"数据库:{connection.vendor};心得:{reflections} 条;每个查询 {repeat} 次。"
+            f"数据库\uff1a{connection.vendor}\uff1b心得\uff1a{reflections} 条"
+            f"\uff1b每个查询 {repeat} 次。"
         )
         if dry_run:
             for query in QUERIES:
@@ -116,7 +117,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE experiences_searchdocument")
-        self.stdout.write(f"索引构建:{documents} 条文档,用时 {build_seconds:.1f} 秒")
+        self.stdout.write(f"索引构建\uff1a{documents} 条文档\uff0c用时 {build_seconds:.1f} 秒")
 
         self.stdout.write(f"{'query':<16}{'hits':>8}{'p50 ms':>10}{'p95 ms':>10}")
         worst_p95 = 0.0
@@ -136,7 +137,9 @@ class Command(BaseCommand):
             worst_p95 = max(worst_p95, p95)
             shown = f"{hits}+" if more else str(hits)
             self.stdout.write(f"{text:<16}{shown:>8}{p50:>10.1f}{p95:>10.1f}")
-        self.stdout.write(self.style.SUCCESS(f"最差 p95:{worst_p95:.1f} ms(目标 ≤ 30 ms)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"最差 p95:{worst_p95:.1f} ms\uff08目标 ≤ 30 ms\uff09")
+        )
 
     def essay_load(self) -> Essay:
         seed = SEED_ESSAY
@@ -145,7 +148,7 @@ class Command(BaseCommand):
     def reflections_load(self, *, essay: Essay, total: int) -> None:
         existing = Reflection.objects.count()
         if existing >= total:
-            self.stdout.write(f"已有 {existing} 条心得,跳过生成。")
+            self.stdout.write(f"已有 {existing} 条心得\uff0c跳过生成。")
             return
         sentences = [
             s

@@ -87,7 +87,7 @@ PAGES = [
 
 
 class Command(BaseCommand):
-    help = "故障演练:高并发、并发发帖、重启 PostgreSQL、杀死工作进程、停掉 Redis。"
+    help = "故障演练\uff1a高并发、并发发帖、重启 PostgreSQL、杀死工作进程、停掉 Redis。"
 
     def add_arguments(self, parser):
         parser.add_argument("--load-seconds", type=int, default=60)
@@ -98,7 +98,7 @@ class Command(BaseCommand):
         # known password and restarts PostgreSQL, so never on a database that matters.
         scratch_database_required("fault-drill")
         if connection.vendor != "postgresql":
-            raise CommandError("故障演练需要 PostgreSQL(make fault-drill)。")
+            raise CommandError("故障演练需要 PostgreSQL\uff08make fault-drill\uff09。")
         if not shutil.which("wrk") or not shutil.which("redis-server"):
             raise CommandError("需要 wrk 和 redis-server。")
         if dry_run:
@@ -143,7 +143,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
         failed = [name for name, result in results.items() if not result["passed"]]
         if failed:
-            raise CommandError(f"未通过:{', '.join(failed)}")
+            raise CommandError(f"未通过\uff1a{', '.join(failed)}")
         self.stdout.write(self.style.SUCCESS("全部故障演练通过。"))
 
     def wrk(self, *, seconds: int, connections: int, during=None, bust_cache=False) -> dict:
@@ -180,13 +180,13 @@ class Command(BaseCommand):
         return result
 
     def drill_load(self, seconds: int) -> dict:
-        self.stdout.write(f"1. 200 个并发连接,持续 {seconds} 秒……")
+        self.stdout.write(f"1. 200 个并发连接\uff0c持续 {seconds} 秒……")
         result = self.wrk(seconds=seconds, connections=200)
         result["passed"] = result["fivexx"] == 0
         return result
 
     def drill_posting(self) -> dict:
-        self.stdout.write("2. 50 个用户同时发帖(每人连点两次)……")
+        self.stdout.write("2. 50 个用户同时发帖\uff08每人连点两次\uff09……")
         manage(
             "shell",
             "-c",
@@ -304,7 +304,7 @@ class Command(BaseCommand):
         return result
 
     def drill_redis_stop(self) -> dict:
-        self.stdout.write("5. 停掉 Redis,继续访问……")
+        self.stdout.write("5. 停掉 Redis\uff0c继续访问……")
         self.redis.terminate()
         self.redis.wait(timeout=10)
         result = self.wrk(seconds=10, connections=50)
