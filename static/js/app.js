@@ -73,8 +73,8 @@
       if (body) {
         var text = body.value.trim();
         var message = "";
-        if (!text) message = "请写下心得正文,不能为空。";
-        else if (body.value.length > max) message = "正文最多 " + max + " 个字(现在 " + body.value.length + " 个),请精简后再提交。";
+        if (!text) message = "请写下心得正文\uff0c不能为空。";
+        else if (body.value.length > max) message = "正文最多 " + max + " 个字\uff08现在 " + body.value.length + " 个\uff09\uff0c请精简后再提交。";
         showError(body, message);
         if (message) { event.preventDefault(); body.focus(); return; }
       }

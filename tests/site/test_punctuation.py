@@ -83,6 +83,19 @@ def test_templates_use_chinese_punctuation():
     assert problems == {}
 
 
+def test_script_messages_use_chinese_punctuation():
+    """The enhancement script's messages (written with \\u escapes, as in Python)."""
+    import re
+
+    script = (ROOT / "static" / "js" / "app.js").read_text(encoding="utf-8")
+
+    def unescape(text: str) -> str:
+        return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+    strings = [unescape(text) for text in re.findall(r'"([^"\n]*)"', script)]
+    assert [place for text in strings for place in ascii_marks_near_cjk(text)] == []
+
+
 def test_translatable_strings_use_chinese_punctuation():
     problems = {
         str(path.relative_to(ROOT)): found
