@@ -34,7 +34,7 @@ def test_newcomer_reads_the_essay(live_server, seed_essay, page, snap):
 
     cards.first.locator(".card-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        re.compile("既要「人情世故」,\\s*更要「坚定原则」")
+        re.compile("既要「人情世故」\uff0c\\s*更要「坚定原则」")
     )
     expect(page.locator(".tag")).to_have_text(["党性原则", "群众工作"])
     assert_fits_the_screen(page)
@@ -42,7 +42,7 @@ def test_newcomer_reads_the_essay(live_server, seed_essay, page, snap):
 
     # Follows a tag to its page, then comes back.
     page.locator(".principle .tags").get_by_role("link", name="群众工作").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("标签:群众工作")
+    expect(page.get_by_role("heading", level=1)).to_have_text("标签\uff1a群众工作")
     expect(page.locator(".principle-card")).to_contain_text("人情世故")
     assert_fits_the_screen(page)
     snap("tag")
@@ -52,12 +52,12 @@ def test_newcomer_reads_the_essay(live_server, seed_essay, page, snap):
     expect(page.get_by_role("heading", level=1)).to_contain_text("苦口婆心")
     quotations = page.locator("figure.quotation")
     expect(quotations).to_have_count(2)
-    expect(quotations.nth(1)).to_contain_text("一个健全的心态,比一百种智慧更有力量。")
+    expect(quotations.nth(1)).to_contain_text("一个健全的心态\uff0c比一百种智慧更有力量。")
     expect(quotations.nth(1).locator("figcaption")).to_contain_text("狄更斯")
 
     page.get_by_role("link", name="基层干部的心得体会").click()
     expect(page.get_by_role("heading", level=2, name=re.compile("坚定原则"))).to_be_visible()
-    expect(page.locator("article.essay")).to_contain_text("去服务;群众整体")
+    expect(page.locator("article.essay")).to_contain_text("去服务\uff1b群众整体")
     assert_fits_the_screen(page)
     snap("essay")
 

@@ -73,7 +73,8 @@ def test_post_moderate_and_read(live_server, seed_essay, page, browser, screen, 
     visitor_context = browser.new_context(viewport=screen)
     visitor = visitor_context.new_page()
     visitor.goto(base + principle.get_absolute_url())
-    card = visitor.locator(".reflection-card", has_text="人情要讲,原则更要守")
+    # Typed with an ASCII comma (stored so); pages show it full-width.
+    card = visitor.locator(".reflection-card", has_text="人情要讲\uff0c原则更要守")
     expect(card).to_be_visible()
     # Cards show a plain-text excerpt; the formatting is on the reflection's own page.
     expect(card.locator(".reflection-excerpt")).to_have_text(
