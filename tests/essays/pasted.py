@@ -2,21 +2,13 @@
 
 Written here with ASCII punctuation (which survives being typed into this
 codebase) and turned into full-width by ``full_width``, which spells the
-full-width forms as escapes. ``test_pasted_essays`` checks that the result
+full-width forms as escapes (core/punctuation.py). ``test_pasted_essays`` checks that the result
 really holds U+FF0C, so a fixture cannot silently degrade to ASCII.
 """
 
-FULL_WIDTH = str.maketrans(
-    {
-        ",": "\uff0c",
-        ";": "\uff1b",
-        ":": "\uff1a",
-        "!": "\uff01",
-        "?": "\uff1f",
-        "(": "\uff08",
-        ")": "\uff09",
-    }
-)
+from experiences.core.punctuation import FULL_WIDTH as PUNCTUATION_FULL_WIDTH
+
+FULL_WIDTH = str.maketrans(PUNCTUATION_FULL_WIDTH)
 
 
 def full_width(text: str) -> str:

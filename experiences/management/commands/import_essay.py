@@ -75,7 +75,7 @@ class Command(BaseCommand):
             try:
                 principle_tags = json.loads(Path(tags).read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
-                raise CommandError(f"标签文件无法读取{COLON}{tags}({error})") from error
+                raise CommandError(f"标签文件无法读取{COLON}{tags}\uff08{error}\uff09") from error
         try:
             result = essay_import(
                 text=text,
