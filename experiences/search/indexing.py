@@ -3,8 +3,11 @@
 Every principle, reflection (public once published, else its author's), tag
 (public while a published principle or reflection carries it) and related
 reading has one :class:`SearchDocument` whose words jieba has cut in search
-mode. The receivers in ``search/receivers.py`` call these functions on every
-change, in the same transaction; deleting a source deletes its document
+mode, kept apart by where they stand (title, heading, body) because ranking
+weighs them differently, beside the character bigrams that find a word jieba
+cut differently in the text (search/grams.py). The receivers in
+``search/receivers.py`` call these functions on every change, in the same
+transaction; deleting a source deletes its document
 through the cascading key.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from html import unescape
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +25,7 @@ from taggit.models import Tag, TaggedItem
 from experiences.core.segmentation import terms_for_index
 from experiences.essays.models import Essay, Principle, RelatedReading
 from experiences.reflections.models import Reflection
+from experiences.search.grams import grams_for_index
 from experiences.search.models import SearchDocument
 from experiences.tagging.services import tags_public
 
@@ -29,13 +34,33 @@ def _padded(terms: str) -> str:
     return f" {terms} " if terms else ""
 
 
-def _tag_names(tags: Iterable) -> str:
+def _tag_names(tags: Iterable[Tag]) -> str:
     names = [tag.name.lower() for tag in tags]
     return "\n" + "\n".join(names) + "\n" if names else ""
 
 
 def _html_text(markup: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", markup)).strip()
+
+
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.IGNORECASE | re.DOTALL)
+
+
+def _html_headings(markup: str) -> str:
+    """The text of a reflection's Markdown headings, one per line."""
+    return "\n".join(_html_text(heading) for heading in _HEADING.findall(markup))
+
+
+def document_terms(*, title: str, heading: str = "", body: str = "") -> dict[str, str]:
+    """The indexed terms of one document: words by where they stand, and its bigrams."""
+    columns = {
+        "title_terms": terms_for_index(title),
+        "heading_terms": terms_for_index(heading) if heading else "",
+        "body_terms": terms_for_index(body) if body else "",
+    }
+    words = " ".join(columns.values()).split()
+    columns["gram_terms"] = grams_for_index((title, heading, body), words=words)
+    return {name: _padded(terms) for name, terms in columns.items()}
 
 
 def _document_store(document: SearchDocument, source_field: str) -> None:
@@ -50,7 +75,7 @@ def _document_store(document: SearchDocument, source_field: str) -> None:
     )
 
 
-def _document(kind: str, **fields) -> SearchDocument:
+def _document(kind: str, **fields: Any) -> SearchDocument:
     """An unsaved document; its ranking priority follows from its kind."""
     return SearchDocument(kind=kind, priority=SearchDocument.PRIORITIES[kind], **fields)
 
@@ -67,10 +92,11 @@ def principle_document(principle: Principle) -> SearchDocument:
         title=principle.label,
         body=body,
         url=principle.get_absolute_url(),
-        title_terms=_padded(
-            terms_for_index(f"{principle.baseline} {principle.emphasis} {principle.heading}")
+        **document_terms(
+            title=f"{principle.baseline} {principle.emphasis}",
+            heading=principle.heading,
+            body=body + "\n" + " ".join(t.name for t in tags),
         ),
-        body_terms=_padded(terms_for_index(body + " " + " ".join(t.name for t in tags))),
         is_public=principle.essay.status == Essay.Status.PUBLISHED,
         about_principle=principle,
         tag_names=_tag_names(tags),
@@ -84,8 +110,7 @@ def related_reading_document(reading: RelatedReading) -> SearchDocument:
         title=reading.title,
         body=reading.excerpt,
         url=reading.essay.get_absolute_url() + "#related-heading",
-        title_terms=_padded(terms_for_index(reading.title)),
-        body_terms=_padded(terms_for_index(reading.excerpt)),
+        **document_terms(title=reading.title, body=reading.excerpt),
         is_public=reading.essay.status == Essay.Status.PUBLISHED,
     )
 
@@ -100,8 +125,11 @@ def reflection_document(reflection: Reflection) -> SearchDocument:
         title=str(reflection.display_title),
         body=body,
         url=reflection.get_absolute_url(),
-        title_terms=_padded(terms_for_index(reflection.title)),
-        body_terms=_padded(terms_for_index(body + " " + " ".join(t.name for t in tags))),
+        **document_terms(
+            title=reflection.title,
+            heading=_html_headings(reflection.body_html),
+            body=body + "\n" + " ".join(t.name for t in tags),
+        ),
         is_public=reflection.status == Reflection.Status.PUBLISHED,
         owner_id=reflection.author_id,
         about_principle_id=reflection.principle_id,
@@ -116,7 +144,7 @@ def tag_document(tag: Tag, *, is_public: bool) -> SearchDocument:
         tag=tag,
         title=tag.name,
         url=reverse("experiences:tag_detail", kwargs={"name": tag.name}),
-        title_terms=_padded(terms_for_index(tag.name)),
+        **document_terms(title=tag.name),
         tag_names=_tag_names([tag]),
         is_public=is_public,
     )
