@@ -1,40 +1,97 @@
-"""Chinese full-text search that finds words inside sentences: queries, ranking, snippets.
+"""Chinese full-text search that finds every word that is there: queries, ranking, snippets.
 
-Indexing: every principle, published-or-own reflection, tag and related
-reading gets a :class:`SearchDocument` whose text jieba has cut in search
-mode, so 更要坚定原则 is stored as 更要 / 坚定 / 原则 / 坚定原则 and a search for
-原则 finds it. Queries are cut the same way (precise mode per typed word) and
-every word must match.
+Indexing (search/indexing.py): every principle, published-or-own reflection,
+tag and related reading gets a :class:`SearchDocument` whose text jieba has cut
+in search mode, so 更要坚定原则 is stored as 更要 / 坚定 / 原则 / 坚定原则 and a
+search for 原则 finds it, beside the character bigrams of its Chinese text.
 
-PostgreSQL finds matches with a GIN-indexed tsvector generated from those
-words (migration 0002); SQLite matches the same words directly. Ranking uses
-only small columns (words in the title, kind, recency), the same expression on
-both databases, so both give the same answers. Snippets and <mark>
-highlighting are made in Python, escaping the content first.
+Matching: every typed word must match, either through its jieba words or, when
+jieba cut the text differently (身段 in 摆正身段子, cut 身 / 段子), through its
+bigrams: a word that occurs verbatim has all its bigrams there, so recall does
+not depend on how jieba happened to cut a sentence. PostgreSQL answers with a
+GIN-indexed tsvector over all those terms (migrations 0002 and 0009), SQLite
+matches the same terms directly: the same documents on both.
 
-The index follows every change in the same transaction: the domain modules
-call the ``search_index_*`` functions, and deleting a source deletes its
-document through the cascading key.
+Ranking: only the first ``RANKING_POOL`` matches (by kind and recency) are
+scored, because scoring every match of a common word reads every one of them.
+Whole-word matches come before substring-only matches; then a score that weighs
+where the words stand (title, heading, body), how often the body repeats them
+(capped) and the kind (principles, then tags and reflections, then related
+reading, which only points elsewhere); then recency. It is one SQL expression
+over the term columns, the same on both databases, so both give the same order.
+
+When a compound query finds nothing (干群关系), its parts are searched instead
+(干群, 关系: any of them) and the page says so; when that finds nothing either,
+close tag and principle names are suggested. Snippets and <mark> highlighting
+are made in Python, escaping the content first.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import reduce
+from operator import and_, or_
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable, RawSQL
+from django.db.models.functions import Least, Length, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from experiences.core.segmentation import WORD, segmenter, words_only
+from experiences.core.segmentation import WORD, words_cut, words_cut_for_search, words_only
+from experiences.search.grams import HAN, HAN_RUN, bigrams
 from experiences.search.models import SearchDocument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from experiences.essays.models import Principle
+
+    AnyUser = AbstractBaseUser | AnonymousUser | None
 
 QUERY_MAX_LENGTH = 200
 MAX_WORDS = 8
 RANKING_POOL = 200
 COUNT_CAP = 1000
+
+# Ranking weights (see the module docstring). A word in the title counts most,
+# in a heading less, each mention in the body once, up to BODY_MENTIONS_CAP, so a
+# long text that keeps returning to a word outranks a short one that names it
+# once; the kind adds its own weight.
+TITLE_WEIGHT = 6
+HEADING_WEIGHT = 3
+BODY_MENTIONS_CAP = 10
+KIND_WEIGHTS = {
+    SearchDocument.Kind.PRINCIPLE: 6,
+    SearchDocument.Kind.TAG: 4,
+    SearchDocument.Kind.REFLECTION: 3,
+    SearchDocument.Kind.RELATED_READING: 0,
+}
+TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
+WORD_COLUMNS = ("title_terms", "heading_terms", "body_terms")
+SUGGESTIONS_MAX = 5
+SUGGESTION_MIN_RATIO = 0.4
+SUGGESTION_TAGS_READ = 2000
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+@dataclass
+class QueryWord:
+    """One typed word: its jieba ``tokens`` all match, or else its ``grams`` do.
+
+    ``grams`` are the bigrams of its runs of Chinese characters plus the tokens
+    of whatever else it holds (digits, Latin); empty when it has no run of two
+    Chinese characters, and then only its tokens can match.
+    """
+
+    text: str
+    tokens: list[str]
+    grams: list[str]
 
 
 @dataclass
@@ -43,10 +100,25 @@ class ParsedQuery:
     words: list[str]
     tokens: list[str] = field(default_factory=list)
     truncated: bool = False
+    terms: list[QueryWord] = field(default_factory=list)
+    # A fallback to a compound's parts matches any of them, a typed query all.
+    match_any: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not self.tokens
+
+
+def _query_word(word: str) -> QueryWord | None:
+    tokens = list(dict.fromkeys(words_only(words_cut(word))))
+    if not tokens:
+        return None
+    grams: list[str] = []
+    if HAN_RUN.search(word):
+        grams = bigrams(word)
+        for rest in HAN_RUN.split(word):
+            grams.extend(t for t in words_only(words_cut(rest)) if t not in grams)
+    return QueryWord(text=word, tokens=tokens, grams=grams)
 
 
 def query_parse(raw: str | None) -> ParsedQuery:
@@ -55,22 +127,86 @@ def query_parse(raw: str | None) -> ParsedQuery:
     truncated = len(text) > QUERY_MAX_LENGTH
     text = text[:QUERY_MAX_LENGTH]
     words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
-    tokens: list[str] = []
-    for word in words:
-        for token in words_only(segmenter().lcut(word)):
-            if token not in tokens:
-                tokens.append(token)
-    return ParsedQuery(text=text, words=words, tokens=tokens, truncated=truncated)
+    return _parsed(text=text, words=words, truncated=truncated)
 
 
-def _tsquery(tokens: list[str]) -> str:
-    # Each word quoted (so & | ! : in user input are never operators); the whole
-    # string travels as a query parameter, never as SQL.
-    quoted = ("'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens)
-    return " & ".join(quoted)
+def _parsed(
+    *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
+) -> ParsedQuery:
+    terms = [term for term in map(_query_word, words) if term is not None]
+    tokens = list(dict.fromkeys(token for term in terms for token in term.tokens))
+    return ParsedQuery(
+        text=text,
+        words=[term.text for term in terms],
+        tokens=tokens,
+        truncated=truncated,
+        terms=terms,
+        match_any=match_any,
+    )
 
 
-def documents_visible_to(user) -> QuerySet[SearchDocument]:
+def _parts_of(term: QueryWord) -> list[str]:
+    """A word's parts: its tokens when jieba cuts it, else the longest search-mode
+    sub-words that do not overlap (干群关系 → 干群, 关系), else the word itself."""
+    if len(term.tokens) > 1:
+        return [t for t in term.tokens if len(t) > 1 or not _HAN_CHAR.match(t)]
+    word = term.tokens[0]
+    spans = []
+    for sub in dict.fromkeys(words_only(words_cut_for_search(word))):
+        if 1 < len(sub) < len(word):
+            start = word.find(sub)
+            spans.extend([(start, -len(sub), sub)] if start >= 0 else [])
+    parts: list[str] = []
+    end = 0
+    for start, negative_length, sub in sorted(spans):
+        if start >= end:
+            parts.append(sub)
+            end = start - negative_length
+    return parts or [word]
+
+
+def query_fallback(query: ParsedQuery) -> ParsedQuery | None:
+    """The parts of a compound query that found nothing, any of which may match;
+    None when the query has no parts to fall back to (a single short word)."""
+    if query.match_any or query.is_empty:
+        return None
+    parts = list(dict.fromkeys(part for term in query.terms for part in _parts_of(term)))
+    if len(parts) < 2:
+        return None
+    return _parsed(text=" ".join(parts), words=parts, match_any=True)
+
+
+def _tsquery_lexeme(token: str) -> str:
+    # Quoted (so & | ! : in user input are never operators); the whole string
+    # travels as a query parameter, never as SQL.
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(query: ParsedQuery) -> str:
+    words = []
+    for term in query.terms:
+        routes = [" & ".join(map(_tsquery_lexeme, term.tokens))]
+        if term.grams:
+            routes.append(" & ".join(map(_tsquery_lexeme, term.grams)))
+        words.append("(" + " | ".join(f"({route})" for route in routes) + ")")
+    return (" | " if query.match_any else " & ").join(words)
+
+
+def _has_term(term: str, columns: tuple[str, ...] = TERM_COLUMNS) -> Q:
+    padded = f" {term} "
+    return reduce(or_, (Q(**{f"{column}__contains": padded}) for column in columns))
+
+
+def _term_match(term: QueryWord) -> Q:
+    """SQLite: the word's tokens, or else its bigrams, each among any of the terms,
+    as the PostgreSQL tsvector (one set of all the terms) answers it."""
+    match = reduce(and_, (_has_term(token) for token in term.tokens))
+    if term.grams:
+        match |= reduce(and_, (_has_term(gram) for gram in term.grams))
+    return match
+
+
+def documents_visible_to(user: AnyUser) -> QuerySet[SearchDocument]:
     documents = SearchDocument.objects.all()
     if user is not None and user.is_authenticated:
         return documents.filter(Q(is_public=True) | Q(owner=user))
@@ -80,12 +216,13 @@ def documents_visible_to(user) -> QuerySet[SearchDocument]:
 def search_match(
     *,
     query: ParsedQuery,
-    user=None,
+    user: AnyUser = None,
     kind: str | None = None,
     tag: str | None = None,
     principle_id: int | None = None,
 ) -> QuerySet[SearchDocument]:
-    """Every document ``user`` may see that contains every token (unordered)."""
+    """Every document ``user`` may see in which every typed word occurs (any, for a
+    fallback): as jieba's words, or verbatim, through its bigrams."""
     documents = documents_visible_to(user)
     if query.is_empty:
         return documents.none()
@@ -99,45 +236,63 @@ def search_match(
         return documents.filter(
             RawSQL(
                 "search_vector @@ to_tsquery('simple', %s)",
-                (_tsquery(query.tokens),),
+                (_tsquery(query),),
                 output_field=BooleanField(),
             )
         )
-    for token in query.tokens:
-        padded = f" {token} "
-        documents = documents.filter(
-            Q(title_terms__contains=padded) | Q(body_terms__contains=padded)
-        )
-    return documents
+    matches = [_term_match(term) for term in query.terms]
+    return documents.filter(reduce(or_ if query.match_any else and_, matches))
 
 
-def search_run(*, query: ParsedQuery, user=None, **filters) -> QuerySet[SearchDocument]:
-    """Matching documents, best first.
+def _flag(condition: Q, weight: int = 1) -> Case:
+    return Case(When(condition, then=Value(weight)), default=Value(0), output_field=IntegerField())
 
-    Order: more of the query's words in the title (a principle's halves, a
-    reflection's title, a tag) first; then principles, tags, the rest; then
-    the most recent. Only the first ``RANKING_POOL`` matches by priority and
-    recency are ordered: ranking every match of a very common word would read
-    every one of them (300 ms at 100,000 reflections), and nobody pages past
-    ten pages of a search.
-    """
+
+def _mentions(column: str, token: str) -> Combinable:
+    """How often ``token`` stands as a word in ``column`` (capped), the same in SQL on both
+    databases: the length the column loses when the word is taken out, over its length."""
+    padded = f" {token} "
+    removed = Length(F(column)) - Length(Replace(F(column), Value(padded), Value(" ")))
+    return Least(removed / Value(len(padded) - 1), Value(BODY_MENTIONS_CAP))
+
+
+def _total(parts: list[Any]) -> Combinable:
+    return reduce(lambda left, right: left + right, parts, Value(0))
+
+
+def search_run(
+    *, query: ParsedQuery, user: AnyUser = None, **filters: Any
+) -> QuerySet[SearchDocument]:
+    """Matching documents, best first (see the module docstring for the order)."""
     matches = search_match(query=query, user=user, **filters)
     pool = matches.order_by("-priority", "-updated_at", "-pk").values("pk")[:RANKING_POOL]
-    title_hits = sum(
-        (
-            Case(When(title_terms__contains=f" {token} ", then=Value(1)), default=Value(0))
+    whole_words = _total([_flag(_has_term(token, WORD_COLUMNS)) for token in query.tokens])
+    score = _total(
+        [
+            part
             for token in query.tokens
-        ),
-        Value(0),
+            for part in (
+                _flag(Q(title_terms__contains=f" {token} "), TITLE_WEIGHT),
+                _flag(Q(heading_terms__contains=f" {token} "), HEADING_WEIGHT),
+                _mentions("body_terms", token),
+            )
+        ]
+        + [
+            Case(
+                *(When(kind=kind, then=Value(weight)) for kind, weight in KIND_WEIGHTS.items()),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        ]
     )
     return (
         SearchDocument.objects.filter(pk__in=pool)
-        .annotate(title_hits=title_hits)
-        .order_by("-title_hits", "-priority", "-updated_at", "-pk")
+        .annotate(whole_words=whole_words, score=score)
+        .order_by("-whole_words", "-score", "-priority", "-updated_at", "-pk")
     )
 
 
-def search_count(*, query: ParsedQuery, user=None, **filters) -> tuple[int, bool]:
+def search_count(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) -> tuple[int, bool]:
     """How many documents match, counted up to COUNT_CAP; and whether there are more."""
     matches = search_match(query=query, user=user, **filters)[: COUNT_CAP + 1]
     if connection.vendor != "postgresql":
@@ -150,6 +305,45 @@ def search_count(*, query: ParsedQuery, user=None, **filters) -> tuple[int, bool
             cursor.execute("SET LOCAL enable_seqscan = off")
             count = matches.count()
     return min(count, COUNT_CAP), count > COUNT_CAP
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A tag or principle name close to a query that found nothing (你是不是要找…)."""
+
+    name: str
+    url: str
+    kind: str
+    ratio: float
+
+
+def search_suggest(
+    query: ParsedQuery, *, principles: list[Principle], limit: int = SUGGESTIONS_MAX
+) -> list[Suggestion]:
+    """Public tag names and principle halves that share characters with the query, closest
+    first. One query (the tags); ``principles`` are the published ones the page lists anyway."""
+    text = "".join(query.words).lower()
+    if not text:
+        return []
+    candidates: list[tuple[str, str, str]] = [
+        (name, principle.get_absolute_url(), str(SearchDocument.Kind.PRINCIPLE.label))
+        for principle in principles
+        for name in (principle.baseline, principle.emphasis)
+    ]
+    tags = SearchDocument.objects.filter(kind=SearchDocument.Kind.TAG, is_public=True)
+    candidates += [
+        (title, url, str(SearchDocument.Kind.TAG.label))
+        for title, url in tags.order_by("title").values_list("title", "url")[:SUGGESTION_TAGS_READ]
+    ]
+    characters = {c for c in text if WORD.match(c)}
+    best: dict[str, Suggestion] = {}
+    for name, url, kind in candidates:
+        if not characters & set(name.lower()):
+            continue
+        ratio = SequenceMatcher(None, text, name.lower()).ratio()
+        if ratio >= SUGGESTION_MIN_RATIO and (name not in best or best[name].ratio < ratio):
+            best[name] = Suggestion(name=name, url=url, kind=kind, ratio=ratio)
+    return sorted(best.values(), key=lambda s: (-s.ratio, s.name))[:limit]
 
 
 def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeString:
