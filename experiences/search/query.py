@@ -66,10 +66,13 @@ COUNT_CAP = 1000
 TITLE_WEIGHT = 6
 HEADING_WEIGHT = 3
 BODY_MENTIONS_CAP = 10
+# A principle that mentions a word once outranks a related-reading entry that
+# names it in its title and twice in its excerpt (干部): principles are what the
+# site is about, related reading only points elsewhere.
 KIND_WEIGHTS = {
-    SearchDocument.Kind.PRINCIPLE: 6,
-    SearchDocument.Kind.TAG: 4,
-    SearchDocument.Kind.REFLECTION: 3,
+    SearchDocument.Kind.PRINCIPLE: 10,
+    SearchDocument.Kind.TAG: 6,
+    SearchDocument.Kind.REFLECTION: 4,
     SearchDocument.Kind.RELATED_READING: 0,
 }
 TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
@@ -305,6 +308,28 @@ def search_count(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) ->
             cursor.execute("SET LOCAL enable_seqscan = off")
             count = matches.count()
     return min(count, COUNT_CAP), count > COUNT_CAP
+
+
+@dataclass
+class Resolved:
+    """What the search page shows for a query: ``shown`` is the query itself, or its
+    parts (``fallback`` then) when it found nothing and they find something."""
+
+    query: ParsedQuery
+    shown: ParsedQuery
+    total: int
+    more: bool
+    fallback: ParsedQuery | None = None
+
+
+def search_resolve(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) -> Resolved:
+    """Count the query's matches; when there are none, try its parts (one more query)."""
+    total, more = search_count(query=query, user=user, **filters)
+    if not total and (fallback := query_fallback(query)) is not None:
+        fallback_total, fallback_more = search_count(query=fallback, user=user, **filters)
+        if fallback_total:
+            return Resolved(query, fallback, fallback_total, fallback_more, fallback)
+    return Resolved(query, query, total, more)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,8 @@ from experiences.search.query import (
     RANKING_POOL,
     ParsedQuery,
     Suggestion,
-    query_fallback,
     query_parse,
-    search_count,
+    search_resolve,
     search_run,
     search_suggest,
     snippet_highlight,
@@ -57,19 +56,13 @@ class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
         self.tag = text_param(self.request, "tag")
         self.principle_id = id_from(params.get("principle"))
         filters = {"kind": self.kind, "tag": self.tag, "principle_id": self.principle_id}
-        user = self.request.user
+        resolved = search_resolve(query=self.query, user=self.request.user, **filters)
         # The query whose results are shown: the typed one, or its parts.
-        self.shown: ParsedQuery = self.query
-        self.fallback: ParsedQuery | None = None
-        self.total, self.more = search_count(query=self.query, user=user, **filters)
-        if not self.total and (fallback := query_fallback(self.query)) is not None:
-            total, more = search_count(query=fallback, user=user, **filters)
-            if total:
-                self.shown, self.fallback = fallback, fallback
-                self.total, self.more = total, more
+        self.shown, self.fallback = resolved.shown, resolved.fallback
+        self.total, self.more = resolved.total, resolved.more
         if not self.total:
             return SearchDocument.objects.none()
-        return search_run(query=self.shown, user=user, **filters)
+        return search_run(query=self.shown, user=self.request.user, **filters)
 
     def get_paginator(
         self, queryset: QuerySet[SearchDocument], per_page: int, **kwargs: Any
