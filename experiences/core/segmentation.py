@@ -46,14 +46,25 @@ def segmenter_warm() -> None:
         _fast().cut("预热")
 
 
+_LATIN_OR_DIGIT = re.compile("[a-zA-Z0-9]")
+_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba.re_skip_default
+
+
 def _cut(text: str, *, search: bool) -> list[str]:
     jieba = segmenter()
     fast = _fast()
+    if fast is not None and not _LATIN_OR_DIGIT.search(text):
+        # Chinese and punctuation only: rjieba cuts it exactly as jieba does, in one call.
+        return list(fast.cut_for_search(text) if search else fast.cut(text))
     tokens: list[str] = []
-    for block in _BLOCK.split(text):
+    for index, block in enumerate(_BLOCK.split(text)):
         if not block:
             continue
-        if fast is not None and _HAN_ONLY.fullmatch(block):
+        if index % 2 == 0:
+            # Between blocks jieba yields each character, whitespace runs whole.
+            for piece in _SKIP.split(block):
+                tokens.extend([piece] if _SKIP.fullmatch(piece) else piece)
+        elif fast is not None and _HAN_ONLY.fullmatch(block):
             tokens.extend(fast.cut_for_search(block) if search else fast.cut(block))
         elif search:
             tokens.extend(jieba.cut_for_search(block))

@@ -15,7 +15,17 @@ def test_rjieba_cuts_the_seed_essay_as_jieba_does(seed_text):
         assert words_cut(line) == jieba.lcut(line), line
 
 
-@pytest.mark.parametrize("text", [*VOCABULARY, "COVID-19疫情防控", "3.5亿元", "a & b | !c"])
+ODD = [
+    "COVID-19疫情防控",
+    "3.5亿元",
+    "a & b | !c",
+    "第①条 全角１２３ カタカナ 한국어\r\n换行\t制表  两个空格",
+    "我在乡镇工作了10年,A股和T恤。",
+    "  ,。!?  ",
+]
+
+
+@pytest.mark.parametrize("text", [*VOCABULARY, *ODD])
 def test_same_words_as_jieba(text):
     assert words_cut_for_search(text) == list(jieba.cut_for_search(text))
     assert words_cut(text) == jieba.lcut(text)
