@@ -79,7 +79,7 @@ def _document_store(document: SearchDocument, source_field: str) -> None:
     )
 
 
-def _document(kind: str, **fields: Any) -> SearchDocument:
+def _document(kind: SearchDocument.Kind, **fields: Any) -> SearchDocument:
     """An unsaved document; its ranking priority follows from its kind."""
     return SearchDocument(kind=kind, priority=SearchDocument.PRIORITIES[kind], **fields)
 

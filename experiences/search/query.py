@@ -383,7 +383,7 @@ def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeS
     start = 0 if len(text) <= width * 2 else max(0, (first.start() if first else 0) - width // 2)
     end = min(len(text), start + width * 2)
     window = text[start:end]
-    parts = []
+    parts: list[str] = []
     cursor = 0
     for match in pattern.finditer(window):
         parts.append(escape(window[cursor : match.start()]))

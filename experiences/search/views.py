@@ -42,7 +42,7 @@ def fallback_notice(query: ParsedQuery, fallback: ParsedQuery) -> str:
     }
 
 
-class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView[SearchDocument]):
     """/search/?q=…&kind=…&tag=…&principle=…: ranked, highlighted, paginated."""
 
     template_name = "search/search.html"
@@ -65,11 +65,21 @@ class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
         return search_run(query=self.shown, user=self.request.user, **filters)
 
     def get_paginator(
-        self, queryset: QuerySet[SearchDocument], per_page: int, **kwargs: Any
-    ) -> Paginator:
+        self,
+        queryset: Any,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> Paginator[SearchDocument]:
         # Pages cover the ranked results; the count above them says how many matched.
         return KnownCountPaginator(
-            queryset, per_page, count=min(self.total, RANKING_POOL), **kwargs
+            queryset,
+            per_page,
+            count=min(self.total, RANKING_POOL),
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            **kwargs,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
