@@ -9,7 +9,7 @@ not grow with the data.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -42,7 +42,13 @@ def fallback_notice(query: ParsedQuery, fallback: ParsedQuery) -> str:
     }
 
 
-class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView[SearchDocument]):
+if TYPE_CHECKING:  # django-stubs makes ListView generic; Django's class is not subscriptable
+    SearchListView = ListView[SearchDocument]
+else:
+    SearchListView = ListView
+
+
+class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, SearchListView):
     """/search/?q=…&kind=…&tag=…&principle=…: ranked, highlighted, paginated."""
 
     template_name = "search/search.html"
