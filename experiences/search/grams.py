@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import add
 
 # CJK unified ideographs, extension A and the compatibility block.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -22,19 +23,13 @@ HAN_RUN = re.compile(f"[{HAN}]{{2,}}")
 
 def bigrams(text: str) -> list[str]:
     """The distinct bigrams of the runs of Chinese characters in ``text``, in order."""
-    seen: dict[str, None] = {}
+    grams: list[str] = []
     for run in HAN_RUN.findall(text):
-        for index in range(len(run) - 1):
-            seen.setdefault(run[index : index + 2], None)
-    return list(seen)
+        grams.extend(map(add, run, run[1:]))
+    return list(dict.fromkeys(grams))
 
 
 def grams_for_index(texts: Iterable[str], *, words: Iterable[str]) -> str:
     """Space-separated bigrams of ``texts`` that are not among the document's ``words``."""
     known = set(words)
-    grams: dict[str, None] = {}
-    for text in texts:
-        for gram in bigrams(text):
-            if gram not in known:
-                grams.setdefault(gram, None)
-    return " ".join(grams)
+    return " ".join(gram for gram in bigrams("\n".join(texts)) if gram not in known)
