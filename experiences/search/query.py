@@ -20,9 +20,7 @@ where the words stand (title, heading, body), how often the body repeats them
 reading, which only points elsewhere); then recency. It is one SQL expression
 over the term columns, the same on both databases, so both give the same order.
 
-When a compound query finds nothing (干群关系), its parts are searched instead
-(干群, 关系: any of them) and the page says so; when that finds nothing either,
-close tag and principle names are suggested. Snippets and <mark> highlighting
+What the page does when nothing matches is in search/fallback.py. Snippets and <mark> highlighting
 are made in Python, escaping the content first.
 """
 
@@ -30,7 +28,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import reduce
 from operator import and_, or_
 from typing import TYPE_CHECKING, Any
@@ -41,15 +38,13 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from experiences.core.segmentation import WORD, words_cut, words_cut_for_search, words_only
-from experiences.search.grams import HAN, HAN_RUN, bigrams
+from experiences.core.segmentation import WORD, words_cut, words_only
+from experiences.search.grams import HAN_RUN, bigrams
 from experiences.search.models import SearchDocument
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-    from experiences.essays.models import Principle
 
     AnyUser = AbstractBaseUser | AnonymousUser | None
 
@@ -75,10 +70,6 @@ KIND_WEIGHTS = {
     SearchDocument.Kind.RELATED_READING: 0,
 }
 TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
-SUGGESTIONS_MAX = 5
-SUGGESTION_MIN_RATIO = 0.4
-SUGGESTION_TAGS_READ = 2000
-_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 @dataclass
@@ -132,10 +123,10 @@ def query_parse(raw: str | None) -> ParsedQuery:
     truncated = len(text) > QUERY_MAX_LENGTH
     text = text[:QUERY_MAX_LENGTH]
     words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
-    return _parsed(text=text, words=words, truncated=truncated)
+    return query_from_words(text=text, words=words, truncated=truncated)
 
 
-def _parsed(
+def query_from_words(
     *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
 ) -> ParsedQuery:
     terms = [term for term in map(_query_word, words) if term is not None]
@@ -148,37 +139,6 @@ def _parsed(
         terms=terms,
         match_any=match_any,
     )
-
-
-def _parts_of(term: QueryWord) -> list[str]:
-    """A word's parts: its tokens when jieba cuts it, else the longest search-mode
-    sub-words that do not overlap (干群关系 → 干群, 关系), else the word itself."""
-    if len(term.tokens) > 1:
-        return [t for t in term.tokens if len(t) > 1 or not _HAN_CHAR.match(t)]
-    word = term.tokens[0]
-    spans = []
-    for sub in dict.fromkeys(words_only(words_cut_for_search(word))):
-        if 1 < len(sub) < len(word):
-            start = word.find(sub)
-            spans.extend([(start, -len(sub), sub)] if start >= 0 else [])
-    parts: list[str] = []
-    end = 0
-    for start, negative_length, sub in sorted(spans):
-        if start >= end:
-            parts.append(sub)
-            end = start - negative_length
-    return parts or [word]
-
-
-def query_fallback(query: ParsedQuery) -> ParsedQuery | None:
-    """The parts of a compound query that found nothing, any of which may match;
-    None when the query has no parts to fall back to (a single short word)."""
-    if query.match_any or query.is_empty:
-        return None
-    parts = list(dict.fromkeys(part for term in query.terms for part in _parts_of(term)))
-    if len(parts) < 2:
-        return None
-    return _parsed(text=" ".join(parts), words=parts, match_any=True)
 
 
 def _tsquery_lexeme(token: str) -> str:
@@ -322,67 +282,6 @@ def search_count(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) ->
             cursor.execute("SET LOCAL enable_seqscan = off")
             count = matches.count()
     return min(count, COUNT_CAP), count > COUNT_CAP
-
-
-@dataclass
-class Resolved:
-    """What the search page shows for a query: ``shown`` is the query itself, or its
-    parts (``fallback`` then) when it found nothing and they find something."""
-
-    query: ParsedQuery
-    shown: ParsedQuery
-    total: int
-    more: bool
-    fallback: ParsedQuery | None = None
-
-
-def search_resolve(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) -> Resolved:
-    """Count the query's matches; when there are none, try its parts (one more query)."""
-    total, more = search_count(query=query, user=user, **filters)
-    if not total and (fallback := query_fallback(query)) is not None:
-        fallback_total, fallback_more = search_count(query=fallback, user=user, **filters)
-        if fallback_total:
-            return Resolved(query, fallback, fallback_total, fallback_more, fallback)
-    return Resolved(query, query, total, more)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A tag or principle name close to a query that found nothing (你是不是要找…)."""
-
-    name: str
-    url: str
-    kind: str
-    ratio: float
-
-
-def search_suggest(
-    query: ParsedQuery, *, principles: list[Principle], limit: int = SUGGESTIONS_MAX
-) -> list[Suggestion]:
-    """Public tag names and principle halves that share characters with the query, closest
-    first. One query (the tags); ``principles`` are the published ones the page lists anyway."""
-    text = "".join(query.words).lower()
-    if not text:
-        return []
-    candidates: list[tuple[str, str, str]] = [
-        (name, principle.get_absolute_url(), str(SearchDocument.Kind.PRINCIPLE.label))
-        for principle in principles
-        for name in (principle.baseline, principle.emphasis)
-    ]
-    tags = SearchDocument.objects.filter(kind=SearchDocument.Kind.TAG, is_public=True)
-    candidates += [
-        (title, url, str(SearchDocument.Kind.TAG.label))
-        for title, url in tags.order_by("title").values_list("title", "url")[:SUGGESTION_TAGS_READ]
-    ]
-    characters = {c for c in text if WORD.match(c)}
-    best: dict[str, Suggestion] = {}
-    for name, url, kind in candidates:
-        if not characters & set(name.lower()):
-            continue
-        ratio = SequenceMatcher(None, text, name.lower()).ratio()
-        if ratio >= SUGGESTION_MIN_RATIO and (name not in best or best[name].ratio < ratio):
-            best[name] = Suggestion(name=name, url=url, kind=kind, ratio=ratio)
-    return sorted(best.values(), key=lambda s: (-s.ratio, s.name))[:limit]
 
 
 def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeString:

@@ -19,15 +19,13 @@ from django.views.generic import ListView
 from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.web import ForgivingPaginationMixin, KnownCountPaginator, id_from, text_param
 from experiences.essays.models import Principle
+from experiences.search.fallback import Suggestion, search_resolve, search_suggest
 from experiences.search.models import SearchDocument
 from experiences.search.query import (
     RANKING_POOL,
     ParsedQuery,
-    Suggestion,
     query_parse,
-    search_resolve,
     search_run,
-    search_suggest,
     snippet_highlight,
     title_highlight,
 )

@@ -7,15 +7,10 @@ from django.urls import reverse
 from experiences.reflections.models import Reflection
 from experiences.reflections.moderation import reflection_publish, reflection_reject
 from experiences.reflections.services import reflection_create, reflection_update
+from experiences.search.fallback import query_fallback, search_resolve
 from experiences.search.indexing import search_index_principle, search_index_rebuild
 from experiences.search.models import SearchDocument
-from experiences.search.query import (
-    query_fallback,
-    query_parse,
-    search_resolve,
-    search_run,
-    snippet_highlight,
-)
+from experiences.search.query import query_parse, search_run, snippet_highlight
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
