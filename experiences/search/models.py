@@ -1,4 +1,10 @@
-"""The search index: one document per searchable thing, its words cut by jieba."""
+"""The search index: one document per searchable thing, its words cut by jieba.
+
+Words alone cannot find a word jieba cut differently in the text (身段 in
+摆正身段子, cut 身 / 段子), so each document also keeps the character bigrams of
+its Chinese text: every query of two or more Chinese characters that occurs
+verbatim then matches, on PostgreSQL and SQLite alike.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -14,9 +20,12 @@ class SearchDocument(models.Model):
 
     Chinese has no spaces, so a database's own text search sees 更要坚定原则 as
     one word and a search for 原则 finds nothing. The search module stores
-    jieba's words here (``title_terms``/``body_terms``, space-separated); on
-    PostgreSQL a generated tsvector column over them with a GIN index answers
-    queries (see migration 0002), on SQLite the same terms are matched directly.
+    jieba's words here (``title_terms``/``heading_terms``/``body_terms``,
+    space-separated) and the character bigrams that are not words already
+    (``gram_terms``); on PostgreSQL a generated tsvector column over them with a
+    GIN index answers queries (migrations 0002 and 0010), on SQLite the same
+    terms are matched directly. Ranking reads the separate columns: where a word
+    occurs (title, heading, body) and how often.
     Each document points at its source with a cascading one-to-one key, so
     deleting the source deletes the document in the same transaction.
     """
@@ -52,7 +61,11 @@ class SearchDocument(models.Model):
     body = models.TextField(_("正文"), blank=True)
     url = models.CharField(_("链接"), max_length=500)
     title_terms = models.TextField(blank=True)
+    # A principle's heading sentence, a reflection's Markdown headings.
+    heading_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
+    # Character bigrams of the Chinese text that are not already words above.
+    gram_terms = models.TextField(blank=True)
     is_public = models.BooleanField(default=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -87,5 +100,5 @@ class SearchDocument(models.Model):
             models.Index(fields=["-priority", "-updated_at", "-id"], name="search_priority_recent"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()}:{self.title}"

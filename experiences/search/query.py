@@ -1,40 +1,89 @@
-"""Chinese full-text search that finds words inside sentences: queries, ranking, snippets.
+"""Chinese full-text search that finds every word that is there: queries, ranking, snippets.
 
-Indexing: every principle, published-or-own reflection, tag and related
-reading gets a :class:`SearchDocument` whose text jieba has cut in search
-mode, so 更要坚定原则 is stored as 更要 / 坚定 / 原则 / 坚定原则 and a search for
-原则 finds it. Queries are cut the same way (precise mode per typed word) and
-every word must match.
+Indexing (search/indexing.py): every principle, published-or-own reflection,
+tag and related reading gets a :class:`SearchDocument` whose text jieba has cut
+in search mode, so 更要坚定原则 is stored as 更要 / 坚定 / 原则 / 坚定原则 and a
+search for 原则 finds it, beside the character bigrams of its Chinese text.
 
-PostgreSQL finds matches with a GIN-indexed tsvector generated from those
-words (migration 0002); SQLite matches the same words directly. Ranking uses
-only small columns (words in the title, kind, recency), the same expression on
-both databases, so both give the same answers. Snippets and <mark>
-highlighting are made in Python, escaping the content first.
+Matching: every typed word must match, either through its jieba words or, when
+jieba cut the text differently (身段 in 摆正身段子, cut 身 / 段子), through its
+bigrams: a word that occurs verbatim has all its bigrams there, so recall does
+not depend on how jieba happened to cut a sentence. PostgreSQL answers with a
+GIN-indexed tsvector over all those terms (migrations 0002 and 0010), SQLite
+matches the same terms directly: the same documents on both.
 
-The index follows every change in the same transaction: the domain modules
-call the ``search_index_*`` functions, and deleting a source deletes its
-document through the cascading key.
+Ranking: only the first ``RANKING_POOL`` matches (by kind and recency) are
+scored, because scoring every match of a common word reads every one of them.
+Whole-word matches come before substring-only matches; then a score that weighs
+where the words stand (title, heading, body), how often the body repeats them
+(capped) and the kind (principles, then tags and reflections, then related
+reading, which only points elsewhere); then recency. It is one SQL expression
+over the term columns, the same on both databases, so both give the same order.
+
+What the page does when nothing matches is in search/fallback.py. Snippets and <mark> highlighting
+are made in Python, escaping the content first.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from experiences.core.segmentation import WORD, segmenter, words_only
+from experiences.core.segmentation import WORD, words_cut, words_only
+from experiences.search.grams import HAN_RUN, bigrams
 from experiences.search.models import SearchDocument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser | None
 
 QUERY_MAX_LENGTH = 200
 MAX_WORDS = 8
 RANKING_POOL = 200
 COUNT_CAP = 1000
+
+# Ranking weights (see the module docstring). A word in the title counts most,
+# in a heading less, each mention in the body once, up to BODY_MENTIONS_CAP, so a
+# long text that keeps returning to a word outranks a short one that names it
+# once; the kind adds its own weight.
+TITLE_WEIGHT = 6
+HEADING_WEIGHT = 3
+BODY_MENTIONS_CAP = 10
+# A principle that mentions a word once outranks a related-reading entry that
+# names it in its title and twice in its excerpt (干部): principles are what the
+# site is about, related reading only points elsewhere.
+KIND_WEIGHTS = {
+    SearchDocument.Kind.PRINCIPLE: 10,
+    SearchDocument.Kind.TAG: 6,
+    SearchDocument.Kind.REFLECTION: 4,
+    SearchDocument.Kind.RELATED_READING: 0,
+}
+TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
+
+
+@dataclass
+class QueryWord:
+    """One typed word: its jieba ``tokens`` all match, or else its ``grams`` do.
+
+    ``grams`` are the bigrams of its runs of Chinese characters plus the tokens
+    of whatever else it holds (digits, Latin); empty when it has no run of two
+    Chinese characters, and then only its tokens can match.
+    """
+
+    text: str
+    tokens: list[str]
+    grams: list[str]
 
 
 @dataclass
@@ -43,10 +92,29 @@ class ParsedQuery:
     words: list[str]
     tokens: list[str] = field(default_factory=list)
     truncated: bool = False
+    terms: list[QueryWord] = field(default_factory=list)
+    # A fallback to a compound's parts matches any of them, a typed query all.
+    match_any: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not self.tokens
+
+
+def _query_word(word: str) -> QueryWord | None:
+    tokens = list(dict.fromkeys(words_only(words_cut(word))))
+    if not tokens:
+        return None
+    grams: list[str] = []
+    if HAN_RUN.search(word):
+        grams = bigrams(word)
+        for rest in HAN_RUN.split(word):
+            grams.extend(t for t in words_only(words_cut(rest)) if t not in grams)
+    if set(tokens) <= set(grams):
+        # 乡村振兴 → 乡村, 振兴: its bigrams ask for more than its words, so they can
+        # only match where the words match already; one route, a smaller query.
+        grams = []
+    return QueryWord(text=word, tokens=tokens, grams=grams)
 
 
 def query_parse(raw: str | None) -> ParsedQuery:
@@ -55,22 +123,55 @@ def query_parse(raw: str | None) -> ParsedQuery:
     truncated = len(text) > QUERY_MAX_LENGTH
     text = text[:QUERY_MAX_LENGTH]
     words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
-    tokens: list[str] = []
-    for word in words:
-        for token in words_only(segmenter().lcut(word)):
-            if token not in tokens:
-                tokens.append(token)
-    return ParsedQuery(text=text, words=words, tokens=tokens, truncated=truncated)
+    return query_from_words(text=text, words=words, truncated=truncated)
 
 
-def _tsquery(tokens: list[str]) -> str:
-    # Each word quoted (so & | ! : in user input are never operators); the whole
-    # string travels as a query parameter, never as SQL.
-    quoted = ("'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens)
-    return " & ".join(quoted)
+def query_from_words(
+    *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
+) -> ParsedQuery:
+    terms = [term for term in map(_query_word, words) if term is not None]
+    tokens = list(dict.fromkeys(token for term in terms for token in term.tokens))
+    return ParsedQuery(
+        text=text,
+        words=[term.text for term in terms],
+        tokens=tokens,
+        truncated=truncated,
+        terms=terms,
+        match_any=match_any,
+    )
 
 
-def documents_visible_to(user) -> QuerySet[SearchDocument]:
+def _tsquery_lexeme(token: str) -> str:
+    # Quoted (so & | ! : in user input are never operators); the whole string
+    # travels as a query parameter, never as SQL.
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(query: ParsedQuery) -> str:
+    words = []
+    for term in query.terms:
+        routes = [" & ".join(map(_tsquery_lexeme, term.tokens))]
+        if term.grams:
+            routes.append(" & ".join(map(_tsquery_lexeme, term.grams)))
+        words.append("(" + " | ".join(f"({route})" for route in routes) + ")")
+    return (" | " if query.match_any else " & ").join(words)
+
+
+def _has_term(term: str, columns: tuple[str, ...] = TERM_COLUMNS) -> Q:
+    padded = f" {term} "
+    return reduce(or_, (Q(**{f"{column}__contains": padded}) for column in columns))
+
+
+def _term_match(term: QueryWord) -> Q:
+    """SQLite: the word's tokens, or else its bigrams, each among any of the terms,
+    as the PostgreSQL tsvector (one set of all the terms) answers it."""
+    match = reduce(and_, (_has_term(token) for token in term.tokens))
+    if term.grams:
+        match |= reduce(and_, (_has_term(gram) for gram in term.grams))
+    return match
+
+
+def documents_visible_to(user: AnyUser) -> QuerySet[SearchDocument]:
     documents = SearchDocument.objects.all()
     if user is not None and user.is_authenticated:
         return documents.filter(Q(is_public=True) | Q(owner=user))
@@ -80,12 +181,13 @@ def documents_visible_to(user) -> QuerySet[SearchDocument]:
 def search_match(
     *,
     query: ParsedQuery,
-    user=None,
+    user: AnyUser = None,
     kind: str | None = None,
     tag: str | None = None,
     principle_id: int | None = None,
 ) -> QuerySet[SearchDocument]:
-    """Every document ``user`` may see that contains every token (unordered)."""
+    """Every document ``user`` may see in which every typed word occurs (any, for a
+    fallback): as jieba's words, or verbatim, through its bigrams."""
     documents = documents_visible_to(user)
     if query.is_empty:
         return documents.none()
@@ -99,45 +201,75 @@ def search_match(
         return documents.filter(
             RawSQL(
                 "search_vector @@ to_tsquery('simple', %s)",
-                (_tsquery(query.tokens),),
+                (_tsquery(query),),
                 output_field=BooleanField(),
             )
         )
-    for token in query.tokens:
+    matches = [_term_match(term) for term in query.terms]
+    return documents.filter(reduce(or_ if query.match_any else and_, matches))
+
+
+def _ranking_sql(tokens: list[str]) -> tuple[tuple[str, list[str]], tuple[str, list[str]]]:
+    """SQL and parameters for the two ranking keys over the term columns (see the module
+    docstring): how many tokens stand as whole words, and the weighted score.
+
+    Written out rather than composed from ORM expressions (4 ms to compile per page),
+    and reading the out-of-line ``body_terms`` once per token: the whole-word test in
+    the body is "taking the word out shortens it", and byte lengths of an uncompressed
+    out-of-line value need no fetch on PostgreSQL. The same SQL on both databases but
+    for the spelling of three functions."""
+    postgresql = connection.vendor == "postgresql"
+    position = "strpos" if postgresql else "instr"
+    smaller = "least" if postgresql else "min"
+    whole_parts: list[str] = []
+    score_parts: list[str] = []
+    whole_params: list[str] = []
+    score_params: list[str] = []
+    for token in tokens:
         padded = f" {token} "
-        documents = documents.filter(
-            Q(title_terms__contains=padded) | Q(body_terms__contains=padded)
+        width = len(padded.encode()) - 1
+        if postgresql:
+            removed = "(octet_length(body_terms) - octet_length(replace(body_terms, %s, ' ')))"
+        else:
+            removed = (
+                "(length(CAST(body_terms AS BLOB))"
+                " - length(CAST(replace(body_terms, %s, ' ') AS BLOB)))"
+            )
+        whole_parts.append(
+            f"{smaller}((CASE WHEN {position}(title_terms, %s) > 0"
+            f" OR {position}(heading_terms, %s) > 0 THEN 1 ELSE 0 END) + {removed}, 1)"
         )
-    return documents
+        whole_params += [padded] * 3
+        score_parts.append(
+            f"(CASE WHEN {position}(title_terms, %s) > 0 THEN {TITLE_WEIGHT} ELSE 0 END)"
+            f" + (CASE WHEN {position}(heading_terms, %s) > 0 THEN {HEADING_WEIGHT} ELSE 0 END)"
+            f" + {smaller}({removed} / {width}, {BODY_MENTIONS_CAP})"
+        )
+        score_params += [padded] * 3
+    kinds = " ".join(f"WHEN %s THEN {weight}" for weight in KIND_WEIGHTS.values())
+    score_parts.append(f"(CASE kind {kinds} ELSE 0 END)")
+    score_params += [str(kind) for kind in KIND_WEIGHTS]
+    return (" + ".join(whole_parts) or "0", whole_params), (" + ".join(score_parts), score_params)
 
 
-def search_run(*, query: ParsedQuery, user=None, **filters) -> QuerySet[SearchDocument]:
-    """Matching documents, best first.
-
-    Order: more of the query's words in the title (a principle's halves, a
-    reflection's title, a tag) first; then principles, tags, the rest; then
-    the most recent. Only the first ``RANKING_POOL`` matches by priority and
-    recency are ordered: ranking every match of a very common word would read
-    every one of them (300 ms at 100,000 reflections), and nobody pages past
-    ten pages of a search.
-    """
+def search_run(
+    *, query: ParsedQuery, user: AnyUser = None, **filters: Any
+) -> QuerySet[SearchDocument]:
+    """Matching documents, best first (see the module docstring for the order)."""
     matches = search_match(query=query, user=user, **filters)
     pool = matches.order_by("-priority", "-updated_at", "-pk").values("pk")[:RANKING_POOL]
-    title_hits = sum(
-        (
-            Case(When(title_terms__contains=f" {token} ", then=Value(1)), default=Value(0))
-            for token in query.tokens
-        ),
-        Value(0),
-    )
+    (whole, whole_params), (score, score_params) = _ranking_sql(query.tokens)
     return (
         SearchDocument.objects.filter(pk__in=pool)
-        .annotate(title_hits=title_hits)
-        .order_by("-title_hits", "-priority", "-updated_at", "-pk")
+        .annotate(
+            whole_words=RawSQL(whole, whole_params, output_field=IntegerField()),
+            score=RawSQL(score, score_params, output_field=IntegerField()),
+        )
+        .order_by("-whole_words", "-score", "-priority", "-updated_at", "-pk")
     )
 
 
-def search_count(*, query: ParsedQuery, user=None, **filters) -> tuple[int, bool]:
+def search_count(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) -> tuple[int, bool]:
     """How many documents match, counted up to COUNT_CAP; and whether there are more."""
     matches = search_match(query=query, user=user, **filters)[: COUNT_CAP + 1]
     if connection.vendor != "postgresql":
@@ -164,7 +296,7 @@ def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeS
     start = 0 if len(text) <= width * 2 else max(0, (first.start() if first else 0) - width // 2)
     end = min(len(text), start + width * 2)
     window = text[start:end]
-    parts = []
+    parts: list[str] = []
     cursor = 0
     for match in pattern.finditer(window):
         parts.append(escape(window[cursor : match.start()]))

@@ -19,6 +19,18 @@ def test_search_benchmark_runs_on_a_small_dataset():
     assert output.count("\n") > 20
 
 
+def test_search_benchmark_reports_the_index_size_and_can_stop_after_the_rebuild():
+    out = StringIO()
+    call_command(
+        "benchmark_search", "--reflections", "20", "--rebuild-only", "--workers", "1", stdout=out
+    )
+    output = out.getvalue()
+    assert "索引构建" in output and "1 个进程" in output
+    assert "最差 p95" not in output
+    if connection.vendor == "postgresql":
+        assert "GIN 索引" in output and "二元组" in output
+
+
 def test_search_benchmark_refuses_a_real_database(seed_essay):
     ReflectionFactory()
     with pytest.raises(CommandError, match="真实的心得"):

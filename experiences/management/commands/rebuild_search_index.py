@@ -1,5 +1,6 @@
 """python manage.py rebuild_search_index [--dry-run]"""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -16,8 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="count what would be indexed")
         parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes indexing reflections (PostgreSQL; default: one per core)",
+        )
 
-    def handle(self, *args, dry_run, batch_size, **options):
+    def handle(self, *args, dry_run, batch_size, workers, **options):
         if dry_run:
             self.stdout.write(
                 f"将索引\uff1a原则 {Principle.objects.count()} 条\uff0c"
@@ -36,7 +43,7 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
 
-        count = search_index_rebuild(batch_size=batch_size, progress=progress)
+        count = search_index_rebuild(batch_size=batch_size, progress=progress, workers=workers)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(

@@ -4,11 +4,14 @@ Loads synthetic reflections of realistic Chinese text (sentences of the seed
 essay recombined with grassroots vocabulary), rebuilds the search index and
 times a fixed set of 20 queries inside Django (no HTTP): for each, the
 (capped) count and the first page of results, as the search page runs them. Prints
-p50/p95 per query and the index build time. Refuses to run on a database that
+p50/p95 per query, the index rebuild time and (PostgreSQL) the size of the index:
+the documents table with its out-of-line text, the GIN index, and the share of
+the tsvector and of the stored bigrams. Refuses to run on a database that
 holds anything but its own data or lacks a scratch name (kb/devtools/scratch.py):
 point DATABASE_URL at a scratch database (`make bench-search` does).
 """
 
+import os
 import random
 import statistics
 import time
@@ -95,8 +98,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="print the plan and the queries only"
         )
+        parser.add_argument(
+            "--workers", type=int, default=os.cpu_count() or 1, help="rebuild processes"
+        )
+        parser.add_argument(
+            "--rebuild-only", action="store_true", help="load, rebuild and measure sizes only"
+        )
 
-    def handle(self, *args, reflections, repeat, seed, dry_run, **options):
+    def handle(self, *args, reflections, repeat, seed, dry_run, rebuild_only, workers, **options):
         self.stdout.write(
             f"数据库\uff1a{connection.vendor}\uff1b心得\uff1a{reflections} 条"
             f"\uff1b每个查询 {repeat} 次。"
@@ -112,12 +121,18 @@ class Command(BaseCommand):
         self.reflections_load(essay=essay, total=reflections)
 
         started = time.perf_counter()
-        documents = search_index_rebuild(batch_size=2000)
+        documents = search_index_rebuild(batch_size=2000, workers=workers)
         build_seconds = time.perf_counter() - started
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE experiences_searchdocument")
-        self.stdout.write(f"索引构建\uff1a{documents} 条文档\uff0c用时 {build_seconds:.1f} 秒")
+        self.stdout.write(
+            f"索引构建:{documents} 条文档,{workers} 个进程,用时 {build_seconds:.1f} 秒"
+        )
+        if connection.vendor == "postgresql":
+            self.sizes_report()
+        if rebuild_only:
+            return
 
         self.stdout.write(f"{'query':<16}{'hits':>8}{'p50 ms':>10}{'p95 ms':>10}")
         worst_p95 = 0.0
@@ -140,6 +155,38 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"最差 p95:{worst_p95:.1f} ms\uff08目标 ≤ 30 ms\uff09")
         )
+
+    def sizes_report(self) -> None:
+        """Sizes of the search index on PostgreSQL, in MB."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_total_relation_size('experiences_searchdocument'),"
+                " pg_table_size('experiences_searchdocument'),"
+                " pg_relation_size('search_document_vector_gin'),"
+                " (SELECT sum(pg_column_size(search_vector)) FROM experiences_searchdocument),"
+                " (SELECT coalesce(sum(pg_column_size(d.gram_terms)), 0)"
+                "  FROM experiences_searchdocument d)"
+                if self.has_column("gram_terms")
+                else "SELECT pg_total_relation_size('experiences_searchdocument'),"
+                " pg_table_size('experiences_searchdocument'),"
+                " pg_relation_size('search_document_vector_gin'),"
+                " (SELECT sum(pg_column_size(search_vector)) FROM experiences_searchdocument),"
+                " 0"
+            )
+            total, table, gin, vectors, grams = (value or 0 for value in cursor.fetchone())
+        mb = 1024 * 1024
+        self.stdout.write(
+            f"索引大小:合计 {total / mb:.1f} MB(表及行外存储 {table / mb:.1f} MB,"
+            f"GIN 索引 {gin / mb:.1f} MB;其中 tsvector {vectors / mb:.1f} MB,"
+            f"二元组 {grams / mb:.1f} MB)"
+        )
+
+    def has_column(self, name: str) -> bool:
+        with connection.cursor() as cursor:
+            columns = connection.introspection.get_table_description(
+                cursor, "experiences_searchdocument"
+            )
+        return any(column.name == name for column in columns)
 
     def essay_load(self) -> Essay:
         seed = SEED_ESSAY
