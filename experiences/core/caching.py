@@ -26,9 +26,9 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 else:
     _ViewBase = object
 
+T = TypeVar("T")
+
 VERSION_KEY = "content-version"
 
 # The user fields pages show, directly or by deciding whether a page exists.
@@ -64,6 +66,20 @@ def content_version() -> int:
         cache.add(VERSION_KEY, version, timeout=None)
         version = int(cache.get(VERSION_KEY, version))
     return version
+
+
+def cached_per_content_version(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, worked out once per content version and shared through the cache.
+
+    For derived data every page shows alike (e.g. tag suggestions): any change that
+    bumps the version makes the next caller compute it afresh, on any app server.
+    """
+    key = f"derived:{name}:{content_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return cast(T, value)
 
 
 def _bump() -> None:

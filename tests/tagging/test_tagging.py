@@ -158,3 +158,20 @@ def test_reflection_tags_survive_in_reflection_list_filter(client, principle):
     page = client.get(reverse("experiences:reflection_list"), {"tag": "沟通"}).content.decode()
     assert "带标签" in page
     assert Reflection.objects.count() == 1
+
+
+def test_tag_suggestions_are_computed_once_per_content_version(user, seed_essay):
+    """The GROUP BY behind the suggestions runs once until something changes; then at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from experiences.reflections.forms import ReflectionForm
+
+    seed_essay.principles.first().tags.add("群众工作")
+    assert "群众工作" in ReflectionForm().tag_suggestions
+    with CaptureQueriesContext(connection) as queries:
+        assert "群众工作" in ReflectionForm().tag_suggestions
+    assert not [q for q in queries.captured_queries if "taggit_tag" in q["sql"]]
+    # A new public tag shows in the very next form.
+    ReflectionFactory(author=user).tags.add("新来的标签")
+    assert "新来的标签" in ReflectionForm().tag_suggestions
