@@ -278,8 +278,15 @@ def _reflections_in_processes(*, workers: int, batch_size: int) -> Iterator[int]
     # The children open their own connections; the parent's must not be shared.
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_worker_connections_forget) as pool:
         yield from pool.imap_unordered(_reflections_index_range, ranges)
+
+
+def _worker_connections_forget() -> None:
+    """In a forked worker: drop (never use, never close) any connection object inherited from
+    the parent, so the worker opens its own; two processes on one socket corrupt both."""
+    for alias in connections:
+        connections[alias].connection = None
 
 
 def _reflection_chunks(
