@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve install migrate seed test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ migrate: install
 
 seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py import_essay --seed
+
+# A snapshot of the database (pg_dump custom format, or SQLite's online backup)
+# into KB_BACKUP_DIR (default backups/), keeping the newest KB_BACKUP_KEEP (14).
+backup: install
+	$(DEV_ENV) $(BIN)/python manage.py backup
+
+# Into an empty database only; RESTORE_ARGS=--force overwrites one that is not.
+restore: install
+	@test -n "$(FILE)" || { echo "用法: make restore FILE=backups/kb-20260101T020000Z.pgdump" >&2; exit 2; }
+	$(DEV_ENV) $(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
 
 run: seed
 	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"

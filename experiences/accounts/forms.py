@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm, UsernameField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experiences.accounts.checks import (
@@ -49,9 +50,18 @@ class DisplayNameMixin:
         return display_name
 
 
+PRIVACY_CONSENT_REQUIRED = _("请先阅读并同意\u300a隐私政策\u300b\uff0c才能注册。")
+
+
 class SignupForm(DisplayNameMixin, UserCreationForm):
     email = forms.EmailField(
         label=_("电子邮箱"), required=False, help_text=_("选填\uff0c用于找回密码。")
+    )
+    # The template renders this box itself, with a link to the policy in its label.
+    privacy_consent = forms.BooleanField(
+        label=_("我已阅读并同意\u300a隐私政策\u300b"),
+        required=True,
+        error_messages={"required": PRIVACY_CONSENT_REQUIRED},
     )
 
     class Meta(UserCreationForm.Meta):
@@ -65,6 +75,14 @@ class SignupForm(DisplayNameMixin, UserCreationForm):
         username = self.cleaned_data["username"]
         username_check(username=username)
         return username
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.privacy_consented_at = timezone.now()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
 
 
 class UserAdminChangeForm(DisplayNameMixin, UserChangeForm):

@@ -16,6 +16,11 @@ class User(AbstractUser):
     years_of_service = models.PositiveSmallIntegerField(
         _("工作年限"), null=True, blank=True, validators=[MaxValueValidator(60)]
     )
+    # When the colleague agreed to the privacy policy at sign-up; null for
+    # accounts made before the policy existed (or by an administrator).
+    privacy_consented_at = models.DateTimeField(
+        _("同意隐私政策的时间"), null=True, blank=True, editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         # django-stubs types AbstractUser.Meta's names as str; Django's own are lazy too.

@@ -1,6 +1,6 @@
 """URLs of the accounts domain.
 
-``urlpatterns`` are the account pages under /accounts/ (sign-up, profile,
+``urlpatterns`` are the account pages under /accounts/ (sign-up, the privacy policy, profile,
 Django's login and password pages, the password reset throttled); a
 colleague's public page is ``profile_urlpatterns``, in the site's namespace.
 """
@@ -11,6 +11,7 @@ from experiences.accounts import views
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("privacy/", views.PrivacyPolicyView.as_view(), name="privacy"),
     path("profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
     path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),

@@ -1,4 +1,4 @@
-"""Accounts: a colleague's public page, sign-up, the profile and a throttled password reset."""
+"""Accounts: a public page, sign-up, the privacy policy, the profile, a throttled password reset."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +8,7 @@ from django.contrib.auth.views import PasswordResetView
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, ListView, UpdateView
+from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from experiences.accounts.forms import ProfileForm, SignupForm
 from experiences.accounts.models import User
@@ -39,6 +39,12 @@ class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView
         context["profile_user"] = self.profile_user
         context["is_own_page"] = self.request.user == self.profile_user
         return context
+
+
+class PrivacyPolicyView(TemplateView):
+    """The 隐私政策: what the site keeps about a colleague, and why."""
+
+    template_name = "accounts/privacy.html"
 
 
 class SignupView(CreateView):

@@ -24,6 +24,7 @@ def signup(client, **fields):
         "years_of_service": "3",
         "password1": "Ganbu-2026-jiceng",
         "password2": "Ganbu-2026-jiceng",
+        "privacy_consent": "on",
         **fields,
     }
     return client.post(reverse("signup"), data)

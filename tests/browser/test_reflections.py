@@ -34,6 +34,7 @@ def test_post_moderate_and_read(live_server, seed_essay, page, browser, screen, 
     page.get_by_label("单位/乡镇").fill("城关镇")
     page.get_by_label("密码:", exact=True).fill("Ganbu-2026-jiceng")
     page.get_by_label("密码确认").fill("Ganbu-2026-jiceng")
+    page.get_by_label("我已阅读并同意").check()
     snap("signup")
     page.get_by_role("button", name="注册").click()
     expect(page.get_by_text("注册成功\uff0c欢迎\uff01")).to_be_visible()
