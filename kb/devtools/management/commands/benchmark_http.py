@@ -74,7 +74,7 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("需要 wrk:apt-get install -y wrk")
         self.stdout.write(
-            f"数据库\uff1a{connection.vendor};{options['reflections']} 条心得\uff0c"
+            f"数据库\uff1a{connection.vendor}\uff1b{options['reflections']} 条心得\uff0c"
             f"{options['tags']} 个标签\uff0c{options['likes']} 个点赞\uff1b"
             f"wrk {options['connections']} 连接 × {options['duration']} 秒"
         )
@@ -188,7 +188,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"gunicorn 工作进程内存\uff08RSS\uff0c最大\uff09:{max(memory):.0f} MB"
+                f"gunicorn 工作进程内存\uff08RSS\uff0c最大\uff09\uff1a{max(memory):.0f} MB"
                 f"\uff1b各进程\uff1a" + ", ".join(f"{m:.0f}" for m in memory)
             )
         )
