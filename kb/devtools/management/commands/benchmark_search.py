@@ -127,7 +127,8 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE experiences_searchdocument")
         self.stdout.write(
-            f"索引构建:{documents} 条文档,{workers} 个进程,用时 {build_seconds:.1f} 秒"
+            f"索引构建\uff1a{documents} 条文档\uff0c{workers} 个进程"
+            f"\uff0c用时 {build_seconds:.1f} 秒"
         )
         if connection.vendor == "postgresql":
             self.sizes_report()
@@ -176,8 +177,8 @@ class Command(BaseCommand):
             total, table, gin, vectors, grams = (value or 0 for value in cursor.fetchone())
         mb = 1024 * 1024
         self.stdout.write(
-            f"索引大小:合计 {total / mb:.1f} MB(表及行外存储 {table / mb:.1f} MB,"
-            f"GIN 索引 {gin / mb:.1f} MB;其中 tsvector {vectors / mb:.1f} MB,"
+            f"索引大小\uff1a合计 {total / mb:.1f} MB(表及行外存储 {table / mb:.1f} MB,"
+            f"GIN 索引 {gin / mb:.1f} MB\uff1b其中 tsvector {vectors / mb:.1f} MB,"
             f"二元组 {grams / mb:.1f} MB)"
         )
 
