@@ -45,6 +45,7 @@ def test_http_benchmark_dry_run_lists_the_pages():
         assert "wrk" in str(error)
         return
     assert "bare view: /bench/ceiling/" in out.getvalue()
+    assert "principle, signed in: /essays/" in out.getvalue()
 
 
 def test_fault_drill_needs_postgresql():

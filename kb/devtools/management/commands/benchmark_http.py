@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -34,6 +35,7 @@ from experiences.reflections.services import like_counts_recount
 from experiences.search.indexing import search_index_rebuild
 from kb.devtools.scratch import scratch_database_required
 from kb.devtools.serving import (
+    Browser,
     gunicorn_start,
     gunicorn_stop,
     manage,
@@ -53,6 +55,16 @@ PAGES = [
     ("reflection list", "/reflections/"),
     ("bare view", "/bench/ceiling/"),
 ]
+# The same pages as a colleague who signed in through the login form sees them: the
+# session cookie goes with every request, so nothing is served from the anonymous cache.
+SIGNED_IN_PAGES = [
+    ("principle, signed in", "/essays/基层干部的心得体会/人情世故-坚定原则/"),
+    ("list, signed in", "/reflections/"),
+    ("search, signed in", "/search/?q=群众"),
+]
+READER = "benchreader"
+# A scratch database only (scratch_database_required): the password guards nothing real.
+READER_PASSWORD = "bench-reader-Pass-2026"  # noqa: S105
 
 
 class Command(BaseCommand):
@@ -79,7 +91,7 @@ class Command(BaseCommand):
             f"wrk {options['connections']} 连接 × {options['duration']} 秒"
         )
         if options["dry_run"]:
-            for name, path in PAGES:
+            for name, path in PAGES + SIGNED_IN_PAGES:
                 self.stdout.write(f"  {name}: {path}")
             return
         scratch_database_required("bench-http")
@@ -95,6 +107,10 @@ class Command(BaseCommand):
             text=seed.read_text(encoding="utf-8"),
             principle_tags=json.loads(tags_file.read_text(encoding="utf-8")),
         ).essay
+        # The colleague the signed-in rows are measured as (also on an already loaded set).
+        reader, _ = User.objects.get_or_create(username=READER)
+        reader.set_password(READER_PASSWORD)
+        reader.save()
         if Reflection.objects.count() >= reflections:
             self.stdout.write("数据已载入\uff0c跳过。")
             return
@@ -157,17 +173,26 @@ class Command(BaseCommand):
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
         server, base = gunicorn_start(env=env, workers=workers)
         try:
+            # Signed in through the login form, as a colleague would be.
+            reader = Browser(base)
+            reader.log_in(READER, READER_PASSWORD)
+            cookie = "; ".join(f"{c.name}={c.value}" for c in reader.cookies)
             results = {}
-            for name, path in PAGES:
-                url = base + urllib.parse.quote(path, safe="/?=&")
-                with urllib.request.urlopen(url, timeout=10) as response:
-                    if response.status != 200:
-                        raise CommandError(f"{name} {url}: HTTP {response.status}")
+            for name, path, headers in [(n, p, []) for n, p in PAGES] + [
+                (n, p, [f"Cookie: {cookie}"]) for n, p in SIGNED_IN_PAGES
+            ]:
+                quoted = urllib.parse.quote(path, safe="/?=&")
+                url = base + quoted
+                status, page, _ = (reader if headers else Browser(base)).get(quoted)
+                if status != 200 or (headers and READER not in page):
+                    raise CommandError(f"{name} {url}: HTTP {status}")
                 # Two seconds of warm-up (connections, per-worker caches), not counted.
-                self.wrk_run(url, connections=connections, seconds=2)
+                self.wrk_run(url, connections=connections, seconds=2, headers=headers)
                 measured = sorted(
                     (
-                        self.wrk_run(url, connections=connections, seconds=duration)
+                        self.wrk_run(
+                            url, connections=connections, seconds=duration, headers=headers
+                        )
                         for _ in range(runs)
                     ),
                     key=lambda result: result["rps"],
@@ -193,9 +218,12 @@ class Command(BaseCommand):
             )
         )
 
-    def wrk_run(self, url: str, *, connections: int, seconds: int) -> dict:
+    def wrk_run(
+        self, url: str, *, connections: int, seconds: int, headers: Sequence[str] = ()
+    ) -> dict:
+        extra = [part for header in headers for part in ("-H", header)]
         output = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
             capture_output=True,
             text=True,
             check=True,
