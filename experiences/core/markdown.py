@@ -78,6 +78,11 @@ def markdown_render(text: str) -> str:
     )
 
 
+def html_text(html: str) -> str:
+    """Sanitized HTML → its text, tags dropped and entities decoded once (line breaks kept)."""
+    return unescape(_ANY_TAG.sub("", html or "")).strip()
+
+
 def text_excerpt(html: str, *, length: int = EXCERPT_LENGTH) -> str:
     """Sanitized body HTML → plain text of at most ``length`` characters (plus "…").
 
@@ -85,8 +90,7 @@ def text_excerpt(html: str, *, length: int = EXCERPT_LENGTH) -> str:
     ``|safe``). Entities are decoded exactly once, so a typed ``&lt;`` shows
     as ``&lt;`` and a typed ``<`` as ``<``.
     """
-    text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", html or ""))
-    text = _WHITESPACE.sub(" ", unescape(text)).strip()
+    text = _WHITESPACE.sub(" ", html_text(_BLOCK_TAG.sub(" ", html or "")))
     if len(text) <= length:
         return text
     cut = length

@@ -15,9 +15,9 @@ before this cleaning existed, or typed into the admin, still cannot break them.
 import re
 import unicodedata
 
-# Invisible or layout-changing characters a one-line field never needs.
-INVISIBLE_CHARACTERS = re.compile(
-    "["
+# Invisible or layout-changing characters a one-line field never needs (the inside of
+# a character class, so that tag names can extend it: tagging/services.py).
+INVISIBLE_CLASS = (
     "\x00-\x1f\x7f-\x9f"  # C0 and C1 controls, including tab and newline
     "\u00ad"  # soft hyphen
     "\u061c\u200e\u200f"  # Arabic letter mark, left-to-right and right-to-left marks
@@ -26,8 +26,8 @@ INVISIBLE_CHARACTERS = re.compile(
     "\u180e\u2028\u2029"  # Mongolian vowel separator, line and paragraph separators
     "\u115f\u1160\u3164\uffa0"  # Hangul fillers: blank-looking "names"
     "\ufff9-\ufffb"  # interlinear annotation marks
-    "]"
 )
+INVISIBLE_CHARACTERS = re.compile(f"[{INVISIBLE_CLASS}]")
 
 # What XML 1.0 cannot carry at all: most C0 controls, U+FFFE/U+FFFF, lone surrogates.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from html import unescape
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,6 +25,7 @@ from django.db.models import Max, Min, QuerySet
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
+from experiences.core.markdown import html_text
 from experiences.core.segmentation import terms_for_index
 from experiences.essays.models import Essay, Principle, RelatedReading
 from experiences.reflections.models import Reflection
@@ -43,16 +43,12 @@ def _tag_names(names: Iterable[str]) -> str:
     return "\n" + "\n".join(lowered) + "\n" if lowered else ""
 
 
-def _html_text(markup: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", markup)).strip()
-
-
 _HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.IGNORECASE | re.DOTALL)
 
 
 def _html_headings(markup: str) -> str:
     """The text of a reflection's Markdown headings, one per line."""
-    return "\n".join(_html_text(heading) for heading in _HEADING.findall(markup))
+    return "\n".join(html_text(heading) for heading in _HEADING.findall(markup))
 
 
 def document_terms(*, title: str, heading: str = "", body: str = "") -> dict[str, str]:
@@ -125,7 +121,7 @@ def reflection_document(
     """Published reflections are public; pending and rejected ones only their author's.
     ``tag_names``: the reflection's tags when the caller read them already."""
     tags = [tag.name for tag in reflection.tags.all()] if tag_names is None else tag_names
-    body = _html_text(reflection.body_html)
+    body = html_text(reflection.body_html)
     return _document(
         SearchDocument.Kind.REFLECTION,
         reflection=reflection,

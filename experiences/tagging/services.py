@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from taggit.models import Tag, TaggedItem
 
+from experiences.core.text import INVISIBLE_CLASS
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
 from experiences.tagging.signals import tags_merged
@@ -29,13 +30,13 @@ if TYPE_CHECKING:
 
 # Commas (ASCII and full-width), 、, semicolons (ASCII and full-width) and spaces.
 TAG_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")
-# Characters that change nothing on screen: controls, soft hyphen, zero-width and
-# joiners, bidi marks and overrides, word joiner and invisible operators,
-# variation selectors, the byte-order mark.
+# Characters that change nothing on screen: what one-line fields drop (core/text.py),
+# and for tag names also the combining grapheme joiner, Khmer inherent vowels,
+# Mongolian variation selectors, the rest of the invisible-operator block,
+# variation selectors and tag characters.
 INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
-    "\U000e0000-\U000e0fff]"
+    f"[{INVISIBLE_CLASS}\u034f\u17b4\u17b5\u180b-\u180d\u2065\u206a-\u206f"
+    "\ufe00-\ufe0f\U000e0000-\U000e0fff]"
 )
 # Scripts whose letters are drawn like Latin ones (Cyrillic а, Greek ο).
 LATIN_LOOKALIKE_SCRIPTS = {"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"}
