@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from experiences.notifications.models import Notification
 from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_reflections import PASSWORD, log_in
 from tests.factories import ReflectionFactory, UserFactory
 
@@ -52,6 +53,7 @@ def test_approval_is_counted_in_the_header_opened_and_read(
     item = page.locator(".notification", has_text="先听群众把话说完")
     expect(item.locator(".notification-badge")).to_have_text("未读")
     assert_fits_the_screen(page)
+    assert serious_violations(page) == []
     snap("notifications")
 
     # Opening it goes to the reflection and marks it read.
@@ -61,3 +63,17 @@ def test_approval_is_counted_in_the_header_opened_and_read(
     assert Notification.objects.get(recipient=author).read_at is not None
     page.goto(base + reverse("experiences:notification_list"))
     expect(page.locator(".notification-badge")).to_have_count(0)
+
+
+def test_unsubscribe_from_the_mail_link_without_signing_in(live_server, db, page):
+    from experiences.notifications.tasks import unsubscribe_token
+
+    colleague = UserFactory(username="laoli", display_name="老李", email="laoli@example.cn")
+    token = unsubscribe_token(user_id=colleague.pk)
+    page.goto(live_server.url + reverse("experiences:notification_unsubscribe", args=[token]))
+    assert_fits_the_screen(page)
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="确认退订").click()
+    expect(page.get_by_text("已为 老李 关闭邮件通知")).to_be_visible()
+    colleague.refresh_from_db()
+    assert colleague.email_notifications is False
