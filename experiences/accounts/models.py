@@ -24,7 +24,11 @@ class User(AbstractUser):
 
     # Mail for notifications (approved, rejected, replies); off from the profile
     # form or the unsubscribe link in every such mail.
-    email_notifications = models.BooleanField(_("接收邮件通知"), default=True)
+    email_notifications = models.BooleanField(
+        _("接收邮件通知"),
+        default=True,
+        help_text=_("心得通过审核、被驳回或收到回复时发邮件告诉你\uff08需填写邮箱\uff09。"),
+    )
 
     class Meta(AbstractUser.Meta):
         # django-stubs types AbstractUser.Meta's names as str; Django's own are lazy too.
