@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve worker install migrate seed backup restore test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,10 +89,20 @@ check-migrations: install
 
 # Production-style serving: DEBUG off, gunicorn, whitenoise with hashed, compressed files.
 # Needs DJANGO_SECRET_KEY (and DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL as deployed).
+# Notification mail is sent by the task queue's worker, not by gunicorn: run
+# `make worker` beside it with the same environment (README, "Deployment").
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
 	PORT=$(PORT) $(BIN)/gunicorn kb.wsgi:application --config kb/gunicorn_conf.py
+
+# The task queue's worker (notification mail): RQ on Redis, retries and dead letters
+# (admin: 失败的任务). Production runs it beside the app servers, with the same
+# environment (DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL or KB_QUEUE_URL, EMAIL_*,
+# KB_SITE_URL); --with-scheduler makes the delayed retries happen. `make run` needs
+# none: without a queue URL, debug runs each job in-process after commit.
+worker: install
+	$(BIN)/python manage.py rqworker --with-scheduler mail
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

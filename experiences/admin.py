@@ -2,7 +2,14 @@
 
 from experiences.accounts import admin as accounts_admin
 from experiences.essays import admin as essays_admin
+from experiences.notifications import admin as notifications_admin
 from experiences.reflections import admin as reflections_admin
 from experiences.tagging import admin as tagging_admin
 
-__all__ = ["accounts_admin", "essays_admin", "reflections_admin", "tagging_admin"]
+__all__ = [
+    "accounts_admin",
+    "essays_admin",
+    "notifications_admin",
+    "reflections_admin",
+    "tagging_admin",
+]

@@ -16,6 +16,7 @@ class ExperiencesConfig(AppConfig):
 
         from experiences.core import caching, converters
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+        from experiences.notifications import receivers as notifications_receivers
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections.models import Like, Reflection
         from experiences.search import receivers as search_receivers
@@ -40,3 +41,5 @@ class ExperiencesConfig(AppConfig):
         search_receivers.receivers_connect()
         # Tag merges are moderators' acts: logged.
         reflections_receivers.receivers_connect()
+        # Authors hear of moderation and 点赞.
+        notifications_receivers.receivers_connect()

@@ -7,6 +7,7 @@ The app label stays ``experiences`` so that no table moves.
 
 from experiences.accounts.models import User
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.notifications.models import FailedTask, Notification
 from experiences.reflections.models import (
     Like,
     ModerationLog,
@@ -18,8 +19,10 @@ from experiences.search.models import SearchDocument
 
 __all__ = [
     "Essay",
+    "FailedTask",
     "Like",
     "ModerationLog",
+    "Notification",
     "PendingReflection",
     "PostingRecord",
     "Principle",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "django_rq",
     "experiences",
 ]
 
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "experiences.core.limits.limits",
+                "experiences.notifications.context_processors.notifications",
             ],
         },
     },
@@ -264,6 +266,21 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The task queue: RQ on Redis (KB_QUEUE_URL, else REDIS_URL) sends notification mail;
+# production runs `make worker` beside the app servers. Without a queue URL, debug
+# and tests run each job in-process after commit (KB_TASKS_IMMEDIATE), so `make run`
+# stays one command. Failed jobs are retried after these many seconds, then kept
+# as dead letters (admin: 失败的任务).
+KB_QUEUE_URL = os.environ.get("KB_QUEUE_URL", REDIS_URL)
+KB_TASKS_IMMEDIATE = env_bool("KB_TASKS_IMMEDIATE", not KB_QUEUE_URL and (DEBUG or TESTING))
+RQ_QUEUES = {"mail": {"URL": KB_QUEUE_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60}}
+RQ_SHOW_ADMIN_LINK = False  # its dashboard is English-only; dead letters are in our admin
+KB_TASK_RETRY_INTERVALS = [
+    int(seconds) for seconds in os.environ.get("KB_TASK_RETRY_INTERVALS", "60,600,3600").split(",")
+]
+# Links in mail point here (no request to take the host from in the worker).
+KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000")
 # Anonymous pages (home, essay, principle, tag pages) are cached this long at most;
 # every change that affects them invalidates them at once (experiences/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))

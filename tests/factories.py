@@ -97,3 +97,15 @@ class LikeFactory(factory.django.DjangoModelFactory):
         like_set(user=user, reflection=reflection, liked=True)
         reflection.refresh_from_db(fields=["like_count"])
         return model_class.objects.get(user=user, reflection=reflection)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notification as the services store it (text and link kept with it)."""
+
+    class Meta:
+        model = "experiences.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "reflection_approved"
+    text = factory.Sequence(lambda n: f"你的心得《心得{n}》已通过审核并发布。")
+    url = "/reflections/"

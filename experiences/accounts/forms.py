@@ -102,7 +102,14 @@ class UserAdminChangeForm(DisplayNameMixin, UserChangeForm):
 class ProfileForm(DisplayNameMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ("display_name", "email", "unit", "post", "years_of_service")
+        fields = (
+            "display_name",
+            "email",
+            "unit",
+            "post",
+            "years_of_service",
+            "email_notifications",
+        )
         field_classes = PROFILE_LINE_FIELDS
         error_messages = {
             "years_of_service": {"max_value": _("工作年限不能超过 60 年。")},

@@ -22,6 +22,14 @@ class User(AbstractUser):
         _("同意隐私政策的时间"), null=True, blank=True, editable=False
     )
 
+    # Mail for notifications (approved, rejected, replies); off from the profile
+    # form or the unsubscribe link in every such mail.
+    email_notifications = models.BooleanField(
+        _("接收邮件通知"),
+        default=True,
+        help_text=_("心得通过审核、被驳回或收到回复时发邮件告诉你\uff08需填写邮箱\uff09。"),
+    )
+
     class Meta(AbstractUser.Meta):
         # django-stubs types AbstractUser.Meta's names as str; Django's own are lazy too.
         verbose_name = _("用户")  # type: ignore[assignment]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from experiences.reflections.models import ModerationLog, Reflection
+from experiences.reflections.signals import reflection_moderated
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -54,12 +55,17 @@ def moderation_log(
 
 @transaction.atomic
 def reflection_publish(*, reflection: Reflection, moderator: User | None = None) -> Reflection:
+    was_published = reflection.status == Reflection.Status.PUBLISHED
     reflection.status = Reflection.Status.PUBLISHED
     reflection.rejection_reason = ""
     reflection.published_at = reflection.published_at or timezone.now()
     reflection.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
     if moderator is not None:
         moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
+    if not was_published:
+        reflection_moderated.send(
+            sender=Reflection, reflection=reflection, approved=True, reason="", moderator=moderator
+        )
     return reflection
 
 
@@ -78,6 +84,13 @@ def reflection_reject(
             reflection=reflection,
             reason=reason,
         )
+    reflection_moderated.send(
+        sender=Reflection,
+        reflection=reflection,
+        approved=False,
+        reason=reflection.rejection_reason,
+        moderator=moderator,
+    )
     return reflection
 
 

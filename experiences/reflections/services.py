@@ -20,6 +20,7 @@ from experiences.core.markdown import markdown_render, text_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Like, ModerationLog, PostingRecord, Reflection
 from experiences.reflections.moderation import moderation_log, reflection_initial_status
+from experiences.reflections.signals import reflection_liked
 from experiences.tagging.services import tag_names_clean
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
                     Reflection.objects.filter(pk=reflection.pk).update(
                         like_count=F("like_count") + 1
                     )
+                    reflection_liked.send(sender=Reflection, reflection=reflection, user=user)
         except IntegrityError:
             pass  # a concurrent request created it first, and counted it
         return True

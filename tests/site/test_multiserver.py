@@ -65,3 +65,52 @@ def test_approval_on_a_shows_on_b_and_likes_on_b_count_on_a(cluster):
     assert '<span class="like-count">1</span>' in page
     _, page, _ = visitor_a.get(principle_path)
     assert '<span class="like-count">1</span>' in page
+
+
+@pytest.fixture
+def notify_cluster(tmp_path):
+    """Its own Redis database (6): the queue and the cached unread counts stay private."""
+    cluster = AppCluster(tmp_path, redis_db=6)
+    try:
+        cluster.prepare()
+        cluster.manage("shell", "-c", SETUP_USERS)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def unread_in_header(page: str) -> str | None:
+    found = re.search(r'class="notifications-unread">(\d+)<', page)
+    return found.group(1) if found else None
+
+
+def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
+    server_a, server_b = notify_cluster.start(), notify_cluster.start()
+    author_b = Browser(server_b)
+    author_b.log_in("xiaowang", "Xiaowang-2026-pass")
+    _, page, _ = author_b.get("/")
+    assert unread_in_header(page) is None  # B now holds a count of 0 in the shared cache
+
+    moderator_a = Browser(server_a)
+    moderator_a.log_in("banzhu", "Banzhu-2026-pass", admin=True)
+    _, queue, _ = moderator_a.get("/admin/experiences/pendingreflection/")
+    pk = re.search(r'name="_selected_action" value="(\d+)"', queue).group(1)
+    status, _ = moderator_a.post(
+        "/admin/experiences/pendingreflection/", [("action", "approve"), ("_selected_action", pk)]
+    )
+    assert status == 200
+
+    _, page, _ = author_b.get("/")
+    assert unread_in_header(page) == "1", "server B kept an old unread count"
+    _, page, _ = author_b.get("/notifications/")
+    assert "跨服务器的心得" in page and "已通过审核" in page
+
+    # Read on A, the count is gone on B too.
+    author_a = Browser(server_a)
+    author_a.log_in("xiaowang", "Xiaowang-2026-pass")
+    _, page, _ = author_a.get("/notifications/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _ = author_a.post("/notifications/read-all/", [("csrfmiddlewaretoken", token)])
+    assert status == 200
+    _, page, _ = author_b.get("/")
+    assert unread_in_header(page) is None
