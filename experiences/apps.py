@@ -40,3 +40,5 @@ class ExperiencesConfig(AppConfig):
         search_receivers.receivers_connect()
         # Tag merges are moderators' acts: logged.
         reflections_receivers.receivers_connect()
+        # Share images need their CJK font: `manage.py check` says so when it is missing.
+        from experiences.sharing import checks as sharing_checks  # noqa: F401

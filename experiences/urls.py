@@ -4,8 +4,16 @@ from experiences.accounts.urls import profile_urlpatterns
 from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.reflections.urls import urlpatterns as reflections_urls
 from experiences.search.urls import urlpatterns as search_urls
+from experiences.sharing.urls import urlpatterns as sharing_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
 
 app_name = "experiences"
 
-urlpatterns = [*essays_urls, *reflections_urls, *search_urls, *tagging_urls, *profile_urlpatterns]
+urlpatterns = [
+    *essays_urls,
+    *reflections_urls,
+    *search_urls,
+    *tagging_urls,
+    *sharing_urls,
+    *profile_urlpatterns,
+]
