@@ -30,7 +30,13 @@ register = template.Library()
 
 
 def _absolute(url: str) -> str:
-    return url if url.startswith(site_url() + "/") else absolute_url(url)
+    """A site path, or an absolute URL on SITE_URL, as the percent-encoded absolute URL.
+
+    Anything else (another origin) raises ValueError: these tags never point away.
+    """
+    if url.startswith(site_url() + "/"):
+        url = url[len(site_url()) :]
+    return absolute_url(url)
 
 
 def card_for(obj: Any, path: str) -> cards.ShareCard:
