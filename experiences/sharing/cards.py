@@ -112,9 +112,11 @@ def essay_card(essay: Essay) -> ShareCard:
 def reflection_card(reflection: Reflection) -> ShareCard:
     """A published reflection: its title and excerpt, with its principle's image if it has one."""
     principle = reflection.principle
+    # A principle of a draft essay has no public image (its URL would be a 404).
+    public = principle is not None and principle.essay.status == Essay.Status.PUBLISHED
     image = (
         _image_url("share_principle_image", principle_blocks(principle), pk=principle.pk)
-        if principle is not None
+        if principle is not None and public
         else site_image_url()
     )
     return ShareCard(
