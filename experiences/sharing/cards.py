@@ -60,12 +60,15 @@ def principle_blocks(principle: Principle) -> list[Block]:
 def essay_blocks(essay: Essay, principles: list[Principle]) -> list[Block]:
     """The essay's title, then its pairs (at most four) in smaller type."""
     blocks = [Block(cjk_punctuate(essay.title), 76)]
-    blocks += [Block(p.label, 34, color=MUTED_INK, weight="regular") for p in principles[:4]]
+    blocks += [
+        Block(p.label, 34, color=MUTED_INK, weight="regular", space_before=28 if i == 0 else 0)
+        for i, p in enumerate(principles[:4])
+    ]
     return blocks
 
 
 def site_blocks() -> list[Block]:
-    return [Block(site_name(), 96, color=ACCENT), Block(site_description(), 44)]
+    return [Block(site_name(), 96, color=ACCENT), Block(site_description(), 44, space_before=16)]
 
 
 def _image_url(name: str, blocks: list[Block], **kwargs: int) -> str:

@@ -55,6 +55,7 @@ class Block:
     size: int
     color: str = INK
     weight: str = "bold"
+    space_before: int = 0  # pixels above the block, at full scale
 
 
 @functools.cache
@@ -121,7 +122,7 @@ def _layout(
             font = _font(block.weight, max(12, round(block.size * scale)))
             lines = _wrap(block.text, font, width)
             laid.append((block, font, lines))
-            total += round(font.size * 1.35) * len(lines)
+            total += round(font.size * 1.35) * len(lines) + round(block.space_before * scale)
         if total <= height:
             return laid
         if scale <= 0.45:
@@ -146,7 +147,10 @@ def _layout(
 def image_digest(blocks: list[Block], site_name: str) -> str:
     """A digest of everything drawn: equal digests mean identical images."""
     digest = hashlib.sha256(LAYOUT_VERSION.encode())
-    for part in [site_name, *(f"{b.text}\x00{b.size}\x00{b.color}\x00{b.weight}" for b in blocks)]:
+    for part in [
+        site_name,
+        *(f"{b.text}\x00{b.size}\x00{b.color}\x00{b.weight}\x00{b.space_before}" for b in blocks),
+    ]:
         digest.update(part.encode() + b"\x01")
     return digest.hexdigest()
 
@@ -158,9 +162,14 @@ def image_draw(blocks: list[Block], site_name: str) -> bytes:
     draw.rectangle((0, 0, WIDTH, 18), fill=ACCENT)
     footer_top = HEIGHT - 120
     laid = _layout(blocks, footer_top - 60 - 50)
-    total = sum(round(font.size * 1.35) * len(lines) for _, font, lines in laid)
+    scale = laid[0][1].size / laid[0][0].size if laid else 1.0
+    total = sum(
+        round(font.size * 1.35) * len(lines) + round(block.space_before * scale)
+        for block, font, lines in laid
+    )
     y = 60 + max(0, (footer_top - 60 - 50 - total) // 2)
     for block, font, lines in laid:
+        y += round(block.space_before * scale)
         line_height = round(font.size * 1.35)
         for line in lines:
             draw.text((MARGIN, y), line, font=font, fill=block.color)

@@ -56,24 +56,32 @@ def pdf_text(pdf: Path) -> str:
 
 
 def pdf_snapshot(pdf: Path, name: str) -> None:
+    """Page 1 as print-<name>.png; the last (address and code) as print-<name>-end.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            pdf_tool("pdftoppm"),
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(pdf),
-            str(SCREENSHOTS / f"print-{name}"),
-        ],
-        check=True,
-        timeout=60,
-    )
+    info = subprocess.run(
+        [pdf_tool("pdfinfo"), str(pdf)], capture_output=True, check=True, timeout=60, text=True
+    ).stdout
+    found = re.search(r"^Pages:\s+(\d+)", info, flags=re.M)
+    assert found, info
+    pages = int(found.group(1))
+    for page, suffix in ((1, ""), (pages, "-end")) if pages > 1 else ((1, ""),):
+        subprocess.run(
+            [
+                pdf_tool("pdftoppm"),
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(SCREENSHOTS / f"print-{name}{suffix}"),
+            ],
+            check=True,
+            timeout=60,
+        )
 
 
 def test_pages_print_without_chrome(live_server, seed_essay, browser, tmp_path, settings):
