@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve worker install migrate seed backup restore test test-unit test-browser chromium lint format hooks check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser worker chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed fonts
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -40,13 +40,13 @@ run: seed
 
 # The whole suite, browser tests included (they need Debian's Chromium, and the
 # two-server test a Redis at 127.0.0.1:6379).
-test: install chromium redis
+test: install chromium poppler redis
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: install redis
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-test-browser: install chromium
+test-browser: install chromium poppler
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 # Playwright cannot download its own browser here: it drives Debian's Chromium.
@@ -56,6 +56,27 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
 	    || { echo "Could not install Chromium: run 'apt-get install -y chromium' as root." >&2; exit 1; }; \
+	fi
+
+# Share images are drawn in Noto Sans CJK SC (Debian's fonts-noto-cjk); without it
+# `manage.py check` fails, so it is installed with the rest.
+SHARE_FONT_DIR ?= $(or $(KB_SHARE_FONT_DIR),/usr/share/fonts/opentype/noto)
+fonts:
+	@if [ ! -f "$(SHARE_FONT_DIR)/NotoSansCJK-Bold.ttc" ] || [ ! -f "$(SHARE_FONT_DIR)/NotoSansCJK-Regular.ttc" ]; then \
+	  echo "Noto Sans CJK is missing in $(SHARE_FONT_DIR): installing Debian's fonts-noto-cjk."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q fonts-noto-cjk; } \
+	    || { echo "Could not install fonts-noto-cjk (the share images' font): run 'apt-get install -y fonts-noto-cjk' as root." >&2; exit 1; }; \
+	  [ -f "$(SHARE_FONT_DIR)/NotoSansCJK-Bold.ttc" ] || { echo "fonts-noto-cjk is installed but $(SHARE_FONT_DIR) has no NotoSansCJK-Bold.ttc: set KB_SHARE_FONT_DIR." >&2; exit 1; }; \
+	fi
+
+# The print test reads the PDFs Chromium prints with pdftotext and pdftoppm (poppler-utils).
+poppler:
+	@if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  echo "pdftotext/pdftoppm are missing: installing Debian's poppler-utils."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q poppler-utils; } \
+	    || { echo "Could not install poppler-utils: run 'apt-get install -y poppler-utils' as root." >&2; exit 1; }; \
 	fi
 
 # Redis on 127.0.0.1:6379 (nothing kept on disk): started, installed first if need be.

@@ -21,6 +21,9 @@ class ExperiencesConfig(AppConfig):
         from experiences.reflections.models import Like, Reflection
         from experiences.search import receivers as search_receivers
 
+        # Share images need their CJK font: `manage.py check` says so when it is missing.
+        from experiences.sharing import checks as sharing_checks  # noqa: F401
+
         # URL converters for Chinese slugs and tag names, before any URLconf is read.
         converters.register()
         # Cached anonymous pages: any change to what pages show bumps the content

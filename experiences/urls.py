@@ -5,6 +5,7 @@ from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.notifications.urls import urlpatterns as notifications_urls
 from experiences.reflections.urls import urlpatterns as reflections_urls
 from experiences.search.urls import urlpatterns as search_urls
+from experiences.sharing.urls import urlpatterns as sharing_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
 
 app_name = "experiences"
@@ -14,6 +15,7 @@ urlpatterns = [
     *reflections_urls,
     *search_urls,
     *tagging_urls,
-    *profile_urlpatterns,
     *notifications_urls,
+    *sharing_urls,
+    *profile_urlpatterns,
 ]

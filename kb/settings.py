@@ -7,6 +7,7 @@ for, and production secrets fail loudly when missing.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,24 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else ""
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The site's one public origin (scheme://host[:port], no path): share tags, QR codes,
+# feeds, the sitemap and mails build absolute URLs from it, never from the request's
+# Host header (which a client chooses). Required in production, like the secret key.
+SITE_URL = os.environ.get("KB_SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if DEBUG or TESTING:
+        SITE_URL = "http://127.0.0.1:8000"
+    else:
+        raise ImproperlyConfigured(
+            "KB_SITE_URL is required when DJANGO_DEBUG is off: the site's public origin, "
+            "e.g. https://kb.example.cn (see .env.example)."
+        )
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        f"KB_SITE_URL must be an origin such as https://kb.example.cn, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -136,6 +155,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # `manage.py backup` (make backup): where snapshots go, and how many are kept.
 KB_BACKUP_DIR = Path(os.environ.get("KB_BACKUP_DIR", BASE_DIR / "backups"))
 KB_BACKUP_KEEP = int(os.environ.get("KB_BACKUP_KEEP", "14"))
+
+# Share images (experiences/sharing/images.py) are drawn in Noto Sans CJK SC from
+# Debian's fonts-noto-cjk; `manage.py check` fails loudly when it is missing.
+SHARE_FONT_DIR = Path(os.environ.get("KB_SHARE_FONT_DIR", "/usr/share/fonts/opentype/noto"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -279,8 +302,6 @@ RQ_SHOW_ADMIN_LINK = False  # its dashboard is English-only; dead letters are in
 KB_TASK_RETRY_INTERVALS = [
     int(seconds) for seconds in os.environ.get("KB_TASK_RETRY_INTERVALS", "60,600,3600").split(",")
 ]
-# Links in mail point here (no request to take the host from in the worker).
-KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://127.0.0.1:8000")
 # Anonymous pages (home, essay, principle, tag pages) are cached this long at most;
 # every change that affects them invalidates them at once (experiences/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))

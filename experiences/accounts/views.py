@@ -14,6 +14,7 @@ from experiences.accounts.forms import ProfileForm, SignupForm
 from experiences.accounts.models import User
 from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.client import client_ip, throttle_hit
+from experiences.core.site import site_domain, site_scheme
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
 from experiences.reflections.models import Reflection
 
@@ -71,7 +72,18 @@ class ThrottledPasswordResetView(PasswordResetView):
 
     Over the limit no mail goes out, but the answer is the same "mail sent"
     page: it tells neither whether the address exists nor that it is throttled.
+    The link in the mail is built on SITE_URL: Django would take the request's
+    Host header, letting a client mail a victim a reset link to another site.
     """
+
+    @property
+    def domain_override(self):
+        return site_domain()
+
+    @property
+    def extra_email_context(self):
+        # Applied after Django's own context: the protocol too, not request.is_secure().
+        return {"domain": site_domain(), "protocol": site_scheme()}
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().casefold()

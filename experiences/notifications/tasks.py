@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from experiences.core.site import site_url
 from experiences.notifications.models import FailedTask, Notification
 
 logger = logging.getLogger("kb.tasks")
@@ -63,7 +64,7 @@ def notification_mail_send(notification_id: int) -> bool:
     recipient = notification.recipient
     if not (recipient.is_active and recipient.email and recipient.email_notifications):
         return False
-    site = settings.KB_SITE_URL.rstrip("/")
+    site = site_url()
     context = {
         "notification": notification,
         "recipient": recipient,

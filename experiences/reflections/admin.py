@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
+from experiences.core.site import site_url
 from experiences.reflections.exports import reflections_csv, reflections_json
 from experiences.reflections.models import ModerationLog, PendingReflection, Reflection
 from experiences.reflections.moderation import (
@@ -129,7 +130,7 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
     @staticmethod
     def _export(request, queryset, *, render, extension: str, content_type: str):
-        content = render(queryset, base_url=request.build_absolute_uri("/").rstrip("/"))
+        content = render(queryset, base_url=site_url())  # never the Host header
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="reflections-{stamp}.{extension}"'

@@ -3,6 +3,9 @@
 Every string a feed emits passes through ``text.xml_clean``: one control
 character in any stored name or title (an old row, an admin edit) would
 otherwise make Django's feed generator refuse the whole feed.
+
+Every link is absolute from ``settings.SITE_URL`` (core/site.py): Django would
+otherwise prefix the request's Host header, which the client chooses.
 """
 
 from django.contrib.syndication.views import Feed
@@ -12,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from experiences.core.site import absolute_url
 from experiences.core.text import xml_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
@@ -52,7 +56,10 @@ class ReflectionsFeed(Feed):
     subtitle = _("同事们新发布的心得")
 
     def link(self):
-        return reverse("experiences:reflection_list")
+        return absolute_url(reverse("experiences:reflection_list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("experiences:feed_reflections"))
 
     def reflections(self):
         return (
@@ -71,7 +78,7 @@ class ReflectionsFeed(Feed):
         return reflection.body_html  # sanitized when it was saved
 
     def item_link(self, reflection):
-        return reflection.get_absolute_url()
+        return absolute_url(reflection.get_absolute_url())
 
     def item_author_name(self, reflection):
         return str(reflection.author)
@@ -91,7 +98,10 @@ class PrincipleReflectionsFeed(ReflectionsFeed):
         return _("基层心得知识库 · %(principle)s 的心得") % {"principle": principle}
 
     def link(self, principle):
-        return principle.get_absolute_url()
+        return absolute_url(principle.get_absolute_url())
+
+    def feed_url(self, principle):
+        return absolute_url(reverse("experiences:feed_principle", kwargs={"pk": principle.pk}))
 
     def items(self, principle):
         return self.reflections().filter(principle=principle)[:FEED_SIZE]
@@ -105,7 +115,10 @@ class TagReflectionsFeed(ReflectionsFeed):
         return _("基层心得知识库 · 标签“%(name)s”的心得") % {"name": tag.name}
 
     def link(self, tag):
-        return reverse("experiences:tag_detail", kwargs={"name": tag.name})
+        return absolute_url(reverse("experiences:tag_detail", kwargs={"name": tag.name}))
+
+    def feed_url(self, tag):
+        return absolute_url(reverse("experiences:feed_tag", kwargs={"name": tag.name}))
 
     def items(self, tag):
         return self.reflections().filter(tags=tag)[:FEED_SIZE]

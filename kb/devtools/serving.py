@@ -45,6 +45,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         {
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "KB_SITE_URL": "http://127.0.0.1:8000",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_SECURE_COOKIES": "false",
             "DJANGO_HSTS_SECONDS": "0",

@@ -17,7 +17,11 @@ def manage_help(**env_overrides) -> str:
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "PYTEST")) and k != "KB_DEVTOOLS"
     }
-    env.update(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), **env_overrides)
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        KB_SITE_URL="https://kb.example.cn",
+        **env_overrides,
+    )
     assert "PYTEST_VERSION" not in env and "DJANGO_DEBUG" not in env
     result = subprocess.run(
         [sys.executable, "manage.py", "help"],

@@ -39,7 +39,7 @@ def queue(settings):
     settings.KB_TASKS_IMMEDIATE = False
     settings.RQ_QUEUES = {"mail": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 60}}
     settings.KB_TASK_RETRY_INTERVALS = [0, 0]  # two retries, at once (no scheduler needed)
-    settings.KB_SITE_URL = "https://kb.example.cn"
+    settings.SITE_URL = "https://kb.example.cn"
     queue = django_rq.get_queue(QUEUE_NAME)
     queue.empty()
     FailedJobRegistry(queue=queue).cleanup()

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from experiences.reflections.exports import csv_cell, reflections_csv, reflections_json
@@ -97,4 +98,4 @@ def test_admin_csv_action_neutralises_formulas(admin_client, principle):
     assert response.status_code == 200
     [row] = csv_rows(response.content)
     assert row["标题"] == "'=" + FORMULA and row["作者"] == "'=显示名"
-    assert row["链接"] == "http://testserver" + reflection.get_absolute_url()
+    assert row["链接"] == settings.SITE_URL + reflection.get_absolute_url()  # never the Host

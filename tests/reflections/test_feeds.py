@@ -103,10 +103,11 @@ def test_sitemap_lists_public_content_only(client, content, seed_essay, principl
     assert "%E8%8D%89%E7%A8%BF" not in body  # 草稿
 
 
-def test_robots_points_at_the_sitemap(client):
+def test_robots_points_at_the_sitemap(client, settings):
+    settings.SITE_URL = "https://kb.example.cn"
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Sitemap: https://kb.example.cn/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
 
 

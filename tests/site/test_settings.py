@@ -33,15 +33,37 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="kb.example.cn",
+        KB_SITE_URL="https://kb.example.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_missing_secret_key_refuses_to_start():
-    result = manage("check", DJANGO_ALLOWED_HOSTS="kb.example.cn")
+    result = manage(
+        "check", DJANGO_ALLOWED_HOSTS="kb.example.cn", KB_SITE_URL="https://kb.example.cn"
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_missing_site_url_refuses_to_start():
+    """Absolute URLs (share cards, QR codes, feeds, mails) need the public origin."""
+    result = manage(
+        "check", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="kb.example.cn"
+    )
+    assert result.returncode != 0
+    assert "KB_SITE_URL is required" in result.stderr
+
+
+def test_site_url_must_be_an_origin():
+    result = manage(
+        "check",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        KB_SITE_URL="https://kb.example.cn/some/path",
+    )
+    assert result.returncode != 0
+    assert "KB_SITE_URL must be an origin" in result.stderr
 
 
 def test_debug_is_off_unless_asked():
@@ -50,6 +72,7 @@ def test_debug_is_off_unless_asked():
         "-c",
         "from django.conf import settings; print(settings.DEBUG)",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        KB_SITE_URL="https://kb.example.cn",
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
 
