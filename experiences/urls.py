@@ -2,10 +2,20 @@
 
 from experiences.accounts.urls import profile_urlpatterns
 from experiences.essays.urls import urlpatterns as essays_urls
+from experiences.flags.urls import urlpatterns as flags_urls
 from experiences.reflections.urls import urlpatterns as reflections_urls
+from experiences.replies.urls import urlpatterns as replies_urls
 from experiences.search.urls import urlpatterns as search_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
 
 app_name = "experiences"
 
-urlpatterns = [*essays_urls, *reflections_urls, *search_urls, *tagging_urls, *profile_urlpatterns]
+urlpatterns = [
+    *essays_urls,
+    *reflections_urls,
+    *replies_urls,
+    *flags_urls,
+    *search_urls,
+    *tagging_urls,
+    *profile_urlpatterns,
+]

@@ -97,3 +97,42 @@ class LikeFactory(factory.django.DjangoModelFactory):
         like_set(user=user, reflection=reflection, liked=True)
         reflection.refresh_from_db(fields=["like_count"])
         return model_class.objects.get(user=user, reflection=reflection)
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    """A published reply; reply_count is recounted, as the services keep it."""
+
+    class Meta:
+        model = "experiences.Reply"
+
+    reflection = factory.SubFactory(ReflectionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"回复{n}\uff1a说得**对**。")
+    body_html = factory.LazyAttribute(lambda r: markdown_render(r.body))
+    status = "published"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from experiences.replies.moderation import reply_count_refresh
+
+        reply = super()._create(model_class, *args, **kwargs)
+        reply_count_refresh(reflection_id=reply.reflection_id)
+        return reply
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """Goes through flag_create, as the site does, so hiding at the threshold happens."""
+
+    class Meta:
+        model = "experiences.Flag"
+
+    reporter = factory.SubFactory(UserFactory)
+    reason = "spam"
+    detail = ""
+
+    @classmethod
+    def _create(cls, model_class, *, reporter, reason, detail, item, **kwargs):
+        from experiences.flags.services import flag_create
+
+        flag, _ = flag_create(reporter=reporter, item=item, reason=reason, detail=detail)
+        return flag
