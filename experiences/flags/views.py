@@ -70,7 +70,12 @@ class ReflectionFlagView(FlagCreateMixin):
 
 class ReplyFlagView(FlagCreateMixin):
     def item_queryset(self):
-        return Reply.objects.published().select_related("reflection", "author")
+        # Under a public reflection only: a hidden thread is not shown through its form.
+        return (
+            Reply.objects.published()
+            .filter(reflection__in=Reflection.objects.published())
+            .select_related("reflection", "author")
+        )
 
 
 class FlagListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
