@@ -72,6 +72,19 @@ class ReplyAdmin(ReplyModerationMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # replies are written on the site, by their authors
 
+    # Moderating replies is part of moderating reflections: the 版主 role's one permission.
+    def has_view_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_module_permission(self, request):
+        return user_can_moderate(user=request.user)
+
     def save_model(self, request, obj, form, change):
         reply_moderator_edit(reply=obj, moderator=request.user, changed=form.changed_data)
 

@@ -264,3 +264,25 @@ def test_reply_count_counts_only_public_replies(reflection):
     ReplyFactory(reflection=reflection, status="pending")
     ReplyFactory(reflection=reflection, flag_hidden=True)
     assert Reflection.objects.get(pk=reflection.pk).reply_count == 1
+
+
+def test_moderators_edit_and_delete_replies_in_the_admin(moderator_client, reflection):
+    reply = ReplyFactory(reflection=reflection, body="原来的回复")
+    url = reverse("admin:experiences_reply_change", args=[reply.pk])
+    response = moderator_client.post(url, {"body": "版主改过\x07的回复"})
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.body == "版主改过的回复" and "版主改过的回复" in reply.body_html
+    assert ModerationLog.objects.filter(action="edit", reflection=reflection).exists()
+    delete_url = reverse("admin:experiences_reply_delete", args=[reply.pk])
+    moderator_client.post(delete_url, {"post": "yes"})
+    assert not Reply.objects.exists()
+    assert Reflection.objects.get(pk=reflection.pk).reply_count == 0
+    assert ModerationLog.objects.filter(action="delete", reflection=reflection).exists()
+
+
+def test_the_reply_admin_is_for_moderators_only(client, user, reflection):
+    ReplyFactory(reflection=reflection)
+    client.force_login(user)
+    for name in ("reply", "pendingreply"):
+        assert client.get(reverse(f"admin:experiences_{name}_changelist")).status_code == 302
