@@ -16,9 +16,11 @@ class ExperiencesConfig(AppConfig):
 
         from experiences.core import caching, converters
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+        from experiences.flags import receivers as flags_receivers
         from experiences.notifications import receivers as notifications_receivers
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections.models import Like, Reflection
+        from experiences.replies.models import Reply
         from experiences.search import receivers as search_receivers
 
         # Share images need their CJK font: `manage.py check` says so when it is missing.
@@ -30,7 +32,7 @@ class ExperiencesConfig(AppConfig):
         # version. No sender filter: a proxy model (the moderation queue) sends its
         # own class as sender; caching.content_changed checks the concrete model.
         caching.pages_show(
-            Essay, Principle, Quotation, RelatedReading, Reflection, Like, Tag, TaggedItem
+            Essay, Principle, Quotation, RelatedReading, Reflection, Like, Tag, TaggedItem, Reply
         )
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(caching.content_changed, dispatch_uid=f"kb-page-cache-{name}")
@@ -46,3 +48,5 @@ class ExperiencesConfig(AppConfig):
         reflections_receivers.receivers_connect()
         # Authors hear of moderation and 点赞.
         notifications_receivers.receivers_connect()
+        # A deleted reflection or reply closes its open 举报, telling each reader.
+        flags_receivers.receivers_connect()

@@ -7,6 +7,7 @@ The app label stays ``experiences`` so that no table moves.
 
 from experiences.accounts.models import User
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
 from experiences.notifications.models import FailedTask, Notification
 from experiences.reflections.models import (
     Like,
@@ -15,21 +16,28 @@ from experiences.reflections.models import (
     PostingRecord,
     Reflection,
 )
+from experiences.replies.models import PendingReply, Reply, ReplyPostingRecord
 from experiences.search.models import SearchDocument
 
 __all__ = [
     "Essay",
     "FailedTask",
+    "Flag",
+    "FlaggedReflection",
+    "FlaggedReply",
     "Like",
     "ModerationLog",
     "Notification",
     "PendingReflection",
+    "PendingReply",
     "PostingRecord",
     "Principle",
     "Quotation",
     "Reflection",
     "RelatedReading",
     "Repair",
+    "Reply",
+    "ReplyPostingRecord",
     "SearchDocument",
     "User",
 ]

@@ -2,8 +2,10 @@
 
 from experiences.accounts.urls import profile_urlpatterns
 from experiences.essays.urls import urlpatterns as essays_urls
+from experiences.flags.urls import urlpatterns as flags_urls
 from experiences.notifications.urls import urlpatterns as notifications_urls
 from experiences.reflections.urls import urlpatterns as reflections_urls
+from experiences.replies.urls import urlpatterns as replies_urls
 from experiences.search.urls import urlpatterns as search_urls
 from experiences.sharing.urls import urlpatterns as sharing_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
@@ -17,5 +19,7 @@ urlpatterns = [
     *tagging_urls,
     *notifications_urls,
     *sharing_urls,
+    *replies_urls,
+    *flags_urls,
     *profile_urlpatterns,
 ]

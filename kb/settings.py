@@ -320,6 +320,10 @@ BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)
 
 # Reflections: a sane posting limit per author.
 REFLECTIONS_PER_HOUR = int(os.environ.get("REFLECTIONS_PER_HOUR", "10"))
+# Replies (回复): the same kind of limit, counted apart from reflections.
+REPLIES_PER_HOUR = int(os.environ.get("REPLIES_PER_HOUR", "30"))
+# 举报: this many readers flagging one item hide it from public pages until a moderator reviews it.
+KB_FLAG_HIDE_THRESHOLD = int(os.environ.get("KB_FLAG_HIDE_THRESHOLD", "3"))
 
 # Logs are JSON lines on stdout, each with the request id of the request that
 # wrote it (kb/logging.py); set DJANGO_LOG_FORMAT=text for plain text.

@@ -109,3 +109,42 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     kind = "reflection_approved"
     text = factory.Sequence(lambda n: f"你的心得《心得{n}》已通过审核并发布。")
     url = "/reflections/"
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    """A published reply; reply_count is recounted, as the services keep it."""
+
+    class Meta:
+        model = "experiences.Reply"
+
+    reflection = factory.SubFactory(ReflectionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"回复{n}\uff1a说得**对**。")
+    body_html = factory.LazyAttribute(lambda r: markdown_render(r.body))
+    status = "published"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from experiences.replies.moderation import reply_count_refresh
+
+        reply = super()._create(model_class, *args, **kwargs)
+        reply_count_refresh(reflection_id=reply.reflection_id)
+        return reply
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """Goes through flag_create, as the site does, so hiding at the threshold happens."""
+
+    class Meta:
+        model = "experiences.Flag"
+
+    reporter = factory.SubFactory(UserFactory)
+    reason = "spam"
+    detail = ""
+
+    @classmethod
+    def _create(cls, model_class, *, reporter, reason, detail, item, **kwargs):
+        from experiences.flags.services import flag_create
+
+        flag, _ = flag_create(reporter=reporter, item=item, reason=reason, detail=detail)
+        return flag

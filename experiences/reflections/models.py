@@ -23,14 +23,17 @@ if TYPE_CHECKING:
 
 class ReflectionQuerySet(models.QuerySet["Reflection"]):
     def published(self) -> Self:
-        return self.filter(status=Reflection.Status.PUBLISHED)
+        """Public: published, and not hidden by readers' 举报 awaiting review (flags domain)."""
+        return self.filter(status=Reflection.Status.PUBLISHED, flag_hidden=False)
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """Published ones, plus the user's own in any state; moderators see everything."""
         if user.is_authenticated and user.has_perm("experiences.moderate_reflection"):
             return self
         if user.is_authenticated:
-            return self.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))
+            return self.filter(
+                Q(status=Reflection.Status.PUBLISHED, flag_hidden=False) | Q(author=user)
+            )
         return self.published()
 
     def for_listing(self, *, viewer: User | AnonymousUser | None = None) -> Self:
@@ -86,6 +89,10 @@ class Reflection(models.Model):
     # Kept equal to the number of Like rows by reflections.like_set, in the same
     # transaction: sorting and counting 点赞 then reads one column, not a GROUP BY.
     like_count = models.PositiveIntegerField(_("点赞数"), default=0, editable=False)
+    # The public replies (replies domain keeps it equal, in the writing transaction).
+    reply_count = models.PositiveIntegerField(_("回复数"), default=0, editable=False)
+    # Set by the flags domain once enough readers 举报 it: off public pages until reviewed.
+    flag_hidden = models.BooleanField(_("因举报隐藏"), default=False, editable=False)
     # One token per rendered form: a double-clicked submit cannot store twice.
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("发表时间"), auto_now_add=True, db_index=True)

@@ -118,7 +118,7 @@ def related_reading_document(reading: RelatedReading) -> SearchDocument:
 def reflection_document(
     reflection: Reflection, *, tag_names: list[str] | None = None
 ) -> SearchDocument:
-    """Published reflections are public; pending and rejected ones only their author's.
+    """Published reflections are public (unless hidden by 举报); others only their author's.
     ``tag_names``: the reflection's tags when the caller read them already."""
     tags = [tag.name for tag in reflection.tags.all()] if tag_names is None else tag_names
     body = html_text(reflection.body_html)
@@ -133,7 +133,7 @@ def reflection_document(
             heading=_html_headings(reflection.body_html),
             body=body + "\n" + " ".join(tags),
         ),
-        is_public=reflection.status == Reflection.Status.PUBLISHED,
+        is_public=reflection.status == Reflection.Status.PUBLISHED and not reflection.flag_hidden,
         owner_id=reflection.author_id,
         about_principle_id=reflection.principle_id,
         tag_names=_tag_names(tags),

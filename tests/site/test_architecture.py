@@ -19,6 +19,8 @@ DOMAINS = {
     "reflections",
     "search",
     "sharing",
+    "flags",
+    "replies",
     "tagging",
 }
 TOP_LEVEL = {"experiences.models", "experiences.admin", "experiences.urls", "experiences.apps"}

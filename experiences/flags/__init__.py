@@ -1,0 +1,1 @@
+"""举报 (flags): readers flag reflections and replies; enough flags hide an item until reviewed."""

@@ -1,0 +1,146 @@
+"""举报: flagging an item, hiding it at the threshold, and a moderator's review.
+
+Each write locks the flagged item's row first, so concurrent flags count one after
+another and the Nth flag always hides the item. Hiding and reviewing save the item
+itself, so the content version, the search index and the reply count follow.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from experiences.core.text import line_clean
+from experiences.flags.models import Flag
+from experiences.flags.signals import flag_resolved
+from experiences.reflections.models import ModerationLog, Reflection
+from experiences.reflections.moderation import (
+    moderation_log,
+    reflection_reject,
+    reflection_subject,
+)
+from experiences.replies.models import Reply
+from experiences.replies.moderation import reply_count_refresh, reply_reject, reply_subject
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from experiences.accounts.models import User
+
+Item = Reflection | Reply
+
+
+class OwnFlagRefused(Exception):
+    """Nobody flags their own reflection or reply."""
+
+
+class FlagClosed(Exception):
+    """The item is not public (pending, rejected or already hidden): nothing to flag."""
+
+
+def _item_field(item: Item) -> str:
+    return "reply" if isinstance(item, Reply) else "reflection"
+
+
+def _locked(item: Item) -> Item:
+    """The item's row, locked for the rest of the transaction, as its concrete model."""
+    model = Reply if isinstance(item, Reply) else Reflection
+    return model.objects.select_for_update().get(pk=item.pk)
+
+
+def _subject(item: Item) -> str:
+    text = reply_subject(item) if isinstance(item, Reply) else reflection_subject(item)
+    return text[:200]
+
+
+def _hidden_set(item: Item, hidden: bool) -> None:
+    if item.flag_hidden == hidden:
+        return
+    item.flag_hidden = hidden
+    item.save(update_fields=["flag_hidden"])
+    if isinstance(item, Reply):
+        reply_count_refresh(reflection_id=item.reflection_id)
+
+
+def flag_create(*, reporter: User, item: Item, reason: str, detail: str = "") -> tuple[Flag, bool]:
+    """Flag ``item`` once; returns (flag, created). A second flag (a double submit, a
+    second tab) returns the first. Hides the item at KB_FLAG_HIDE_THRESHOLD open flags."""
+    field = _item_field(item)
+    try:
+        with transaction.atomic():
+            item = _locked(item)
+            existing = Flag.objects.filter(reporter=reporter, **{field: item}).first()
+            if existing is not None:
+                return existing, False
+            if item.author_id == reporter.pk:
+                raise OwnFlagRefused
+            if item.status != Reflection.Status.PUBLISHED or item.flag_hidden:
+                raise FlagClosed
+            flag = Flag(
+                reporter=reporter,
+                subject=_subject(item),
+                reason=reason,
+                detail=line_clean(detail)[: Flag._meta.get_field("detail").max_length],
+                **{field: item},
+            )
+            flag.full_clean()
+            flag.save()
+            open_flags = Flag.objects.filter(outcome=Flag.Outcome.OPEN, **{field: item}).count()
+            if open_flags >= settings.KB_FLAG_HIDE_THRESHOLD:
+                _hidden_set(item, True)
+    except IntegrityError:
+        # A concurrent request of the same reader stored it first.
+        return Flag.objects.get(reporter=reporter, **{field: item}), False
+    return flag, True
+
+
+def _flags_close(flags: QuerySet[Flag], *, outcome: str, moderator: User | None) -> int:
+    closed = 0
+    for flag in flags.select_for_update():
+        flag.outcome = outcome
+        flag.resolved_at = timezone.now()
+        flag.resolved_by = moderator
+        flag.save(update_fields=["outcome", "resolved_at", "resolved_by"])
+        flag_resolved.send(sender=Flag, flag=flag, outcome=outcome)
+        closed += 1
+    return closed
+
+
+def open_flags_of(item: Item) -> QuerySet[Flag]:
+    return Flag.objects.filter(outcome=Flag.Outcome.OPEN, **{_item_field(item): item.pk})
+
+
+@transaction.atomic
+def flags_review(*, item: Item, keep: bool, moderator: User) -> int:
+    """A moderator's decision on a flagged item: keep it (shown again) or remove it
+    (rejected, with the flags' reasons for its author). Closes its open flags, telling
+    each reader; returns how many."""
+    item = _locked(item)
+    flags = open_flags_of(item)
+    reasons = "、".join(sorted({str(flag.get_reason_display()) for flag in flags}))
+    if keep:
+        _hidden_set(item, False)
+        moderation_log(
+            actor=moderator,
+            action=ModerationLog.Action.APPROVE,
+            reflection=item.reflection if isinstance(item, Reply) else item,
+            subject=_subject(item),
+            reason=f"举报复核\uff1a保留\uff08{reasons}\uff09",
+        )
+        return _flags_close(flags, outcome=Flag.Outcome.KEPT, moderator=moderator)
+    reason = f"经举报复核移除\uff1a{reasons}"
+    # Rejected is hidden anyway; clearing the mark lets an edited, re-approved item show.
+    _hidden_set(item, False)
+    if isinstance(item, Reply):
+        reply_reject(reply=item, reason=reason, moderator=moderator)
+    else:
+        reflection_reject(reflection=item, reason=reason, moderator=moderator)
+    return _flags_close(flags, outcome=Flag.Outcome.REMOVED, moderator=moderator)
+
+
+def flags_item_deleted(*, item: Item) -> int:
+    """The item is being deleted (by its author or a moderator): its open flags close."""
+    return _flags_close(open_flags_of(item), outcome=Flag.Outcome.DELETED, moderator=None)

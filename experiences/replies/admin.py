@@ -1,0 +1,122 @@
+"""Admin for moderators: every reply, and the queue of pending replies with approve/reject.
+
+Every change goes through ``replies/moderation.py`` or ``replies/services.py``, which
+log it and keep the reflection's reply count.
+"""
+
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from experiences.core.admin import NoEditingMixin, action_confirm_page
+from experiences.reflections.admin import RejectForm
+from experiences.reflections.moderation import user_can_moderate
+from experiences.replies.models import PendingReply, Reply
+from experiences.replies.moderation import reply_publish, reply_reject
+from experiences.replies.services import reply_delete, reply_moderator_edit
+
+
+class ReplyModerationMixin:
+    """Approve and reject (with a reason the author reads), each logged."""
+
+    def has_moderate_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    @admin.action(description=_("通过所选回复\uff08发布\uff09"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        count = 0
+        for reply in queryset.exclude(status=Reply.Status.PUBLISHED):
+            reply_publish(reply=Reply.objects.get(pk=reply.pk), moderator=request.user)
+            count += 1
+        self.message_user(request, _("已发布 %(count)d 条回复。") % {"count": count})
+
+    @admin.action(description=_("驳回所选回复\uff08需填写理由\uff09"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                with transaction.atomic():
+                    for reply in queryset:
+                        reply_reject(
+                            reply=Reply.objects.get(pk=reply.pk),
+                            reason=form.cleaned_data["reason"],
+                            moderator=request.user,
+                        )
+                self.message_user(
+                    request, _("已驳回 %(count)d 条回复。") % {"count": queryset.count()}
+                )
+                return None
+        else:
+            form = RejectForm()
+        return action_confirm_page(
+            self,
+            request,
+            template="admin/experiences/reply_reject.html",
+            title=_("驳回回复"),
+            form=form,
+            objects=queryset,
+            action="reject",
+        )
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReplyModerationMixin, admin.ModelAdmin):
+    actions = ["approve", "reject"]
+    list_display = ("__str__", "author", "reflection", "status", "flag_hidden", "created_at")
+    list_filter = ("status", "flag_hidden")
+    search_fields = ("body", "author__username", "author__display_name")
+    list_select_related = ("author", "reflection")
+    readonly_fields = ("author", "reflection", "quoted", "status", "rejection_reason", "created_at")
+    fields = ("author", "reflection", "quoted", "body", "status", "rejection_reason", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # replies are written on the site, by their authors
+
+    # Moderating replies is part of moderating reflections: the 版主 role's one permission.
+    def has_view_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_module_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        reply_moderator_edit(reply=obj, moderator=request.user, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        reply_delete(reply=obj, moderator=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for reply in queryset:
+            reply_delete(reply=reply, moderator=request.user)
+
+
+@admin.register(PendingReply)
+class PendingReplyAdmin(NoEditingMixin, ReplyModerationMixin, admin.ModelAdmin):
+    """The queue: pending replies, oldest first, with bulk approve/reject."""
+
+    actions = ["approve", "reject"]
+    list_display = ("body_excerpt", "author", "reflection", "created_at")
+    list_select_related = ("author", "reflection")
+    search_fields = ("body", "author__username")
+    ordering = ("created_at", "pk")
+    readonly_fields = ("author", "reflection", "quoted", "body", "created_at")
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Reply.Status.PENDING)
+
+    def has_view_permission(self, request, obj=None):
+        return user_can_moderate(user=request.user)
+
+    def has_module_permission(self, request):
+        return user_can_moderate(user=request.user)
+
+    @admin.display(description=_("回复摘要"))
+    def body_excerpt(self, reply):
+        return reply.body[:60]

@@ -1,0 +1,85 @@
+"""Moderating replies: the same trust rule as reflections, approving and rejecting, logged.
+
+A reply is logged against its reflection in the one moderation log, so a
+moderator reads a thread's history in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from experiences.reflections.models import ModerationLog, Reflection
+from experiences.reflections.moderation import moderation_log, reflection_initial_status
+from experiences.replies.models import Reply
+from experiences.replies.signals import reply_published
+
+if TYPE_CHECKING:
+    from experiences.accounts.models import User
+
+
+def reply_initial_status(*, author: User) -> str:
+    """Whoever reflections trust (staff, moderators, published authors) or whose reply
+    was published before; a new account's reply waits, as its reflection would."""
+    if reflection_initial_status(author=author) == Reflection.Status.PUBLISHED:
+        return Reply.Status.PUBLISHED
+    if author.replies.filter(status=Reply.Status.PUBLISHED).exists():
+        return Reply.Status.PUBLISHED
+    return Reply.Status.PENDING
+
+
+def reply_subject(reply: Reply) -> str:
+    return f"回复 #{reply.pk}\uff08{reply.author}\uff09\uff1a{reply.excerpt}"[:300]
+
+
+def reply_count_refresh(*, reflection_id: int) -> None:
+    """Make the reflection's reply_count the number of its public replies (one UPDATE)."""
+    public = (
+        Reply.objects.published()
+        .filter(reflection=OuterRef("pk"))
+        .values("reflection")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Reflection.objects.filter(pk=reflection_id).update(reply_count=Coalesce(Subquery(public), 0))
+
+
+@transaction.atomic
+def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
+    was_public = reply.is_public
+    reply.status = Reply.Status.PUBLISHED
+    reply.rejection_reason = ""
+    reply.published_at = reply.published_at or timezone.now()
+    reply.save(update_fields=["status", "rejection_reason", "published_at"])
+    reply_count_refresh(reflection_id=reply.reflection_id)
+    if moderator is not None:
+        moderation_log(
+            actor=moderator,
+            action=ModerationLog.Action.APPROVE,
+            reflection=reply.reflection,
+            subject=reply_subject(reply),
+        )
+    if reply.is_public and not was_public:
+        reply_published.send(sender=Reply, reply=reply)
+    return reply
+
+
+@transaction.atomic
+def reply_reject(*, reply: Reply, reason: str, moderator: User | None = None) -> Reply:
+    reply.status = Reply.Status.REJECTED
+    reply.rejection_reason = reason.strip()
+    reply.save(update_fields=["status", "rejection_reason"])
+    reply_count_refresh(reflection_id=reply.reflection_id)
+    if moderator is not None:
+        moderation_log(
+            actor=moderator,
+            action=ModerationLog.Action.REJECT,
+            reflection=reply.reflection,
+            subject=reply_subject(reply),
+            reason=reason,
+        )
+    return reply
