@@ -14,8 +14,10 @@ class ExperiencesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
         from taggit.models import Tag, TaggedItem
 
+        from experiences.accounts import data_export as accounts_export
         from experiences.core import caching, converters
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+        from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections.models import Like, Reflection
         from experiences.search import receivers as search_receivers
@@ -40,3 +42,6 @@ class ExperiencesConfig(AppConfig):
         search_receivers.receivers_connect()
         # Tag merges are moderators' acts: logged.
         reflections_receivers.receivers_connect()
+        # A colleague's data export: each domain contributes its own section.
+        accounts_export.sections_register()
+        reflections_export.sections_register()
