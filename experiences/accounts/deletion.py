@@ -140,8 +140,12 @@ def _subject_number(subject: str) -> int | None:
 
 def _outliving_rows_repoint(*, user: User, tombstone: User) -> None:
     """Every row that Django would set to NULL when the user goes keeps the tombstone instead."""
-    for relation in get_user_model()._meta.related_objects:
-        if not relation.many_to_one or relation.on_delete is not models.SET_NULL:
+    # Hidden ones too: the moderation log and the revision history use related_name="+".
+    for relation in get_user_model()._meta.get_fields(include_hidden=True):
+        if (
+            not isinstance(relation, models.ManyToOneRel)
+            or relation.on_delete is not models.SET_NULL
+        ):
             continue
         field = relation.field
         field.model._base_manager.filter(**{field.name: user}).update(**{field.name: tombstone})
