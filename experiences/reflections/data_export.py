@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from taggit.models import TaggedItem
 
 from experiences.accounts.data_export import SectionFile, json_file, register_section
 from experiences.reflections.models import Like, ModerationLog, Reflection
@@ -63,16 +66,35 @@ def reflection_filename(reflection: Reflection) -> str:
     return f"{reflection.pk:06d}-{title}.md" if title else f"{reflection.pk:06d}.md"
 
 
+def _tag_names_by_reflection(pks: list[int]) -> dict[int, list[str]]:
+    # One query per chunk: taggit's prefetch builds a queryset per reflection (slow).
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Reflection), object_id__in=pks
+    ).values_list("object_id", "tag__name")
+    for object_id, name in rows:
+        names[object_id].append(name)
+    return names
+
+
 def reflections_section(user: User) -> Iterable[SectionFile]:
     reflections = (
-        Reflection.objects.filter(author=user)  # type: ignore[misc]  # taggit: untyped
-        .select_related("principle__essay")
-        .prefetch_related("tags")
-        .order_by("pk")
+        Reflection.objects.filter(author=user).select_related("principle__essay").order_by("pk")
     )
+    chunk: list[Reflection] = []
     for reflection in reflections.iterator(chunk_size=CHUNK):
-        tags = sorted(tag.name for tag in reflection.tags.all())
-        yield reflection_filename(reflection), reflection_markdown(reflection, tags)
+        chunk.append(reflection)
+        if len(chunk) == CHUNK:
+            yield from _chunk_files(chunk)
+            chunk = []
+    yield from _chunk_files(chunk)
+
+
+def _chunk_files(chunk: list[Reflection]) -> Iterable[SectionFile]:
+    tags = _tag_names_by_reflection([reflection.pk for reflection in chunk])
+    for reflection in chunk:
+        markdown = reflection_markdown(reflection, sorted(tags.get(reflection.pk, [])))
+        yield reflection_filename(reflection), markdown
 
 
 def likes_section(user: User) -> Iterable[SectionFile]:
