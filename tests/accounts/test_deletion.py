@@ -265,3 +265,17 @@ def test_an_export_after_leaving_has_nothing_of_them(client, other_user, user, l
     text = json.dumps([archive.read(n).decode() for n in archive.namelist()], ensure_ascii=False)
     assert "老李" in text  # their own data is there
     assert "小王" not in text and WORDS not in text
+
+
+def test_domains_plug_in_their_own_deletion_steps(user, monkeypatch):
+    from experiences.accounts import deletion
+
+    monkeypatch.setattr(deletion, "_steps", {})
+    seen = []
+
+    def drafts_forget(*, user, tombstone, keep_reflections):
+        seen.append((user.username, tombstone.is_deleted, keep_reflections))
+
+    deletion.register_deletion_step("drafts", drafts_forget)
+    account_delete(user=user, keep_reflections=False)
+    assert seen == [("xiaowang", True, False)]
