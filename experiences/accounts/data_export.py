@@ -36,6 +36,7 @@ from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from experiences.accounts.logins import login_records_of
 
@@ -87,17 +88,19 @@ def _member_name(section: str, filename: str) -> str:
 def _readme(user: User, names: list[str]) -> str:
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     lines = [
-        "基层心得知识库 \u00b7 个人数据导出",
-        f"用户\uff1a{user.username}",
-        f"导出时间\uff1a{generated}",
+        _("基层心得知识库 \u00b7 个人数据导出"),
+        _("用户\uff1a%(username)s") % {"username": user.username},
+        _("导出时间\uff1a%(time)s") % {"time": generated},
         "",
-        "本压缩包含网站保存的与你有关的全部信息\uff0c每个文件夹一类\uff1a",
+        _("本压缩包含网站保存的与你有关的全部信息\uff0c每个文件夹一类\uff1a"),
         *(f"  {name}/" for name in names),
         "",
-        "JSON 文件可用任何文本编辑器打开\uff1b心得是 Markdown 文件\uff0c开头的 --- 之间是标题、"
-        "原则、状态、日期和标签。",
+        _(
+            "JSON 文件可用任何文本编辑器打开\uff1b心得是 Markdown 文件\uff0c"
+            "开头两行 --- 之间是标题、原则、状态、日期和标签。"
+        ),
     ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(str(line) for line in lines) + "\n"
 
 
 def data_export_write(*, user: User, file: IO[bytes]) -> int:
