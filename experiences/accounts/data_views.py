@@ -5,6 +5,7 @@ shows a signed-in colleague what the site already shows them) but is throttled;
 deleting needs the password, and wrong tries are throttled too.
 """
 
+import contextlib
 import tempfile
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from experiences.accounts.data_export import data_export_write
-from experiences.accounts.deletion import account_delete
+from experiences.accounts.deletion import AccountAlreadyDeleted, account_delete
 from experiences.accounts.forms import AccountDeleteForm
 from experiences.core.client import throttle_hit
 
@@ -42,7 +43,11 @@ class DataExportView(LoginRequiredMixin, TemplateView):
             return redirect("data_export")
         # Deleted when closed: FileResponse closes it once the last chunk is sent.
         archive = tempfile.TemporaryFile()  # noqa: SIM115
-        data_export_write(user=request.user, file=archive)
+        try:
+            data_export_write(user=request.user, file=archive)
+        except BaseException:
+            archive.close()
+            raise
         archive.seek(0)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = FileResponse(
@@ -78,7 +83,9 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        account_delete(user=self.request.user, keep_reflections=form.keep_reflections)
+        # A double submit: the other request deleted it first; the outcome is the same.
+        with contextlib.suppress(AccountAlreadyDeleted):
+            account_delete(user=self.request.user, keep_reflections=form.keep_reflections)
         logout(self.request)
         messages.success(self.request, _("你的账号已注销。"))
         return redirect("experiences:home")

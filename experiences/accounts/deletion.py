@@ -66,6 +66,10 @@ ROLE_SEPARATOR = "\u3001"
 ADMIN_ROLE = "管理员"
 
 
+class AccountAlreadyDeleted(Exception):
+    """A concurrent request deleted the account first."""
+
+
 class DeletionStep(Protocol):
     def __call__(self, *, user: User, tombstone: User, keep_reflections: bool) -> None: ...
 
@@ -155,8 +159,11 @@ def _outliving_rows_repoint(*, user: User, tombstone: User) -> None:
 def account_delete(*, user: User, keep_reflections: bool) -> User:
     """Delete ``user``'s account; returns the tombstone that keeps what outlives them."""
     model = get_user_model()
-    # One deletion at a time per account: a double-submitted form deletes once.
-    user = model.objects.select_for_update().get(pk=user.pk)
+    # One deletion at a time per account: of two submits racing, the second finds no one.
+    locked = model.objects.select_for_update().filter(pk=user.pk, deleted_at=None).first()
+    if locked is None:
+        raise AccountAlreadyDeleted
+    user = locked
     tombstone = tombstone_create(user=user)
 
     own = Reflection.objects.filter(author=user)

@@ -279,3 +279,14 @@ def test_domains_plug_in_their_own_deletion_steps(user, monkeypatch):
     deletion.register_deletion_step("drafts", drafts_forget)
     account_delete(user=user, keep_reflections=False)
     assert seen == [("xiaowang", True, False)]
+
+
+def test_a_racing_second_deletion_finds_no_one(client, user, leaving):
+    from experiences.accounts.deletion import AccountAlreadyDeleted
+
+    stale = User.objects.get(pk=user.pk)  # what a second, racing request loaded
+    account_delete(user=user, keep_reflections=True)
+    with pytest.raises(AccountAlreadyDeleted):
+        account_delete(user=stale, keep_reflections=False)
+    assert Reflection.objects.filter(pk=leaving["published"].pk).exists()
+    assert User.objects.filter(deleted_at__isnull=False).count() == 1
