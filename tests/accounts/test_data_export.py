@@ -182,3 +182,20 @@ def test_a_thousand_reflections_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40):
         archive = download(client)
     assert sum(name.startswith("reflections/") for name in archive.namelist()) == 1000
+
+
+def test_the_privacy_page_says_what_export_and_deletion_do(client, settings):
+    settings.KB_IP_RETENTION_DAYS = 9
+    page = client.get(reverse("privacy")).content.decode()
+    assert "<h2" in page and "下载你的数据" in page and "注销账号" in page
+    assert "已注销用户" in page and "ZIP" in page
+    assert "IP 地址保存 9 天后截短为网段" in page
+
+
+def test_own_page_links_to_data_and_leaving(client, user, other_user):
+    client.force_login(user)
+    own = client.get(reverse("experiences:user_detail", args=["xiaowang"])).content.decode()
+    assert f'href="{reverse("data_export")}"' in own
+    assert f'href="{reverse("account_delete")}"' in own
+    other = client.get(reverse("experiences:user_detail", args=["laoli"])).content.decode()
+    assert reverse("account_delete") not in other
