@@ -211,6 +211,14 @@ def test_a_moderators_and_an_editors_actions_stay_attributable_to_the_role(
     assert editor_stone.deleted_roles == "编辑\u3001管理员"
     page = admin_client.get(reverse("admin:experiences_moderationlog_changelist")).content
     assert f"{moderator_stone.username}\uff08版主\uff09" in page.decode()
+    history = admin_client.get(
+        reverse("admin:experiences_principle_history", args=[principle.pk])
+    ).content.decode()
+    assert "已注销用户" in history and "bianji" not in history
+    tombstone_page = admin_client.get(
+        reverse("admin:experiences_user_change", args=[editor_stone.pk])
+    ).content.decode()
+    assert editor_stone.username in tombstone_page and "编辑\u3001管理员" in tombstone_page
 
 
 def test_the_username_can_be_registered_again_without_inheriting_anything(client, user, leaving):
