@@ -14,12 +14,17 @@ class ExperiencesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
         from taggit.models import Tag, TaggedItem
 
+        from experiences.accounts import data_export as accounts_export
         from experiences.core import caching, converters
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+        from experiences.flags import data_export as flags_export
         from experiences.flags import receivers as flags_receivers
+        from experiences.notifications import data_export as notifications_export
         from experiences.notifications import receivers as notifications_receivers
+        from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections.models import Like, Reflection
+        from experiences.replies import data_export as replies_export
         from experiences.replies.models import Reply
         from experiences.search import receivers as search_receivers
 
@@ -50,3 +55,10 @@ class ExperiencesConfig(AppConfig):
         notifications_receivers.receivers_connect()
         # A deleted reflection or reply closes its open 举报, telling each reader.
         flags_receivers.receivers_connect()
+        # A colleague's data export: each domain contributes its own section.
+        accounts_export.sections_register()
+        reflections_export.sections_register()
+        # Notifications first: its leaving step finds replies the replies step deletes.
+        notifications_export.sections_register()
+        replies_export.sections_register()
+        flags_export.sections_register()

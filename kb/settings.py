@@ -179,8 +179,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failed attempts store the login form's fields: never the password (axes masks it),
+# nor the CSRF token, the username or the address a second time.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "next"]
 # Locks by the client's real address behind the proxy (experiences/core/client.py).
 AXES_CLIENT_IP_CALLABLE = "experiences.core.client.client_ip"
+
+# Client addresses the site keeps (django-axes' login records) are cut to their
+# network (IPv4 /24, IPv6 /48) once older than this: `manage.py logs_prune`, daily.
+KB_IP_RETENTION_DAYS = int(os.environ.get("KB_IP_RETENTION_DAYS", "7"))
+
+# A colleague's own data: ZIP downloads, and wrong passwords on the deletion form, per hour.
+KB_DATA_EXPORTS_PER_HOUR = int(os.environ.get("KB_DATA_EXPORTS_PER_HOUR", "5"))
+KB_ACCOUNT_DELETE_TRIES_PER_HOUR = int(os.environ.get("KB_ACCOUNT_DELETE_TRIES_PER_HOUR", "5"))
 
 # Password reset mail: at most this many per address and per client an hour.
 PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))
@@ -330,7 +341,11 @@ KB_FLAG_HIDE_THRESHOLD = int(os.environ.get("KB_FLAG_HIDE_THRESHOLD", "3"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kb.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "kb.logging.RequestIdFilter"},
+        # No passwords, tokens or reset links in any line (kb/logging.py).
+        "redact": {"()": "kb.logging.RedactFilter"},
+    },
     "formatters": {
         "json": {"()": "kb.logging.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
@@ -339,7 +354,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
             "formatter": os.environ.get("DJANGO_LOG_FORMAT", "json"),
         }
     },

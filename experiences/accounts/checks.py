@@ -18,7 +18,7 @@ from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from experiences.accounts.models import User
+from experiences.accounts.models import DELETED_NAME, User
 from experiences.core.text import name_key
 
 USERNAME_CHARACTERS_MESSAGE = _(
@@ -34,6 +34,8 @@ DISPLAY_NAME_TAKEN_MESSAGE = _("这个显示名已被其他同事使用\uff0c请
 DISPLAY_NAME_SCRIPTS_MESSAGE = _(
     "显示名里混用了外形相近的不同文字\uff08例如把西里尔字母当英文字母用\uff09\uff0c请只用一种。"
 )
+
+NAME_RESERVED_MESSAGE = _("“已注销用户”用来标明已注销的账号，名字里不能包含它，请换一个。")
 
 _ASCII_USERNAME_CHARACTER = re.compile(r"[A-Za-z0-9._@+\-]")
 
@@ -56,6 +58,12 @@ def username_characters_check(*, typed: str) -> None:
         raise ValidationError(USERNAME_CHARACTERS_MESSAGE, code="invalid")
 
 
+def name_reserved_check(*, name: str) -> None:
+    """Refuse a name that reads as the label of a deleted account: no one may pass for one."""
+    if name_key(str(DELETED_NAME)) in name_key(name):
+        raise ValidationError(NAME_RESERVED_MESSAGE, code="reserved")
+
+
 def _names_of_others(exclude_pk: int | None) -> Iterator[tuple[str, str]]:
     # Every user, compared in Python: the look-alike key has no database index
     # (that would need a stored column). A colleague directory is small.
@@ -68,6 +76,7 @@ def _names_of_others(exclude_pk: int | None) -> Iterator[tuple[str, str]]:
 def username_check(*, username: str, exclude_pk: int | None = None) -> None:
     """Refuse a username taken, or looking like another person's username or display name."""
     username_characters_check(typed=username)
+    name_reserved_check(name=username)
     others = User.objects.exclude(pk=exclude_pk) if exclude_pk is not None else User.objects
     # Django's username is case-sensitive; people read "Alice" and "alice" as one.
     if others.filter(username__iexact=username).exists():
@@ -85,6 +94,7 @@ def display_name_check(*, display_name: str, exclude_pk: int | None = None) -> N
     """
     if not display_name:
         return
+    name_reserved_check(name=display_name)
     normalized = unicodedata.normalize("NFKC", display_name)
     if confusables.is_dangerous(normalized, preferred_aliases=["latin", "han", "common"]):
         raise ValidationError(DISPLAY_NAME_SCRIPTS_MESSAGE, code="mixed_script")

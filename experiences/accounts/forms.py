@@ -114,3 +114,41 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
         error_messages = {
             "years_of_service": {"max_value": _("工作年限不能超过 60 年。")},
         }
+
+
+class AccountDeleteForm(forms.Form):
+    """Leaving: the password again, and what becomes of the published reflections."""
+
+    KEEP = "keep"
+    DELETE = "delete"
+    WRONG_PASSWORD = _("密码不正确\uff0c账号没有注销。")
+
+    password = forms.CharField(
+        label=_("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("请输入当前密码。")},
+    )
+    reflections = forms.ChoiceField(
+        label=_("我已发布的心得"),
+        choices=[
+            (KEEP, _("保留\uff0c显示为\u201c已注销用户\u201d\uff0c不再关联到任何账号")),
+            (DELETE, _("全部删除")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择如何处理已发布的心得。")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(self.WRONG_PASSWORD, code="password_incorrect")
+        return password
+
+    @property
+    def keep_reflections(self) -> bool:
+        return self.cleaned_data["reflections"] == self.KEEP

@@ -1,10 +1,20 @@
-"""The colleague: Django's user with the profile fields shown on their public page."""
+"""The colleague: Django's user with the profile fields shown on their public page.
+
+A deleted account (accounts.deletion) leaves a *tombstone*: a new, inactive
+user row named by a random pseudonym ("已注销用户#3f9a1c2b"), without password,
+e-mail or profile, that holds whatever must outlive the person (published
+reflections they chose to keep, the moderation log and revision history of what
+they did as a moderator or editor). Everywhere it is shown as 已注销用户, with
+no link; administrators see the pseudonym and the role it held.
+"""
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+DELETED_NAME = _("已注销用户")
 
 
 class User(AbstractUser):
@@ -29,6 +39,10 @@ class User(AbstractUser):
         default=True,
         help_text=_("心得通过审核、被驳回或收到回复时发邮件告诉你\uff08需填写邮箱\uff09。"),
     )
+    # Set on a deleted account's tombstone only (accounts.deletion).
+    deleted_at = models.DateTimeField(_("注销时间"), null=True, blank=True, editable=False)
+    # The roles the person held (版主、编辑、管理员), so their actions stay attributable.
+    deleted_roles = models.CharField(_("注销前的角色"), max_length=100, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         # django-stubs types AbstractUser.Meta's names as str; Django's own are lazy too.
@@ -36,7 +50,24 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")  # type: ignore[assignment]
 
     def __str__(self):
+        if self.deleted_at is not None:
+            return str(DELETED_NAME)
         return self.display_name or self.username
 
     def get_absolute_url(self):
+        if self.deleted_at is not None:
+            return ""
         return reverse("experiences:user_detail", kwargs={"username": self.username})
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def pseudonym(self) -> str:
+        """For administrators: the tombstone's pseudonym and former roles, else the name."""
+        if self.deleted_at is None:
+            return str(self)
+        if self.deleted_roles:
+            return f"{self.username}\uff08{self.deleted_roles}\uff09"
+        return self.username

@@ -47,6 +47,12 @@ class PrivacyPolicyView(TemplateView):
 
     template_name = "accounts/privacy.html"
 
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "ip_retention_days": settings.KB_IP_RETENTION_DAYS,
+        }
+
 
 class SignupView(CreateView):
     form_class = SignupForm

@@ -207,8 +207,13 @@ class PendingReflectionAdmin(NoEditingMixin, ModerationActionsMixin, admin.Model
 class ModerationLogAdmin(NoEditingMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: a log that can be edited proves nothing."""
 
-    list_display = ("created_at", "actor", "action", "subject", "reason")
+    list_display = ("created_at", "actor_label", "action", "subject", "reason")
     list_filter = ("action", "actor")
     search_fields = ("subject", "reason", "actor__username")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("操作人"), ordering="actor")
+    def actor_label(self, log):
+        # A deleted account shows its pseudonym and former role (accounts.deletion).
+        return log.actor.pseudonym if log.actor is not None else "-"
