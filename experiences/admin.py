@@ -1,8 +1,17 @@
 """The admin of every domain, registered when Django's admin autodiscovers ``experiences.admin``."""
 
 from experiences.accounts import admin as accounts_admin
+from experiences.drafts import admin as drafts_admin
 from experiences.essays import admin as essays_admin
+from experiences.reading import admin as reading_admin
 from experiences.reflections import admin as reflections_admin
 from experiences.tagging import admin as tagging_admin
 
-__all__ = ["accounts_admin", "essays_admin", "reflections_admin", "tagging_admin"]
+__all__ = [
+    "accounts_admin",
+    "drafts_admin",
+    "essays_admin",
+    "reading_admin",
+    "reflections_admin",
+    "tagging_admin",
+]

@@ -6,7 +6,9 @@ The app label stays ``experiences`` so that no table moves.
 """
 
 from experiences.accounts.models import User
+from experiences.drafts.models import Draft
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.reading.models import Bookmark, PrincipleRead
 from experiences.reflections.models import (
     Like,
     ModerationLog,
@@ -17,12 +19,15 @@ from experiences.reflections.models import (
 from experiences.search.models import SearchDocument
 
 __all__ = [
+    "Bookmark",
+    "Draft",
     "Essay",
     "Like",
     "ModerationLog",
     "PendingReflection",
     "PostingRecord",
     "Principle",
+    "PrincipleRead",
     "Quotation",
     "Reflection",
     "RelatedReading",

@@ -1,11 +1,21 @@
 """The site's pages, one list per domain, under the ``experiences`` namespace."""
 
 from experiences.accounts.urls import profile_urlpatterns
+from experiences.drafts.urls import urlpatterns as drafts_urls
 from experiences.essays.urls import urlpatterns as essays_urls
+from experiences.reading.urls import urlpatterns as reading_urls
 from experiences.reflections.urls import urlpatterns as reflections_urls
 from experiences.search.urls import urlpatterns as search_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
 
 app_name = "experiences"
 
-urlpatterns = [*essays_urls, *reflections_urls, *search_urls, *tagging_urls, *profile_urlpatterns]
+urlpatterns = [
+    *essays_urls,
+    *reflections_urls,
+    *search_urls,
+    *tagging_urls,
+    *profile_urlpatterns,
+    *drafts_urls,
+    *reading_urls,
+]
