@@ -152,3 +152,23 @@ class TestQueryCounts:
             PrincipleReadFactory(user=user, principle=other)
         with django_assert_max_num_queries(12):
             assert client.get(principle.get_absolute_url()).status_code == 200
+
+
+def test_privacy_policy_says_what_is_kept(client):
+    page = client.get(reverse("privacy")).content.decode()
+    assert "草稿" in page and "收藏" in page and "已学" in page
+
+
+def test_admin_lists_load_for_staff(admin_client, user, principle):
+    from tests.factories import DraftFactory
+
+    DraftFactory(author=user, principle=principle, body="私人的草稿正文")
+    BookmarkFactory(user=user, principle=principle)
+    PrincipleReadFactory(user=user, principle=principle)
+    for model in ("draft", "bookmark", "principleread"):
+        response = admin_client.get(reverse(f"admin:experiences_{model}_changelist"))
+        assert response.status_code == 200
+        # A draft is unpublished writing: its text is not shown, even to staff.
+        assert "私人的草稿正文" not in response.content.decode()
+    draft_url = reverse("admin:experiences_draft_change", args=[DraftFactory(author=user).pk])
+    assert "还没写完的心得" not in admin_client.get(draft_url).content.decode()
