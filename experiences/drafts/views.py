@@ -6,6 +6,7 @@ so anyone else's draft is a 404 that tells nothing.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from experiences.drafts.forms import DraftForm
 from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for, drafts_of
 from experiences.drafts.services import DraftTooLong, draft_delete, draft_save
+from experiences.reflections.models import Reflection
 
 if TYPE_CHECKING:
     from django.views.generic import FormView
@@ -61,6 +63,10 @@ class DraftAutosaveView(View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse({"login_url": reverse("login")}, status=401)
+        if self.already_posted(request):
+            # A save that was on its way while the form was posted must not bring
+            # back the draft the posting just deleted.
+            return JsonResponse({"saved": False, "message": ""})
         draft, error = _draft_store(request, DraftForm(request.POST))
         if error:
             return JsonResponse({"error": error}, status=400)
@@ -70,6 +76,14 @@ class DraftAutosaveView(View):
         return JsonResponse(
             {"saved": True, "message": _("草稿已自动保存\uff08%(when)s\uff09") % {"when": when}}
         )
+
+    @staticmethod
+    def already_posted(request: HttpRequest) -> bool:
+        try:
+            token = uuid.UUID(request.POST.get("submission_token", ""))
+        except ValueError:
+            return False
+        return Reflection.objects.filter(author=request.user, submission_token=token).exists()
 
 
 class DraftOnReflectionFormMixin(_FormViewBase):

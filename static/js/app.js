@@ -117,7 +117,7 @@
     var fields = ["principle", "title", "body", "tags"];
     function snapshot() {
       var data = new FormData();
-      fields.forEach(function (name) {
+      fields.concat(["submission_token"]).forEach(function (name) {
         var field = form.elements[name];
         data.append(name, field ? field.value : "");
       });

@@ -270,3 +270,18 @@ def test_the_database_refuses_an_empty_draft(user, principle):
 
     with pytest.raises(IntegrityError):
         Draft.objects.create(author=user, principle=principle)
+
+
+def test_an_autosave_arriving_after_the_post_does_not_bring_the_draft_back(client, user, principle):
+    import uuid
+
+    token = str(uuid.uuid4())
+    client.force_login(user)
+    client.post(CREATE, {"principle": principle.pk, "body": "发表了", "submission_token": token})
+    assert Reflection.objects.count() == 1
+    response = autosave(client, principle=principle.pk, body="发表了", submission_token=token)
+    assert response.json()["saved"] is False and not Draft.objects.exists()
+    # A fresh form (a new token), or a garbled one, saves as usual.
+    for other in (str(uuid.uuid4()), "garbled\x00"):
+        autosave(client, principle=principle.pk, body="新的", submission_token=other)
+    assert Draft.objects.get().body == "新的"
