@@ -83,7 +83,8 @@ class DraftAutosaveView(View):
             token = uuid.UUID(request.POST.get("submission_token", ""))
         except ValueError:
             return False
-        return Reflection.objects.filter(author=request.user, submission_token=token).exists()
+        posted = Reflection.objects.filter(author_id=request.user.pk, submission_token=token)
+        return posted.exists()
 
 
 class DraftOnReflectionFormMixin(_FormViewBase):
