@@ -36,7 +36,9 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # A path on this site only: redirect() would take "abc" for a view name (a 500).
+    on_site = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    if not (on_site and next_url.startswith("/")):
         next_url = fallback
     return redirect(next_url)
 

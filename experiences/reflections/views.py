@@ -210,6 +210,8 @@ class LikeView(SingleObjectMixin, View):
         if self.wants_json():
             return JsonResponse({"liked": liked, "count": count})
         next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        # A path on this site only: redirect() would take "abc" for a view name (a 500).
+        on_site = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+        if not (on_site and next_url.startswith("/")):
             next_url = reflection.get_absolute_url()
         return redirect(next_url)
