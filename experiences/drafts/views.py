@@ -74,7 +74,7 @@ class DraftAutosaveView(View):
             return JsonResponse({"saved": False, "message": ""})
         when = timezone.localtime(draft.updated_at).strftime("%H:%M:%S")
         return JsonResponse(
-            {"saved": True, "message": _("草稿已自动保存\uff08%(when)s\uff09") % {"when": when}}
+            {"saved": True, "message": _("草稿已保存\uff08%(when)s\uff09") % {"when": when}}
         )
 
     @staticmethod

@@ -36,7 +36,7 @@ def test_typed_text_is_saved_and_restored_after_a_reload(
     form = page.locator("form.reflection-form")
     form.get_by_label("标题").fill("写到一半")
     form.get_by_label("心得正文").fill("群众的事再小也是大事\uff0c")
-    expect(form.locator(".draft-status")).to_contain_text("草稿已自动保存", timeout=10000)
+    expect(form.locator(".draft-status")).to_contain_text("草稿已保存", timeout=10000)
     assert Draft.objects.get(author=colleague, principle=principle).title == "写到一半"
 
     page.reload()
@@ -47,15 +47,24 @@ def test_typed_text_is_saved_and_restored_after_a_reload(
     assert_fits_the_screen(page)
     snap("draft-restored")
 
+    # 存草稿 with JavaScript saves at once, without leaving the page.
+    page.evaluate("window.__sameDocument = true")
+    form.get_by_label("标题").fill("写到一半多")
+    form.get_by_role("button", name="存草稿").click()
+    expect(form.locator(".draft-status")).to_contain_text("草稿已保存")
+    assert page.evaluate("window.__sameDocument") is True
+    assert Draft.objects.get(author=colleague, principle=principle).title == "写到一半多"
+
     # 我的草稿 lists it; posting it deletes it.
     page.goto(base + reverse("experiences:draft_list"))
     expect(page.locator(".draft-card")).to_contain_text("写到一半")
     assert_fits_the_screen(page)
     page.get_by_role("link", name="继续写").click()
     form = page.locator("form.reflection-form")
+    expect(form.get_by_label("标题")).to_have_value("写到一半多")
     form.get_by_label("心得正文").fill("群众的事再小也是大事。")
     form.get_by_role("button", name="发表心得").click()
-    expect(page.locator("h1")).to_contain_text("写到一半")
+    expect(page.locator("h1")).to_contain_text("写到一半多")
     assert Reflection.objects.filter(author=colleague).count() == 1
     assert not Draft.objects.exists()
 

@@ -57,7 +57,7 @@ class TestAutosave:
         client.force_login(user)
         response = autosave(client, principle=principle.pk, title="标题", body="第一版", tags="甲")
         assert response.status_code == 200 and response.json()["saved"] is True
-        assert "草稿已自动保存" in response.json()["message"]
+        assert "草稿已保存" in response.json()["message"]
         # The same draft again (a double submit, two tabs): still one row, updated.
         autosave(client, principle=principle.pk, title="标题", body="第二版", tags="甲")
         autosave(client, principle=principle.pk, title="标题", body="第二版", tags="甲")
