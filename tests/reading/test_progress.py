@@ -71,8 +71,10 @@ class TestProgress:
         other = EssayFactory(title="另一篇")
         read, _unread = PrincipleFactory(essay=other), PrincipleFactory(essay=other)
         PrincipleReadFactory(user=user, principle=read)
+        EssayFactory(title="还没有原则的文章")
         client.force_login(user)
-        assert "已学 1/2" in client.get("/").content.decode()
+        page = client.get("/").content.decode()
+        assert "已学 1/2" in page and "已学 0/0" not in page
 
     def test_only_ones_own_page_shows_it(self, client, user, other_user, seed_essay):
         PrincipleReadFactory(user=user, principle=seed_essay.principles.get(position=1))
