@@ -16,11 +16,13 @@ class ExperiencesConfig(AppConfig):
 
         from experiences.accounts import data_export as accounts_export
         from experiences.core import caching, converters
+        from experiences.drafts import data_export as drafts_export
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
         from experiences.flags import data_export as flags_export
         from experiences.flags import receivers as flags_receivers
         from experiences.notifications import data_export as notifications_export
         from experiences.notifications import receivers as notifications_receivers
+        from experiences.reading import data_export as reading_export
         from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections.models import Like, Reflection
@@ -62,3 +64,5 @@ class ExperiencesConfig(AppConfig):
         notifications_export.sections_register()
         replies_export.sections_register()
         flags_export.sections_register()
+        drafts_export.sections_register()
+        reading_export.sections_register()

@@ -6,9 +6,11 @@ The app label stays ``experiences`` so that no table moves.
 """
 
 from experiences.accounts.models import User
+from experiences.drafts.models import Draft
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
 from experiences.notifications.models import FailedTask, Notification
+from experiences.reading.models import Bookmark, PrincipleRead
 from experiences.reflections.models import (
     Like,
     ModerationLog,
@@ -20,6 +22,8 @@ from experiences.replies.models import PendingReply, Reply, ReplyPostingRecord
 from experiences.search.models import SearchDocument
 
 __all__ = [
+    "Bookmark",
+    "Draft",
     "Essay",
     "FailedTask",
     "Flag",
@@ -32,6 +36,7 @@ __all__ = [
     "PendingReply",
     "PostingRecord",
     "Principle",
+    "PrincipleRead",
     "Quotation",
     "Reflection",
     "RelatedReading",

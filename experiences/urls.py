@@ -1,9 +1,11 @@
 """The site's pages, one list per domain, under the ``experiences`` namespace."""
 
 from experiences.accounts.urls import profile_urlpatterns
+from experiences.drafts.urls import urlpatterns as drafts_urls
 from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.flags.urls import urlpatterns as flags_urls
 from experiences.notifications.urls import urlpatterns as notifications_urls
+from experiences.reading.urls import urlpatterns as reading_urls
 from experiences.reflections.urls import urlpatterns as reflections_urls
 from experiences.replies.urls import urlpatterns as replies_urls
 from experiences.search.urls import urlpatterns as search_urls
@@ -21,5 +23,7 @@ urlpatterns = [
     *sharing_urls,
     *replies_urls,
     *flags_urls,
+    *drafts_urls,
+    *reading_urls,
     *profile_urlpatterns,
 ]

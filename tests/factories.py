@@ -148,3 +148,35 @@ class FlagFactory(factory.django.DjangoModelFactory):
 
         flag, _ = flag_create(reporter=reporter, item=item, reason=reason, detail=detail)
         return flag
+
+
+# Drafts, 收藏 and 已学 (issue 16, items 4-6).
+
+
+class DraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "experiences.Draft"
+
+    author = factory.SubFactory(UserFactory)
+    principle = factory.SubFactory(PrincipleFactory)
+    title = factory.Sequence(lambda n: f"草稿{n}")
+    body = "还没写完的心得。"
+
+
+class BookmarkFactory(factory.django.DjangoModelFactory):
+    """A bookmark of a principle unless given a reflection (with principle=None)."""
+
+    class Meta:
+        model = "experiences.Bookmark"
+
+    user = factory.SubFactory(UserFactory)
+    principle = factory.SubFactory(PrincipleFactory)
+    reflection = None
+
+
+class PrincipleReadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "experiences.PrincipleRead"
+
+    user = factory.SubFactory(UserFactory)
+    principle = factory.SubFactory(PrincipleFactory)

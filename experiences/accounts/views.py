@@ -16,6 +16,7 @@ from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.client import client_ip, throttle_hit
 from experiences.core.site import site_domain, site_scheme
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
+from experiences.reading.selectors import progress_of_published
 from experiences.reflections.models import Reflection
 
 
@@ -39,6 +40,8 @@ class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView
         context = super().get_context_data(**kwargs)
         context["profile_user"] = self.profile_user
         context["is_own_page"] = self.request.user == self.profile_user
+        if context["is_own_page"]:  # 已学 is the colleague's own, shown to nobody else
+            context["reading_progress"] = progress_of_published(user=self.profile_user)
         return context
 
 

@@ -8,7 +8,9 @@ from django.views.generic import DetailView, ListView
 
 from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.web import REFLECTIONS_PER_PAGE, sort_from
+from experiences.drafts.selectors import draft_for
 from experiences.essays.models import Essay, Principle
+from experiences.reading.selectors import essays_progress, principle_ids_read, principle_state
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 
@@ -38,6 +40,12 @@ class HomeView(AnonymousPageCacheMixin, ListView):
             .for_listing(viewer=self.request.user)
             .sorted_by("newest")[:FEATURED_ON_HOME]
         )
+        # 已学: signed-in colleagues only (anonymous pages are cached and shared).
+        user = self.request.user
+        progress = essays_progress(user=user, essays=essays)
+        for essay in essays:
+            essay.reading_progress = progress.get(essay.pk)
+        context["read_principle_ids"] = principle_ids_read(user=user, essays=essays[:1])
         return context
 
 
@@ -82,12 +90,15 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             .sorted_by(sort)
         )
         page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
+        # The signed-in writer's draft comes back into the form (drafts domain).
+        draft = draft_for(author=self.request.user, principle_id=principle.pk)
+        initial = {"principle": principle.pk, "submission_token": uuid.uuid4()}
         context.update(
             page_obj=page,
             reflections=page.object_list,
             sort=sort,
-            form=ReflectionForm(
-                initial={"principle": principle.pk, "submission_token": uuid.uuid4()}
-            ),
+            form=ReflectionForm(initial={**initial, **(draft.form_initial() if draft else {})}),
+            draft=draft,
+            reading=principle_state(user=self.request.user, principle=principle),
         )
         return context

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from experiences.core.markdown import markdown_render, text_clean
+from experiences.drafts.services import draft_discard
 from experiences.essays.models import Principle
 from experiences.reflections.models import Like, ModerationLog, PostingRecord, Reflection
 from experiences.reflections.moderation import moderation_log, reflection_initial_status
@@ -89,6 +90,8 @@ def reflection_create(
                 submission_token=submission_token,
             )
             reflection.tags.set(tag_names_clean(tags))
+            # Posted: the draft it grew from goes, in the same transaction.
+            draft_discard(author=author, principle=principle)
     except IntegrityError:
         # A concurrent request with the same token won the race: return its reflection.
         existing = Reflection.objects.filter(

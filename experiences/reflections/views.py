@@ -26,7 +26,9 @@ from experiences.core.web import (
     sort_from,
     text_param,
 )
+from experiences.drafts.views import DraftOnReflectionFormMixin
 from experiences.essays.models import Principle
+from experiences.reading.selectors import reflection_bookmarked
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
@@ -77,13 +79,20 @@ class ReflectionDetailView(DetailView):
         user = self.request.user
         return Reflection.objects.visible_to(user).for_listing(viewer=user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_bookmarked"] = reflection_bookmarked(
+            user=self.request.user, reflection=self.object
+        )
+        return context
+
 
 class ReflectionFormMixin(LoginRequiredMixin):
     form_class: type[ReflectionForm] | None = ReflectionForm
     template_name: str | None = "reflections/reflection_form.html"
 
 
-class ReflectionCreateView(ReflectionFormMixin, FormView):
+class ReflectionCreateView(DraftOnReflectionFormMixin, ReflectionFormMixin, FormView):
     def get_initial(self):
         initial = {"submission_token": uuid.uuid4()}
         principle_id = id_from(self.request.GET.get("principle"))
@@ -201,6 +210,8 @@ class LikeView(SingleObjectMixin, View):
         if self.wants_json():
             return JsonResponse({"liked": liked, "count": count})
         next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        # A path on this site only: redirect() would take "abc" for a view name (a 500).
+        on_site = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+        if not (on_site and next_url.startswith("/")):
             next_url = reflection.get_absolute_url()
         return redirect(next_url)

@@ -84,3 +84,117 @@
     });
   });
 })();
+
+/* === Drafts (草稿), 收藏 and 已学 (issue 16, items 4-6): enhancements of plain forms. === */
+(function () {
+  "use strict";
+  if (!window.fetch || !window.FormData) return;
+
+  function token(form) {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function postJson(url, form, body, keepalive) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRFToken": token(form) },
+      body: body,
+      credentials: "same-origin",
+      keepalive: !!keepalive
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    });
+  }
+
+  // Drafts: saved a few seconds after typing stops, only when something changed, and
+  // when the page is hidden (WeChat switching apps). 存草稿 saves at once, without a reload.
+  document.querySelectorAll("form.reflection-form").forEach(function (form) {
+    var button = form.querySelector("[data-draft-url]");
+    if (!button) return;
+    var url = button.getAttribute("data-draft-url");
+    var status = form.querySelector(".draft-status");
+    var fields = ["principle", "title", "body", "tags"];
+    function snapshot() {
+      var data = new FormData();
+      fields.concat(["submission_token"]).forEach(function (name) {
+        var field = form.elements[name];
+        data.append(name, field ? field.value : "");
+      });
+      return data;
+    }
+    function key(data) { return fields.map(function (name) { return data.get(name); }).join("\u0000"); }
+    var saved = key(snapshot());
+    var timer = null;
+    function save(keepalive) {
+      clearTimeout(timer);
+      var data = snapshot();
+      var current = key(data);
+      if (current === saved || form.dataset.submitting === "true") return;
+      postJson(url, form, data, keepalive).then(function (result) {
+        if (result.status === 200) {
+          saved = current;
+          if (status) status.textContent = result.data.message || "";
+        } else if (status) {
+          status.textContent = result.data.error || "草稿没有保存。";
+        }
+      }).catch(function () {
+        if (status) status.textContent = "网络不通\uff0c草稿暂未保存。";
+      });
+    }
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 2000);
+    });
+    form.addEventListener("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 2000);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") save(true);
+    });
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      saved = null;  // 存草稿 always saves
+      save(false);
+    });
+  });
+
+  // 收藏 / 取消收藏 without a reload.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("bookmark-form")) return;
+    event.preventDefault();
+    var button = form.querySelector("button");
+    var action = form.querySelector("input[name=action]");
+    button.disabled = true;
+    postJson(form.getAttribute("action"), form, new FormData(form)).then(function (result) {
+      if (result.status === 401 && result.data.login_url) { window.location.href = result.data.login_url; return; }
+      if (result.status !== 200) { form.submit(); return; }
+      var on = result.data.bookmarked;
+      action.value = on ? "remove" : "add";
+      button.classList.toggle("is-bookmarked", on);
+      form.querySelector(".bookmark-label").textContent = on ? "取消收藏" : "收藏";
+      button.disabled = false;
+    }).catch(function () { form.submit(); });
+  });
+
+  // 已学: when the end of a principle's text comes into view, record it once.
+  var readForm = document.querySelector("form.read-form[data-read-auto]");
+  if (readForm && window.IntersectionObserver) {
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      postJson(readForm.getAttribute("action"), readForm, new FormData(readForm)).then(function (result) {
+        if (result.status !== 200) return;
+        var done = document.createElement("p");
+        done.className = "read-state read-done";
+        done.setAttribute("role", "status");
+        done.textContent = "\u2713 已学";
+        readForm.replaceWith(done);
+      }).catch(function () { /* the button still works */ });
+    });
+    observer.observe(readForm);
+  }
+})();
+/* === end of drafts, 收藏 and 已学 === */

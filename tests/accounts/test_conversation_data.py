@@ -13,7 +13,13 @@ from experiences.flags.services import flag_create
 from experiences.notifications.models import Notification
 from experiences.reflections.models import Reflection
 from experiences.replies.services import reply_create
-from tests.factories import ReflectionFactory, UserFactory
+from tests.factories import (
+    BookmarkFactory,
+    DraftFactory,
+    PrincipleReadFactory,
+    ReflectionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +65,19 @@ def test_leaving_recounts_replies_and_unnames_the_notification(replier):
     assert "小王" not in notification.text
     assert "已注销用户" in notification.text
     assert notification.detail == ""
+
+
+def test_export_holds_drafts_bookmarks_and_reading(user):
+    DraftFactory(author=user, body="没写完的**草稿**")
+    BookmarkFactory(user=user)
+    PrincipleReadFactory(user=user)
+    archive = export_of(user)
+    names = archive.namelist()
+    drafts = [name for name in names if name.startswith("drafts/")]
+    assert "没写完的**草稿**" in archive.read(drafts[0]).decode()
+    assert len(json.loads(archive.read("reading/bookmarks.json"))) == 1
+    assert len(json.loads(archive.read("reading/principles_read.json"))) == 1
+    # Someone else's export holds none of it.
+    assert not any(
+        name.startswith(("drafts/", "reading/")) for name in export_of(UserFactory()).namelist()
+    )

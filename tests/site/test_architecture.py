@@ -21,6 +21,8 @@ DOMAINS = {
     "sharing",
     "flags",
     "replies",
+    "drafts",
+    "reading",
     "tagging",
 }
 TOP_LEVEL = {"experiences.models", "experiences.admin", "experiences.urls", "experiences.apps"}

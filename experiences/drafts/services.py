@@ -1,0 +1,69 @@
+"""Saving and discarding drafts: cleaned as reflections are, one row per person and principle.
+
+Autosave sends the same draft every few seconds, possibly from two tabs at once:
+the save is an update-or-create that the unique constraints make safe.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from experiences.core.markdown import text_clean
+from experiences.core.text import line_clean
+from experiences.drafts.models import (
+    DRAFT_BODY_MAX_LENGTH,
+    DRAFT_TAGS_MAX_LENGTH,
+    DRAFT_TITLE_MAX_LENGTH,
+    Draft,
+)
+
+if TYPE_CHECKING:
+    from experiences.accounts.models import User
+    from experiences.essays.models import Principle
+
+
+class DraftTooLong(Exception):
+    """Even a draft has a bound (four times what may be posted)."""
+
+
+def draft_save(
+    *, author: User, principle: Principle | None, title: str, body: str, tags: str
+) -> Draft | None:
+    """Store the author's draft for ``principle``; an empty one is discarded (returns None)."""
+    title = line_clean(title)
+    body = text_clean(body)
+    tags = line_clean(tags)
+    if (
+        len(title) > DRAFT_TITLE_MAX_LENGTH
+        or len(body) > DRAFT_BODY_MAX_LENGTH
+        or len(tags) > DRAFT_TAGS_MAX_LENGTH
+    ):
+        raise DraftTooLong
+    if not (title or body.strip() or tags):
+        draft_discard(author=author, principle=principle)
+        return None
+    fields = {"title": title, "body": body, "tags": tags}
+    with transaction.atomic():
+        drafts = Draft.objects.filter(author=author, principle=principle)
+        if drafts.update(**fields, updated_at=timezone.now()):
+            return drafts.get()
+        try:
+            with transaction.atomic():
+                return Draft.objects.create(author=author, principle=principle, **fields)
+        except IntegrityError:
+            # Another tab created it between our update and insert: update that one.
+            drafts.update(**fields, updated_at=timezone.now())
+            return drafts.get()
+
+
+def draft_discard(*, author: User, principle: Principle | None) -> int:
+    """Forget the author's draft for ``principle`` (posting it, or emptying the form)."""
+    deleted, _ = Draft.objects.filter(author=author, principle=principle).delete()
+    return deleted
+
+
+def draft_delete(*, draft: Draft) -> None:
+    draft.delete()
