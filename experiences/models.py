@@ -15,6 +15,8 @@ from experiences.reflections.models import (
     Reflection,
 )
 from experiences.search.models import SearchDocument
+from experiences.study.models import StudyReminderRequest, StudyTopic
+from experiences.units.models import Unit
 
 __all__ = [
     "Essay",
@@ -28,5 +30,8 @@ __all__ = [
     "RelatedReading",
     "Repair",
     "SearchDocument",
+    "StudyReminderRequest",
+    "StudyTopic",
+    "Unit",
     "User",
 ]

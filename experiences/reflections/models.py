@@ -75,6 +75,15 @@ class Reflection(models.Model):
         verbose_name=_("原则"),
         help_text=_("不选则为通用心得。"),
     )
+    # The 学习专题 this reflection was written for, if any (see experiences/study).
+    study_topic = models.ForeignKey(
+        "experiences.StudyTopic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reflections",
+        verbose_name=_("学习专题"),
+    )
     title = models.CharField(_("标题"), max_length=100, blank=True)
     body = models.TextField(_("正文"), help_text=_("支持 Markdown 的安全子集。"))
     body_html = models.TextField(_("正文 HTML"), editable=False)

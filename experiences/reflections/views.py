@@ -29,6 +29,7 @@ from experiences.core.web import (
 from experiences.essays.models import Principle
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
+from experiences.study.writing import study_topic_field_limit
 from experiences.reflections.services import (
     OwnLikeRefused,
     ReflectionRateLimited,
@@ -82,6 +83,17 @@ class ReflectionFormMixin(LoginRequiredMixin):
     form_class: type[ReflectionForm] | None = ReflectionForm
     template_name: str | None = "reflections/reflection_form.html"
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        reflection = getattr(self, "object", None)
+        study_topic_field_limit(
+            form=form,
+            member=self.request.user,
+            current_id=reflection.study_topic_id if reflection else None,
+            requested=self.request.GET.get("study_topic", ""),
+        )
+        return form
+
 
 class ReflectionCreateView(ReflectionFormMixin, FormView):
     def get_initial(self):
@@ -101,6 +113,7 @@ class ReflectionCreateView(ReflectionFormMixin, FormView):
                 body=data["body"],
                 tags=data["tags"],
                 submission_token=data["submission_token"],
+                study_topic=data.get("study_topic"),
             )
         except ReflectionRateLimited:
             form.add_error(
@@ -146,6 +159,7 @@ class ReflectionUpdateView(ReflectionFormMixin, SingleObjectMixin, FormView):
             title=data["title"],
             body=data["body"],
             tags=data["tags"],
+            study_topic=data.get("study_topic"),
         )
         messages.success(self.request, _("修改已保存。"))
         return redirect(self.object)

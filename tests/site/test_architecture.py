@@ -11,7 +11,7 @@ import itertools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAINS = {"accounts", "core", "essays", "reflections", "search", "tagging"}
+DOMAINS = {"accounts", "core", "essays", "reflections", "search", "study", "tagging", "units"}
 TOP_LEVEL = {"experiences.models", "experiences.admin", "experiences.urls", "experiences.apps"}
 
 
