@@ -9,4 +9,11 @@ from experiences.tagging.urls import urlpatterns as tagging_urls
 
 app_name = "experiences"
 
-urlpatterns = [*essays_urls, *reflections_urls, *search_urls, *study_urls, *tagging_urls, *profile_urlpatterns]
+urlpatterns = [
+    *essays_urls,
+    *reflections_urls,
+    *search_urls,
+    *study_urls,
+    *tagging_urls,
+    *profile_urlpatterns,
+]

@@ -70,7 +70,9 @@ class ReflectionForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
         empty_label=_("不针对学习专题"),
-        error_messages={"invalid_choice": _("这个学习专题已结束或不属于你的单位\uff0c请重新选择。")},
+        error_messages={
+            "invalid_choice": _("这个学习专题已结束或不属于你的单位\uff0c请重新选择。")
+        },
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 

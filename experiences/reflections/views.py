@@ -29,7 +29,6 @@ from experiences.core.web import (
 from experiences.essays.models import Principle
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
-from experiences.study.writing import study_topic_field_limit
 from experiences.reflections.services import (
     OwnLikeRefused,
     ReflectionRateLimited,
@@ -38,6 +37,7 @@ from experiences.reflections.services import (
     reflection_create,
     reflection_update,
 )
+from experiences.study.writing import study_topic_field_limit
 
 
 class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):

@@ -50,9 +50,12 @@ def topic_visible_to(topic: StudyTopic, user: User | AnonymousUser) -> bool:
     if topic.organisers.filter(pk=user.pk).exists():
         return True
     scope = viewer_scope(user)
-    return bool(scope) and topic.organisers.filter(
-        org_unit__path__startswith=scope[0]  # type: ignore[index]
-    ).exists()
+    return (
+        bool(scope)
+        and topic.organisers.filter(
+            org_unit__path__startswith=scope[0]  # type: ignore[index]
+        ).exists()
+    )
 
 
 def roots_dedupe(paths: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""学习专题 in the admin: staff see every topic; organisers theirs and those inside their subtree."""
+"""学习专题 in the admin: staff see every topic; organisers theirs and those in their subtree."""
 
 from django.contrib import admin
 from django.db.models import Q
@@ -39,7 +39,7 @@ class StudyTopicAdmin(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         scope = None if request.user.is_superuser else viewer_scope(request.user)
 
-        class ScopedForm(form_class):  # type: ignore[valid-type,misc]
+        class ScopedForm(form_class):
             def __init__(self, *args, **inner):
                 super().__init__(*args, scope=scope, **inner)
 

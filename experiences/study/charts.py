@@ -81,7 +81,9 @@ def submissions_chart(
     for day in days:
         running += by_day.get(day, 0)
         rows.append((day, by_day.get(day, 0), running, day == due))
-    chart = pygal.Bar(**_config(title=_("每日提交数"), x_labels_major_every=max(1, len(days) // 12)))
+    chart = pygal.Bar(
+        **_config(title=_("每日提交数"), x_labels_major_every=max(1, len(days) // 12))
+    )
     chart.x_labels = [
         f"{day:%m-%d}" + (_("\uff08截止\uff09") if is_due else "") for day, _n, _r, is_due in rows
     ]

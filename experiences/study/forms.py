@@ -1,4 +1,4 @@
-"""The admin's 学习专题 form: dates in order, at least one target unit, inside the organiser's tree."""
+"""The admin's 学习专题 form: dates in order, a target unit or more, in the organiser's tree."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -69,4 +69,3 @@ class StudyTopicAdminForm(forms.ModelForm):
 
     def _save_m2m(self):
         pass  # the service sets the relations
-

@@ -71,12 +71,12 @@ class StudyTopic(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("experiences:study_report", kwargs={"pk": self.pk})
+
     def clean(self):
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError({"due_date": _("截止日期不能早于开始日期。")})
-
-    def get_absolute_url(self):
-        return reverse("experiences:study_report", kwargs={"pk": self.pk})
 
 
 class StudyReminderRequest(models.Model):
@@ -86,7 +86,9 @@ class StudyReminderRequest(models.Model):
     """
 
     topic = models.ForeignKey(
-        StudyTopic, on_delete=models.CASCADE, related_name="reminder_requests",
+        StudyTopic,
+        on_delete=models.CASCADE,
+        related_name="reminder_requests",
         verbose_name=_("学习专题"),
     )
     requested_by = models.ForeignKey(

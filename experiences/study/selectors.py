@@ -80,7 +80,9 @@ class Task:
     status: StrOrPromise
 
 
-def member_tasks(*, member: User, today: datetime.date | None = None, limit: int = 10) -> list[Task]:
+def member_tasks(
+    *, member: User, today: datetime.date | None = None, limit: int = 10
+) -> list[Task]:
     """我的学习任务: one query, newest due date first."""
     today = today or timezone.localdate()
     mine = Reflection.objects.filter(author=member, study_topic=OuterRef("pk"))
@@ -142,9 +144,7 @@ def report_rows(*, topic: StudyTopic, roots: list[str]) -> tuple[list[UnitRow], 
         .values("org_unit__path")
         .annotate(
             members=Count("pk", distinct=True),
-            submitted=Count(
-                "pk", distinct=True, filter=Q(topic_reflection__status__in=SUBMITTED)
-            ),
+            submitted=Count("pk", distinct=True, filter=Q(topic_reflection__status__in=SUBMITTED)),
             published=Count(
                 "pk",
                 distinct=True,
@@ -230,7 +230,7 @@ def study_reminders_due(*, today: datetime.date) -> list[tuple[User, StudyTopic]
         .prefetch_related("target_units")
         .order_by("due_date", "pk")
     )
-    pairs = []
+    pairs: list[tuple[User, StudyTopic]] = []
     for topic in topics:
         roots = [unit.path for unit in topic.target_units.all()]
         written = Reflection.objects.filter(

@@ -134,9 +134,7 @@ class StudyXlsxView(TopicMixin, View):
         for root in (row.unit for row in rows if row.level == 0):
             members.extend(members_with_status(topic=self.topic, unit=root))
         content = participation_xlsx(unit_rows=rows, members=members, status_of=self.status_of)
-        return self.attachment(
-            content, content_type=XLSX, name=f"{self.topic.title}-参学情况.xlsx"
-        )
+        return self.attachment(content, content_type=XLSX, name=f"{self.topic.title}-参学情况.xlsx")
 
 
 class StudyRemindView(TopicMixin, View):

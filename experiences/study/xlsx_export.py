@@ -43,7 +43,10 @@ def _sheet(workbook, title: str, headers: list[str], rows: Iterable[list]) -> No
 
 
 def participation_xlsx(*, unit_rows: list[UnitRow], members: Iterable, status_of) -> bytes:
-    """``members`` are annotated with submitted/published; ``status_of(member)`` names the task state."""
+    """The unit and member sheets.
+
+    ``members`` are annotated with submitted/published; ``status_of(member)`` names the state.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(

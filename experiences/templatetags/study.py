@@ -27,6 +27,6 @@ def study_tasks(user):
     today = timezone.localdate()
     tasks = member_tasks(member=user, today=today)
     for task in tasks:
-        task.css = _CSS[task.status]  # type: ignore[attr-defined]
-        task.can_write = task.status == TaskStatus.NOT_STARTED  # type: ignore[attr-defined]
+        task.css = _CSS[task.status]
+        task.can_write = task.status == TaskStatus.NOT_STARTED
     return {"tasks": tasks, "show_dashboard": may_use_dashboard(user)}

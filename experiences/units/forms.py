@@ -54,7 +54,9 @@ class UnitAdminForm(forms.ModelForm):
 class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV 或 Excel 文件"),
-        help_text=_("三列\uff1a名称、上级单位\uff08名称或编码\uff0c顶级留空\uff09、编码\uff08可选\uff09。"),
+        help_text=_(
+            "三列\uff1a名称、上级单位\uff08名称或编码\uff0c顶级留空\uff09、编码\uff08可选\uff09。"
+        ),
     )
     dry_run = forms.BooleanField(label=_("只预览\uff0c不保存"), required=False, initial=True)
 

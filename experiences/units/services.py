@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -22,6 +22,10 @@ from experiences.core.text import line_clean
 from experiences.units.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Unit
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+
     from experiences.accounts.models import User
 
 MAX_IMPORT_ROWS = 20000
@@ -57,9 +61,11 @@ class _DryRunRollback(Exception):
 def unit_create(*, name: str, code: str = "", parent: Unit | None = None) -> Unit:
     name, code = line_clean(name).strip(), line_clean(code).strip()
     if parent is None:
-        return Unit.objects.add_root({"name": name, "code": code})
+        root: Unit = Unit.objects.add_root({"name": name, "code": code})
+        return root
     parent.refresh_from_db()  # treebeard reads numchild/path from the instance
-    return Unit.objects.add_child(parent, {"name": name, "code": code})
+    child: Unit = Unit.objects.add_child(parent, {"name": name, "code": code})
+    return child
 
 
 @transaction.atomic
@@ -86,11 +92,8 @@ def units_rows_read(*, filename: str, data: bytes) -> list[UnitRow]:
     """Rows of (name, parent, code) from a .csv (UTF-8 or GBK) or .xlsx file."""
     if len(data) > MAX_IMPORT_BYTES:
         raise UnitImportError(_("文件太大\uff1a最多 5 MB。"))
-    if filename.lower().endswith(".xlsx"):
-        raw = _xlsx_rows(data)
-    else:
-        raw = _csv_rows(data)
-    rows = []
+    raw = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    rows: list[UnitRow] = []
     for line, cells in raw:
         cells = [line_clean("" if cell is None else str(cell)).strip() for cell in cells[:3]]
         cells += [""] * (3 - len(cells))
@@ -104,7 +107,7 @@ def units_rows_read(*, filename: str, data: bytes) -> list[UnitRow]:
     return rows
 
 
-def _csv_rows(data: bytes):
+def _csv_rows(data: bytes) -> Iterable[tuple[int, Any]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -116,7 +119,7 @@ def _csv_rows(data: bytes):
     return enumerate(csv.reader(io.StringIO(text)), start=1)
 
 
-def _xlsx_rows(data: bytes):
+def _xlsx_rows(data: bytes) -> Iterable[tuple[int, Any]]:
     from openpyxl import load_workbook
 
     try:
@@ -167,10 +170,10 @@ def units_import(*, rows: list[UnitRow], dry_run: bool = False) -> UnitImportRep
 
 def _find(reference: str) -> Unit | list[Unit] | None:
     """The unit a parent reference names: by code first, then by name when unique."""
-    unit = Unit.objects.filter(code=reference).exclude(code="").first()
+    unit: Unit | None = Unit.objects.filter(code=reference).exclude(code="").first()
     if unit is not None:
         return unit
-    named = list(Unit.objects.filter(name=reference)[:2])
+    named: list[Unit] = list(Unit.objects.filter(name=reference)[:2])
     if len(named) == 1:
         return named[0]
     return named or None
@@ -230,7 +233,10 @@ def _import_row(row: UnitRow, parent: Unit | None, report: UnitImportReport) -> 
 def units_match_users() -> int:
     """Link users without a unit whose 单位 label exactly names one unit; returns how many."""
     unique_names = (
-        Unit.objects.values("name").annotate(n=Count("pk")).filter(n=1).values_list("name", flat=True)
+        Unit.objects.values("name")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .values_list("name", flat=True)
     )
     by_name = dict(Unit.objects.filter(name__in=list(unique_names)).values_list("name", "pk"))
     linked = 0
@@ -242,7 +248,7 @@ def units_match_users() -> int:
     return linked
 
 
-def users_without_unit():
+def users_without_unit() -> QuerySet[User]:
     """Users with a 单位 label that matched no unit: the admin maps them by hand."""
     return (
         get_user_model()

@@ -20,8 +20,8 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件\uff1a{path}")
         try:
             rows = units_rows_read(filename=file.name, data=file.read_bytes())
-        except UnitImportError as error:
-            raise CommandError(str(error)) from error
+        except UnitImportError as problem:
+            raise CommandError(str(problem)) from problem
         report = units_import(rows=rows, dry_run=dry_run)
         if report.errors:
             for error in report.errors:
@@ -29,7 +29,8 @@ class Command(BaseCommand):
             raise CommandError(f"有 {len(report.errors)} 处错误\uff0c没有保存任何内容。")
         prefix = "预览\uff08未保存\uff09" if dry_run else "已导入"
         self.stdout.write(
-            f"{prefix}\uff1a新增 {len(report.created)} 个单位\uff0c更新 {len(report.updated)} 个\uff0c"
+            f"{prefix}\uff1a新增 {len(report.created)} 个单位\uff0c"
+            f"更新 {len(report.updated)} 个\uff0c"
             f"按名称匹配到 {report.users_linked} 位用户。"
         )
         for name in report.created:
