@@ -1,4 +1,4 @@
-"""Who may see what in 学习专题: organisers see their own subtree, staff see everything.
+"""Who may see what in 学习专题: organisers see their own subtree, other staff everything.
 
 A viewer's scope is a list of unit paths (subtree roots); ``None`` means the
 whole tree (staff). An organiser without a unit sees nothing.
@@ -28,10 +28,19 @@ def is_organiser(user: User | AnonymousUser) -> bool:
 
 
 def viewer_scope(user: User | AnonymousUser) -> list[str] | None:
-    """The subtree roots the viewer may see; None for the whole tree."""
-    if user.is_authenticated and user.is_staff:
+    """The subtree roots the viewer may see; None for the whole tree.
+
+    Superusers and staff who are not organisers see everything. An organiser
+    stays scoped to their subtree even when made staff to use the admin.
+    """
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
         return None
-    if not is_organiser(user) or user.org_unit_id is None:  # type: ignore[union-attr]
+    organiser = is_organiser(user)
+    if user.is_staff and not organiser:
+        return None
+    if not organiser or user.org_unit_id is None:  # type: ignore[union-attr]
         return []
     unit = Unit.objects.only("path").get(pk=user.org_unit_id)  # type: ignore[union-attr]
     return [unit.path]
@@ -45,11 +54,11 @@ def topic_visible_to(topic: StudyTopic, user: User | AnonymousUser) -> bool:
     """Staff, the topic's organisers, and organisers above one of them in the tree."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff:
+    scope = viewer_scope(user)
+    if scope is None:
         return True
     if topic.organisers.filter(pk=user.pk).exists():
         return True
-    scope = viewer_scope(user)
     return (
         bool(scope)
         and topic.organisers.filter(

@@ -28,16 +28,16 @@ class StudyTopicAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         scope = viewer_scope(request.user)
-        if scope is None or request.user.is_superuser:
+        if scope is None:
             return queryset
-        mine = Q(organisers=request.user)
+        mine = Q(organisers=request.user) | Q(created_by=request.user)
         for root in scope:
             mine |= Q(organisers__org_unit__path__startswith=root)
         return queryset.filter(pk__in=queryset.filter(mine).values("pk"))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        scope = None if request.user.is_superuser else viewer_scope(request.user)
+        scope = viewer_scope(request.user)
 
         class ScopedForm(form_class):
             def __init__(self, *args, **inner):

@@ -45,7 +45,7 @@ def _render(chart, *, label: str) -> str:
 
 
 def _config(**extra):
-    return dict(
+    settings = dict(
         js=[],
         disable_xml_declaration=True,
         style=STYLE,
@@ -57,8 +57,9 @@ def _config(**extra):
         x_label_rotation=45,
         show_minor_x_labels=False,
         truncate_label=-1,
-        **extra,
     )
+    settings.update(extra)
+    return settings
 
 
 def daily_days(*, start: datetime.date, due: datetime.date, counts: list[tuple]) -> list:
