@@ -50,7 +50,8 @@ def units_match(apps, schema_editor):
     Unit = apps.get_model("experiences", "Unit")
     User = apps.get_model("experiences", "User")
     unique = (
-        Unit.objects.values("name")
+        Unit.objects.order_by()
+        .values("name")
         .annotate(n=Count("pk"))
         .filter(n=1)
         .values_list("name", flat=True)

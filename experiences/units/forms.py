@@ -27,7 +27,7 @@ class UnitAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            parent = self.instance.get_parent()
+            parent = Unit.objects.get_parent(self.instance)
             self.fields["parent"].initial = parent.pk if parent else None
             # A unit cannot move under itself or its own subtree.
             self.fields["parent"].queryset = Unit.objects.exclude(

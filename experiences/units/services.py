@@ -75,7 +75,7 @@ def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Uni
         name=line_clean(name).strip(), code=line_clean(code).strip()
     )
     unit.refresh_from_db()
-    current = unit.get_parent()
+    current = Unit.objects.get_parent(unit)
     if (current.pk if current else None) != (parent.pk if parent else None):
         if parent is not None and parent.is_within(unit):
             raise ValueError("a unit cannot move under itself")
@@ -211,13 +211,13 @@ def _import_rows(rows: list[UnitRow], report: UnitImportReport) -> None:
 def _import_row(row: UnitRow, parent: Unit | None, report: UnitImportReport) -> None:
     existing = Unit.objects.filter(code=row.code).first() if row.code else None
     if existing is None:
-        siblings = parent.get_children() if parent else Unit.get_root_nodes()
+        siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
         existing = siblings.filter(name=row.name).first()
     if existing is None:
         unit_create(name=row.name, code=row.code, parent=parent)
         report.created.append(row.name)
         return
-    current = existing.get_parent()
+    current = Unit.objects.get_parent(existing)
     same_parent = (current.pk if current else None) == (parent.pk if parent else None)
     if existing.name == row.name and (existing.code == row.code or not row.code) and same_parent:
         return
@@ -233,7 +233,8 @@ def _import_row(row: UnitRow, parent: Unit | None, report: UnitImportReport) -> 
 def units_match_users() -> int:
     """Link users without a unit whose 单位 label exactly names one unit; returns how many."""
     unique_names = (
-        Unit.objects.values("name")
+        Unit.objects.order_by()
+        .values("name")
         .annotate(n=Count("pk"))
         .filter(n=1)
         .values_list("name", flat=True)
