@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from experiences.reflections.models import Reflection
 from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_reflections import log_in
 from tests.factories import ReflectionFactory, StudyTopicFactory, UserFactory, unit_tree
 
@@ -52,6 +53,7 @@ def test_organiser_reads_the_report(live_server, page, study, snap):
     expect(table.get_by_role("row", name="东一村")).to_contain_text("50.0%")
     expect(page.locator("figure.study-chart svg")).to_be_visible()
     assert_fits_the_screen(page)
+    assert serious_violations(page) == []
     snap("study-report")
 
     # Drill down to 东一村's members, then to who has not submitted.
@@ -68,6 +70,14 @@ def test_organiser_reads_the_report(live_server, page, study, snap):
     expect(page.locator(".messages")).to_contain_text("已记录提醒请求")
     assert_fits_the_screen(page)
 
+    # The dashboard: the open topic with its rate, the weekly chart.
+    page.goto(base + reverse("experiences:dashboard"))
+    expect(page.get_by_role("row", name="坚定原则专题学习")).to_contain_text("25.0%")
+    expect(page.locator("figure.study-chart svg")).to_be_visible()
+    assert_fits_the_screen(page)
+    assert serious_violations(page) == []
+    snap("study-dashboard")
+
 
 def test_member_writes_for_the_topic_and_sees_it_submitted(live_server, page, study, snap):
     _units, topic, _organiser, member = study
@@ -79,6 +89,7 @@ def test_member_writes_for_the_topic_and_sees_it_submitted(live_server, page, st
     expect(row).to_contain_text("未开始")
     expect(row).to_contain_text(f"{topic.due_date:%Y-%m-%d}")
     assert_fits_the_screen(page)
+    assert serious_violations(page) == []
     snap("study-tasks")
 
     row.get_by_role("link", name="写心得").click()
