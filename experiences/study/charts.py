@@ -62,6 +62,13 @@ def _config(**extra):
     return settings
 
 
+def _integer_axis(chart, values: list[int]) -> None:
+    """Counts are whole numbers: ticks at 0, step, 2·step… rather than 0.1, 0.2."""
+    top = max(values or [0]) or 1
+    step = max(1, -(-top // 5))
+    chart.y_labels = list(range(0, top + step, step))
+
+
 def daily_days(*, start: datetime.date, due: datetime.date, counts: list[tuple]) -> list:
     """Every day from the start to the due date (or the last submission), at most MAX_DAYS."""
     last = max([due, *(day for day, _n in counts)])
@@ -92,12 +99,14 @@ def submissions_chart(
     # The due day as a grey bar as tall as the busiest day: pygal draws no vertical rules.
     tallest = max([count for _d, count, _r, _due in rows] or [0]) or 1
     chart.add(_("截止日"), [tallest if is_due else None for *_x, is_due in rows])
+    _integer_axis(chart, [tallest])
     return _render(chart, label=_("每日提交数与截止日期")), rows
 
 
 def weekly_chart(*, weeks: list[tuple[datetime.date, int]]) -> str:
     """SVG of reflections written per week."""
-    chart = pygal.Bar(**_config(title=_("每周心得数"), show_legend=False))
+    chart = pygal.Bar(**_config(title=_("每周心得数"), show_legend=False, show_minor_x_labels=True))
     chart.x_labels = [f"{week:%m-%d}" for week, _n in weeks]
     chart.add(_("心得数"), [count for _w, count in weeks])
+    _integer_axis(chart, [count for _w, count in weeks])
     return _render(chart, label=_("每周心得数"))
