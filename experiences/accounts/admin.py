@@ -14,6 +14,8 @@ class KbUserAdmin(UserAdmin):
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         (_("个人资料"), {"fields": ("display_name", "unit", "post", "years_of_service")}),
+        (_("所属单位"), {"fields": ("org_unit",)}),
     )
     list_display = ("username", "display_name", "unit", "email", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "unit", "email")
+    autocomplete_fields = ("org_unit",)

@@ -67,7 +67,8 @@ class TopicMixin(LoginRequiredMixin):
 
     def attachment(self, content: bytes, *, content_type: str, name: str) -> HttpResponse:
         response = HttpResponse(content, content_type=content_type)
-        ascii_name = name.encode("ascii", "ignore").decode() or "export"
+        # The title is the organiser's text: only the RFC 5987 form carries it, percent-encoded.
+        ascii_name = f"study-{self.topic.pk}.{name.rpartition('.')[2]}"
         response["Content-Disposition"] = (
             f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
         )

@@ -116,3 +116,13 @@ def test_xlsx_has_unit_and_member_sheets(client, tree, topic, written, county_or
     hostile = people["'=cmd|' /C calc'!A0"]
     assert hostile[2] == "'+SUM(1)"
     assert all(cell.data_type != "f" for row in members.iter_rows() for cell in row)
+
+
+def test_export_names_carry_the_title_safely(client, topic, county_organiser):
+    topic.title = '学习"专题";\\ a'
+    topic.save()
+    client.force_login(county_organiser)
+    response = client.get(reverse("experiences:study_xlsx", args=[topic.pk]))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="study-{topic.pk}.xlsx"; filename*=UTF-8')
+    assert '"专题"' not in disposition and "%E5%AD%A6" in disposition

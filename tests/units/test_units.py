@@ -195,3 +195,9 @@ def test_admin_edits_and_moves_units(admin_client):
     )
     assert response.status_code == 302 and Unit.objects.get(code="N").depth == 1
     assert admin_client.get(reverse("admin:experiences_unit_changelist")).status_code == 200
+
+
+def test_the_user_admin_offers_the_unit(admin_client):
+    person = UserFactory(username="someone")
+    html = admin_client.get(reverse("admin:experiences_user_change", args=[person.pk])).content
+    assert "所属单位" in html.decode() and 'name="org_unit"' in html.decode()
