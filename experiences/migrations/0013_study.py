@@ -247,6 +247,14 @@ class Migration(migrations.Migration):
                 condition=models.Q(("title", ""), _negated=True), name="study_topic_title_not_empty"
             ),
         ),
+        migrations.AddIndex(
+            model_name="reflection",
+            index=models.Index(
+                condition=models.Q(("study_topic__isnull", False)),
+                fields=["study_topic", "author", "status"],
+                name="reflection_topic_author",
+            ),
+        ),
         migrations.RunPython(organisers_create, organisers_remove),
         migrations.RunPython(units_match, migrations.RunPython.noop),
     ]

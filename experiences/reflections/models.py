@@ -128,6 +128,12 @@ class Reflection(models.Model):
                 fields=["status", "-is_featured", "-like_count", "-created_at", "-id"],
                 name="reflection_most_liked",
             ),
+            # 学习专题 reports: each member's reflections for one topic, by state.
+            models.Index(
+                fields=["study_topic", "author", "status"],
+                name="reflection_topic_author",
+                condition=Q(study_topic__isnull=False),
+            ),
         ]
 
     def __str__(self):

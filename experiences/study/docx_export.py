@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 
 from experiences.core.text import xml_clean
@@ -42,6 +43,46 @@ def _east_asian_font(style, name: str) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
+class _Writer:
+    """Appends paragraphs in constant time.
+
+    python-docx's ``add_paragraph`` searches the body for its section
+    properties and looks styles up by name on every call: quadratic in a
+    汇编 of thousands of reflections. Here the section properties are set
+    aside until the end and each style's id is looked up once.
+    """
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self.body = document.element.body
+        self.section = self.body.sectPr
+        if self.section is not None:
+            self.body.remove(self.section)
+        self.style_ids: dict[str, str] = {}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        element = OxmlElement("w:p")
+        self.body.append(element)
+        if style is not None:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            element.style = self.style_ids[style]
+        paragraph = Paragraph(element, self.document._body)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.paragraph(text, f"Heading {level}")
+
+    def page_break(self) -> None:
+        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def finish(self) -> None:
+        if self.section is not None:
+            self.body.append(self.section)
+
+
 def _toc_field(paragraph) -> None:
     """A TOC field over headings 1-2: Word/WPS fill it in when fields are updated."""
     run = paragraph.add_run()
@@ -61,7 +102,7 @@ def _toc_field(paragraph) -> None:
         run._r.append(element)
 
 
-def markdown_to_docx(document, text: str) -> None:
+def markdown_to_docx(writer: _Writer, text: str) -> None:
     """Append the Markdown ``text`` as formatted paragraphs."""
     tokens = _PARSER.parse(text)
     lists: list[str] = []
@@ -84,20 +125,19 @@ def markdown_to_docx(document, text: str) -> None:
         elif kind == "heading_close":
             heading_level = 0
         elif kind in ("fence", "code_block"):
-            paragraph = document.add_paragraph()
-            run = paragraph.add_run(xml_clean(token.content.rstrip("\n")))
+            run = writer.paragraph().add_run(xml_clean(token.content.rstrip("\n")))
             run.font.name = "Courier New"
         elif kind == "hr":
-            document.add_paragraph("\u2014" * 10).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            writer.paragraph("\u2014" * 10).alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif kind == "inline":
             if heading_level:
-                paragraph = document.add_heading(level=heading_level)
+                paragraph = writer.heading("", heading_level)
             elif lists:
-                paragraph = document.add_paragraph(style=lists[-1])
+                paragraph = writer.paragraph(style=lists[-1])
             elif quote_depth:
-                paragraph = document.add_paragraph(style="Quote")
+                paragraph = writer.paragraph(style="Quote")
             else:
-                paragraph = document.add_paragraph()
+                paragraph = writer.paragraph()
             _inline_runs(paragraph, token.children or [])
 
 
@@ -121,7 +161,13 @@ def _inline_runs(paragraph, children) -> None:
             paragraph.add_run().add_break()
         elif kind in ("text", "code_inline"):
             run = paragraph.add_run(xml_clean(child.content))
-            run.bold, run.italic, run.font.strike = bold, italic, strike
+            # Only what is on: each property written adds XML to search through.
+            if bold:
+                run.bold = True
+            if italic:
+                run.italic = True
+            if strike:
+                run.font.strike = True
             if kind == "code_inline":
                 run.font.name = "Courier New"
 
@@ -149,11 +195,12 @@ def study_docx(
         _east_asian_font(document.styles[f"Heading {level}"], HEADING_FONT)
     _east_asian_font(document.styles["Title"], HEADING_FONT)
 
-    document.core_properties.title = topic.title
-    cover = document.add_paragraph(style="Title")
+    document.core_properties.title = xml_clean(topic.title)
+    writer = _Writer(document)
+    cover = writer.paragraph(style="Title")
     cover.add_run(_("心得体会汇编"))
     cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle = document.add_paragraph()
+    subtitle = writer.paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.add_run(xml_clean(topic.title)).bold = True
     for line in (
@@ -162,8 +209,8 @@ def study_docx(
         % {"start": f"{topic.start_date:%Y-%m-%d}", "due": f"{topic.due_date:%Y-%m-%d}"},
         _("编印日期\uff1a%(day)s") % {"day": f"{timezone.localdate():%Y-%m-%d}"},
     ):
-        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        writer.paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    writer.page_break()
 
     reflections = list(reflections)
     principles = list(topic.principles.select_related("essay").order_by("essay_id", "position"))
@@ -173,35 +220,35 @@ def study_docx(
         label = unit_paths.get(unit.path, unit.name) if unit else _("未归入单位")
         groups.setdefault(label, []).append(reflection)
 
-    document.add_heading(_("目录"), level=1)
-    _toc_field(document.add_paragraph())
+    writer.heading(_("目录"), 1)
+    _toc_field(writer.paragraph())
     if principles:
-        document.add_paragraph(_("学习原则"), style="List Bullet")
+        writer.paragraph(_("学习原则"), "List Bullet")
     for label, items in groups.items():
-        document.add_paragraph(label, style="List Bullet")
+        writer.paragraph(xml_clean(label), "List Bullet")
         for reflection in items:
             entry = xml_clean(f"{reflection.display_title} \u2014 {reflection.author}")
-            document.add_paragraph(entry, style="List Bullet 2")
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            writer.paragraph(entry, "List Bullet 2")
+    writer.page_break()
 
     if principles:
-        document.add_heading(_("学习原则"), level=1)
+        writer.heading(_("学习原则"), 1)
         for principle in principles:
-            document.add_heading(principle.label, level=2)
+            writer.heading(principle.label, 2)
             for paragraph in principle.paragraphs:
-                document.add_paragraph(paragraph)
+                writer.paragraph(xml_clean(paragraph))
     if topic.description:
-        document.add_heading(_("专题说明"), level=1)
+        writer.heading(_("专题说明"), 1)
         for line in topic.description.splitlines():
             if line.strip():
-                document.add_paragraph(xml_clean(line).strip())
+                writer.paragraph(xml_clean(line).strip())
 
     for label, items in groups.items():
-        document.add_heading(label, level=1)
+        writer.heading(xml_clean(label), 1)
         for reflection in items:
-            document.add_heading(xml_clean(str(reflection.display_title)), level=2)
+            writer.heading(xml_clean(str(reflection.display_title)), 2)
             published = timezone.localtime(reflection.published_at or reflection.created_at)
-            meta = document.add_paragraph()
+            meta = writer.paragraph()
             meta.add_run(
                 _("作者\uff1a%(author)s\u3000单位\uff1a%(unit)s\u3000日期\uff1a%(day)s")
                 % {
@@ -210,9 +257,10 @@ def study_docx(
                     "day": f"{published:%Y-%m-%d}",
                 }
             ).italic = True
-            markdown_to_docx(document, reflection.body)
+            markdown_to_docx(writer, reflection.body)
     if not reflections:
-        document.add_paragraph(_("暂无已通过的心得。"))
+        writer.paragraph(_("暂无已通过的心得。"))
+    writer.finish()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
