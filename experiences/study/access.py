@@ -40,9 +40,9 @@ def viewer_scope(user: User | AnonymousUser) -> list[str] | None:
     organiser = is_organiser(user)
     if user.is_staff and not organiser:
         return None
-    if not organiser or user.org_unit_id is None:  # type: ignore[union-attr]
+    if not organiser or user.org_unit_id is None:
         return []
-    unit = Unit.objects.only("path").get(pk=user.org_unit_id)  # type: ignore[union-attr]
+    unit = Unit.objects.only("path").get(pk=user.org_unit_id)
     return [unit.path]
 
 
@@ -59,12 +59,7 @@ def topic_visible_to(topic: StudyTopic, user: User | AnonymousUser) -> bool:
         return True
     if topic.organisers.filter(pk=user.pk).exists():
         return True
-    return (
-        bool(scope)
-        and topic.organisers.filter(
-            org_unit__path__startswith=scope[0]  # type: ignore[index]
-        ).exists()
-    )
+    return bool(scope) and topic.organisers.filter(org_unit__path__startswith=scope[0]).exists()
 
 
 def roots_dedupe(paths: list[str]) -> list[str]:
