@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from experiences.core.text import line_clean
 from experiences.study.models import StudyReminderRequest, StudyTopic
@@ -45,13 +46,29 @@ def study_topic_save(
     return topic
 
 
+REMINDER_QUIET_MINUTES = 10
+
+
+@transaction.atomic
 def study_reminder_request(
     *, topic: StudyTopic, requested_by: User | None, recipients: int
-) -> StudyReminderRequest:
+) -> tuple[StudyReminderRequest, bool]:
     """Record that members of ``topic`` who have not submitted should be reminded.
 
-    The notification queue delivers pending requests and sets ``sent_at``.
+    Returns (request, created). A request still unsent from the last few
+    minutes is returned instead of a new one, so a double-clicked 发送提醒
+    does not remind people twice. The notification queue delivers pending
+    requests and sets ``sent_at``.
     """
-    return StudyReminderRequest.objects.create(
+    # Lock the topic row: two concurrent clicks cannot both see "no recent request".
+    StudyTopic.objects.select_for_update().filter(pk=topic.pk).exists()
+    since = timezone.now() - datetime.timedelta(minutes=REMINDER_QUIET_MINUTES)
+    recent = StudyReminderRequest.objects.filter(
+        topic=topic, sent_at__isnull=True, created_at__gte=since
+    ).first()
+    if recent is not None:
+        return recent, False
+    created = StudyReminderRequest.objects.create(
         topic=topic, requested_by=requested_by, recipients=recipients
     )
+    return created, True

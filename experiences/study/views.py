@@ -151,12 +151,17 @@ class StudyRemindView(TopicMixin, View):
         elif waiting == 0:
             messages.info(request, _("所有成员都已提交\uff0c无需提醒。"))
         else:
-            study_reminder_request(topic=self.topic, requested_by=request.user, recipients=waiting)
-            messages.success(
-                request,
-                _("已记录提醒请求\uff1a%(count)d 人尚未提交\uff0c系统将向他们发送提醒。")
-                % {"count": waiting},
+            _request, created = study_reminder_request(
+                topic=self.topic, requested_by=request.user, recipients=waiting
             )
+            if created:
+                messages.success(
+                    request,
+                    _("已记录提醒请求\uff1a%(count)d 人尚未提交\uff0c系统将向他们发送提醒。")
+                    % {"count": waiting},
+                )
+            else:
+                messages.info(request, _("刚刚已经记录过提醒请求\uff0c请勿重复发送。"))
         return redirect("experiences:study_report", pk=self.topic.pk)
 
 

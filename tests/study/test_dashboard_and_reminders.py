@@ -108,6 +108,21 @@ def test_organiser_records_a_reminder_request(client, tree, topic, town_organise
     request = StudyReminderRequest.objects.get()
     assert request.requested_by == town_organiser and request.recipients == 2
     assert request.sent_at is None
+    # A second click records nothing more.
+    response = client.post(url, follow=True)
+    assert "请勿重复发送" in response.content.decode()
+    assert StudyReminderRequest.objects.count() == 1
+
+
+def test_no_reminder_after_the_due_date(client, tree, topic, town_organiser):
+    member_in(tree["东二村"])
+    topic.start_date -= datetime.timedelta(days=10)
+    topic.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    topic.save()
+    client.force_login(town_organiser)
+    response = client.post(reverse("experiences:study_remind", args=[topic.pk]), follow=True)
+    assert "不再发送提醒" in response.content.decode()
+    assert not StudyReminderRequest.objects.exists()
 
 
 def test_reminder_post_needs_csrf(tree, topic, town_organiser):
