@@ -70,6 +70,7 @@ class ReflectionForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
         empty_label=_("不针对学习专题"),
+        help_text=_("选择后计入该专题的学习任务\uff1a待审核算“已提交”\uff0c发布后算“已通过”。"),
         error_messages={
             "invalid_choice": _("这个学习专题已结束或不属于你的单位\uff0c请重新选择。")
         },
