@@ -11,6 +11,7 @@ from experiences.core.web import REFLECTIONS_PER_PAGE, sort_from
 from experiences.essays.models import Essay, Principle
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
+from experiences.study.writing import study_topic_field_limit
 
 FEATURED_ON_HOME = 5
 
@@ -82,12 +83,8 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             .sorted_by(sort)
         )
         page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
-        context.update(
-            page_obj=page,
-            reflections=page.object_list,
-            sort=sort,
-            form=ReflectionForm(
-                initial={"principle": principle.pk, "submission_token": uuid.uuid4()}
-            ),
-        )
+        form = ReflectionForm(initial={"principle": principle.pk, "submission_token": uuid.uuid4()})
+        if self.request.user.is_authenticated:
+            study_topic_field_limit(form=form, member=self.request.user)
+        context.update(page_obj=page, reflections=page.object_list, sort=sort, form=form)
         return context

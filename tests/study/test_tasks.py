@@ -134,3 +134,12 @@ def test_editing_keeps_a_closed_topic(client, tree):
     assert response.status_code == 302
     reflection.refresh_from_db()
     assert reflection.study_topic == closed and reflection.body == "改过的体会。"
+
+
+def test_the_principle_page_form_offers_open_topics_to_members(client, tree, topic, seed_essay):
+    principle = seed_essay.principles.get(position=1)
+    client.force_login(member_in(tree["东一村"]))
+    html = client.get(principle.get_absolute_url()).content.decode()
+    assert f'<option value="{topic.pk}">{topic.title}</option>' in html
+    client.logout()
+    assert topic.title not in client.get(principle.get_absolute_url()).content.decode()
