@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experiences.reflections.models import Reflection
-from experiences.study.access import ancestor_paths
-from experiences.study.models import StudyTopic
+from experiences.study.access import ancestor_paths, roots_within, viewer_scope
+from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.units.models import Unit
 
 if TYPE_CHECKING:
@@ -232,15 +232,30 @@ def study_reminders_due(*, today: datetime.date) -> list[tuple[User, StudyTopic]
     )
     pairs: list[tuple[User, StudyTopic]] = []
     for topic in topics:
-        roots = [unit.path for unit in topic.target_units.all()]
-        written = Reflection.objects.filter(
-            author=OuterRef("pk"), study_topic=topic, status__in=SUBMITTED
-        )
-        members = (
-            _members(roots)
-            .annotate(written=Exists(written))
-            .filter(written=False)
-            .order_by("org_unit__path", "username")
-        )
-        pairs.extend((member, topic) for member in members)
+        roots = roots_within([unit.path for unit in topic.target_units.all()], None)
+        pairs.extend((member, topic) for member in _not_submitted(topic=topic, roots=roots))
     return pairs
+
+
+def _not_submitted(*, topic: StudyTopic, roots: list[str]) -> QuerySet[User]:
+    written = Reflection.objects.filter(
+        author=OuterRef("pk"), study_topic=topic, status__in=SUBMITTED
+    )
+    return (
+        _members(roots)
+        .annotate(written=Exists(written))
+        .filter(written=False)
+        .order_by("org_unit__path", "username")
+    )
+
+
+def reminder_recipients(*, reminder: StudyReminderRequest) -> QuerySet[User]:
+    """Who a recorded reminder request is for: the members who have still not submitted,
+    within the requesting organiser's part of the tree (all targets for the daily command).
+
+    For the notification queue: it sends to these and sets ``reminder.sent_at``.
+    """
+    topic = reminder.topic
+    targets = list(topic.target_units.values_list("path", flat=True))
+    scope = None if reminder.requested_by is None else viewer_scope(reminder.requested_by)
+    return _not_submitted(topic=topic, roots=roots_within(targets, scope))

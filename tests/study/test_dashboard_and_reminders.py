@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from experiences.reflections.models import Reflection
 from experiences.study.models import StudyReminderRequest, StudyTopic
-from experiences.study.selectors import study_reminders_due
+from experiences.study.selectors import reminder_recipients, study_reminders_due
 from tests.factories import ReflectionFactory, StudyTopicFactory, UserFactory
 from tests.study.conftest import member_in
 
@@ -99,7 +99,10 @@ def test_study_remind_command(tree, topic, capsys):
 
 
 def test_organiser_records_a_reminder_request(client, tree, topic, town_organiser):
-    member_in(tree["东二村"])
+    member_in(tree["东二村"], username="waiting")
+    member_in(tree["西一村"], username="other-town")
+    done = member_in(tree["东一村"], username="done")
+    ReflectionFactory(author=done, study_topic=topic)
     client.force_login(town_organiser)
     url = reverse("experiences:study_remind", args=[topic.pk])
     assert client.get(url).status_code == 405
@@ -108,6 +111,9 @@ def test_organiser_records_a_reminder_request(client, tree, topic, town_organise
     request = StudyReminderRequest.objects.get()
     assert request.requested_by == town_organiser and request.recipients == 2
     assert request.sent_at is None
+    # The queue reminds those still missing in the organiser's subtree only.
+    recipients = {m.username for m in reminder_recipients(reminder=request)}
+    assert recipients == {"waiting", town_organiser.username}
     # A second click records nothing more.
     response = client.post(url, follow=True)
     assert "请勿重复发送" in response.content.decode()
