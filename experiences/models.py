@@ -20,6 +20,8 @@ from experiences.reflections.models import (
 )
 from experiences.replies.models import PendingReply, Reply, ReplyPostingRecord
 from experiences.search.models import SearchDocument
+from experiences.study.models import StudyReminderRequest, StudyTopic
+from experiences.units.models import Unit
 
 __all__ = [
     "Bookmark",
@@ -44,5 +46,8 @@ __all__ = [
     "Reply",
     "ReplyPostingRecord",
     "SearchDocument",
+    "StudyReminderRequest",
+    "StudyTopic",
+    "Unit",
     "User",
 ]

@@ -10,6 +10,7 @@ from experiences.reflections.urls import urlpatterns as reflections_urls
 from experiences.replies.urls import urlpatterns as replies_urls
 from experiences.search.urls import urlpatterns as search_urls
 from experiences.sharing.urls import urlpatterns as sharing_urls
+from experiences.study.urls import urlpatterns as study_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
 
 app_name = "experiences"
@@ -25,5 +26,6 @@ urlpatterns = [
     *flags_urls,
     *drafts_urls,
     *reading_urls,
+    *study_urls,
     *profile_urlpatterns,
 ]

@@ -180,3 +180,56 @@ class PrincipleReadFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     principle = factory.SubFactory(PrincipleFactory)
+
+
+# ---- 学习专题 (study topics) ----
+
+
+def unit_tree(spec: dict, parent=None) -> dict:
+    """Units from a nested dict {name: {child: {...}}}; returns {name: Unit}."""
+    from experiences.units.services import unit_create
+
+    made = {}
+    for name, children in spec.items():
+        unit = unit_create(name=name, parent=parent)
+        made[name] = unit
+        made.update(unit_tree(children or {}, parent=unit))
+    return made
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _week_after(topic):
+    from datetime import timedelta
+
+    return topic.start_date + timedelta(days=7)
+
+
+class StudyTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "experiences.StudyTopic"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"学习专题{n}")
+    description = "认真学习\uff0c联系实际写心得。"
+    start_date = factory.LazyFunction(_today)
+    due_date = factory.LazyAttribute(_week_after)
+
+    @factory.post_generation
+    def target_units(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.target_units.set(extracted)
+
+    @factory.post_generation
+    def organisers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organisers.set(extracted)
+
+    @factory.post_generation
+    def principles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.principles.set(extracted)

@@ -16,7 +16,9 @@ class KbUserAdmin(UserAdmin):
         (_("个人资料"), {"fields": ("display_name", "unit", "post", "years_of_service")}),
         # A deleted account's tombstone: when, and the roles its actions were taken in.
         (_("注销"), {"fields": ("deleted_at", "deleted_roles")}),
+        (_("所属单位"), {"fields": ("org_unit",)}),
     )
     readonly_fields = ("deleted_at", "deleted_roles")
     list_display = ("username", "display_name", "unit", "email", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "unit", "email")
+    autocomplete_fields = ("org_unit",)

@@ -22,6 +22,15 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("显示名"), max_length=50, blank=True)
     unit = models.CharField(_("单位/乡镇"), max_length=100, blank=True)
+    # The unit in the tree (study topics, reports); ``unit`` above stays the free-text label.
+    org_unit = models.ForeignKey(
+        "experiences.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("所属单位"),
+    )
     post = models.CharField(_("岗位"), max_length=100, blank=True)
     years_of_service = models.PositiveSmallIntegerField(
         _("工作年限"), null=True, blank=True, validators=[MaxValueValidator(60)]

@@ -13,6 +13,7 @@ from experiences.essays.models import Essay, Principle
 from experiences.reading.selectors import essays_progress, principle_ids_read, principle_state
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
+from experiences.study.writing import study_topic_field_limit
 
 FEATURED_ON_HOME = 5
 
@@ -93,11 +94,14 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         # The signed-in writer's draft comes back into the form (drafts domain).
         draft = draft_for(author=self.request.user, principle_id=principle.pk)
         initial = {"principle": principle.pk, "submission_token": uuid.uuid4()}
+        form = ReflectionForm(initial={**initial, **(draft.form_initial() if draft else {})})
+        if self.request.user.is_authenticated:
+            study_topic_field_limit(form=form, member=self.request.user)
         context.update(
             page_obj=page,
             reflections=page.object_list,
             sort=sort,
-            form=ReflectionForm(initial={**initial, **(draft.form_initial() if draft else {})}),
+            form=form,
             draft=draft,
             reading=principle_state(user=self.request.user, principle=principle),
         )

@@ -10,6 +10,7 @@ from experiences.core.limits import BODY_MAX_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, T
 from experiences.core.markdown import text_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
+from experiences.study.models import StudyTopic
 from experiences.tagging.services import tags_in_use, tags_parse
 
 
@@ -62,6 +63,18 @@ class ReflectionForm(forms.Form):
         label=_("标签"),
         required=False,
     )
+    # 学习专题: the member's open topics, offered by study.writing.study_topic_field_limit.
+    study_topic = forms.ModelChoiceField(
+        label=_("学习专题"),
+        queryset=StudyTopic.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        empty_label=_("不针对学习专题"),
+        help_text=_("选择后计入该专题的学习任务\uff1a待审核算“已提交”\uff0c发布后算“已通过”。"),
+        error_messages={
+            "invalid_choice": _("这个学习专题已结束或不属于你的单位\uff0c请重新选择。")
+        },
+    )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -108,6 +121,7 @@ class ReflectionForm(forms.Form):
     def initial_for(cls, reflection: Reflection) -> dict:
         return {
             "principle": reflection.principle_id,
+            "study_topic": reflection.study_topic_id,
             "title": reflection.title,
             "body": reflection.body,
             "tags": ",".join(sorted(tag.name for tag in reflection.tags.all())),

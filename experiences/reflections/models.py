@@ -78,6 +78,15 @@ class Reflection(models.Model):
         verbose_name=_("原则"),
         help_text=_("不选则为通用心得。"),
     )
+    # The 学习专题 this reflection was written for, if any (see experiences/study).
+    study_topic = models.ForeignKey(
+        "experiences.StudyTopic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reflections",
+        verbose_name=_("学习专题"),
+    )
     title = models.CharField(_("标题"), max_length=100, blank=True)
     body = models.TextField(_("正文"), help_text=_("支持 Markdown 的安全子集。"))
     body_html = models.TextField(_("正文 HTML"), editable=False)
@@ -125,6 +134,12 @@ class Reflection(models.Model):
             models.Index(
                 fields=["status", "-is_featured", "-like_count", "-created_at", "-id"],
                 name="reflection_most_liked",
+            ),
+            # 学习专题 reports: each member's reflections for one topic, by state.
+            models.Index(
+                fields=["study_topic", "author", "status"],
+                name="reflection_topic_author",
+                condition=Q(study_topic__isnull=False),
             ),
         ]
 

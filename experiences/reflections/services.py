@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from experiences.accounts.models import User
+    from experiences.study.models import StudyTopic
 
 
 class ReflectionRateLimited(Exception):
@@ -62,6 +63,7 @@ def reflection_create(
     body: str,
     tags: list[str],
     submission_token: uuid.UUID | None = None,
+    study_topic: StudyTopic | None = None,
 ) -> tuple[Reflection, bool]:
     """Store a new reflection; returns (reflection, created).
 
@@ -82,6 +84,7 @@ def reflection_create(
             reflection = Reflection.objects.create(
                 author=author,
                 principle=principle,
+                study_topic=study_topic,
                 title=text_clean(title).strip(),
                 body=body,
                 body_html=markdown_render(body),
@@ -105,11 +108,18 @@ def reflection_create(
 
 @transaction.atomic
 def reflection_update(
-    *, reflection: Reflection, principle: Principle | None, title: str, body: str, tags: list[str]
+    *,
+    reflection: Reflection,
+    principle: Principle | None,
+    title: str,
+    body: str,
+    tags: list[str],
+    study_topic: StudyTopic | None = None,
 ) -> Reflection:
     """The author's edit: re-rendered, timestamped; a rejected reflection goes back for review."""
     body = text_clean(body).strip()
     reflection.principle = principle
+    reflection.study_topic = study_topic
     reflection.title = text_clean(title).strip()
     reflection.body = body
     reflection.body_html = markdown_render(body)

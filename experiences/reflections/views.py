@@ -39,6 +39,7 @@ from experiences.reflections.services import (
     reflection_create,
     reflection_update,
 )
+from experiences.study.writing import study_topic_field_limit
 
 
 class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
@@ -91,6 +92,17 @@ class ReflectionFormMixin(LoginRequiredMixin):
     form_class: type[ReflectionForm] | None = ReflectionForm
     template_name: str | None = "reflections/reflection_form.html"
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        reflection = getattr(self, "object", None)
+        study_topic_field_limit(
+            form=form,
+            member=self.request.user,
+            current_id=reflection.study_topic_id if reflection else None,
+            requested=self.request.GET.get("study_topic", ""),
+        )
+        return form
+
 
 class ReflectionCreateView(DraftOnReflectionFormMixin, ReflectionFormMixin, FormView):
     def get_initial(self):
@@ -110,6 +122,7 @@ class ReflectionCreateView(DraftOnReflectionFormMixin, ReflectionFormMixin, Form
                 body=data["body"],
                 tags=data["tags"],
                 submission_token=data["submission_token"],
+                study_topic=data.get("study_topic"),
             )
         except ReflectionRateLimited:
             form.add_error(
@@ -155,6 +168,7 @@ class ReflectionUpdateView(ReflectionFormMixin, SingleObjectMixin, FormView):
             title=data["title"],
             body=data["body"],
             tags=data["tags"],
+            study_topic=data.get("study_topic"),
         )
         messages.success(self.request, _("修改已保存。"))
         return redirect(self.object)

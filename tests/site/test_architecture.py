@@ -14,16 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = {
     "accounts",
     "core",
+    "drafts",
     "essays",
+    "flags",
     "notifications",
+    "reading",
     "reflections",
+    "replies",
     "search",
     "sharing",
-    "flags",
-    "replies",
-    "drafts",
-    "reading",
+    "study",
     "tagging",
+    "units",
 }
 TOP_LEVEL = {"experiences.models", "experiences.admin", "experiences.urls", "experiences.apps"}
 

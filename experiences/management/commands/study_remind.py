@@ -1,0 +1,54 @@
+"""python manage.py study_remind [--dry-run] [--date YYYY-MM-DD]: who is due a study reminder.
+
+Lists the members of open 学习专题 due within STUDY_REMIND_DAYS days who have
+not submitted. Without --dry-run it records one reminder request per topic and
+delivers it as notifications, here in the command's own process (run daily,
+e.g. from cron); a request already sent is not sent again.
+"""
+
+import datetime
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from experiences.study.reminders import study_reminder_deliver
+from experiences.study.selectors import study_reminders_due
+from experiences.study.services import study_reminder_request
+
+
+class Command(BaseCommand):
+    help = "列出\uff08并记录\uff09需要提醒提交学习心得的成员。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="only list, record nothing")
+        parser.add_argument("--date", help="the day to check, YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, dry_run, date, **options):
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"日期格式不对\uff1a{date}\uff08应为 YYYY-MM-DD\uff09") from error
+        pairs = study_reminders_due(today=today)
+        per_topic: Counter = Counter()
+        topics = {}
+        for member, topic in pairs:
+            per_topic[topic.pk] += 1
+            topics[topic.pk] = topic
+            self.stdout.write(
+                f"{topic.title}\t{member.username}\t{member}\t截止 {topic.due_date:%Y-%m-%d}"
+            )
+        if dry_run:
+            self.stdout.write(f"预览\uff1a{len(topics)} 个专题\uff0c{len(pairs)} 人待提醒。")
+            return
+        sent = 0
+        for topic_id, count in per_topic.items():
+            with transaction.atomic():
+                reminder, _created = study_reminder_request(
+                    topic=topics[topic_id], requested_by=None, recipients=count
+                )
+            sent += study_reminder_deliver(reminder_id=reminder.pk)
+        self.stdout.write(
+            self.style.SUCCESS(f"已发送提醒\uff1a{len(topics)} 个专题\uff0c{sent} 人。")
+        )

@@ -1,0 +1,69 @@
+"""学习专题 in the admin: staff see every topic; organisers theirs and those in their subtree."""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from experiences.core.admin import NoEditingMixin
+from experiences.study.access import viewer_scope
+from experiences.study.forms import StudyTopicAdminForm
+from experiences.study.models import StudyReminderRequest, StudyTopic
+from experiences.study.services import study_topic_save
+
+
+@admin.register(StudyTopic)
+class StudyTopicAdmin(admin.ModelAdmin):
+    form = StudyTopicAdminForm
+    list_display = ["title", "start_date", "due_date", "report_link"]
+    search_fields = ["title"]
+    date_hierarchy = "due_date"
+    filter_horizontal = ["principles", "organisers"]
+
+    @admin.display(description=_("报告"))
+    def report_link(self, topic):
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', topic.get_absolute_url(), _("查看报告"))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = viewer_scope(request.user)
+        if scope is None:
+            return queryset
+        mine = Q(organisers=request.user) | Q(created_by=request.user)
+        for root in scope:
+            mine |= Q(organisers__org_unit__path__startswith=root)
+        return queryset.filter(pk__in=queryset.filter(mine).values("pk"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        scope = viewer_scope(request.user)
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, scope=scope, **inner)
+
+        return ScopedForm
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        study_topic_save(
+            topic=obj,
+            title=data["title"],
+            description=data["description"],
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            principles=data["principles"],
+            target_units=data["target_units"],
+            organisers=data["organisers"],
+            actor=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # study_topic_save set the relations in save_model
+
+
+@admin.register(StudyReminderRequest)
+class StudyReminderRequestAdmin(NoEditingMixin, admin.ModelAdmin):
+    list_display = ["topic", "requested_by", "recipients", "created_at", "sent_at"]
+    list_select_related = ["topic", "requested_by"]

@@ -1,0 +1,72 @@
+"""Forms of the unit tree: the admin's unit form, the sheet import, mapping a user to a unit."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from experiences.core.text import line_clean
+from experiences.units.models import Unit
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return unit.indented_name
+
+
+class UnitAdminForm(forms.ModelForm):
+    parent = UnitChoiceField(
+        label=_("上级单位"),
+        queryset=Unit.objects.order_by("path"),
+        required=False,
+        empty_label=_("\uff08无\uff0c作为顶级单位\uff09"),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["name", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            parent = Unit.objects.get_parent(self.instance)
+            self.fields["parent"].initial = parent.pk if parent else None
+            # A unit cannot move under itself or its own subtree.
+            self.fields["parent"].queryset = Unit.objects.exclude(
+                path__startswith=self.instance.path
+            ).order_by("path")
+
+    def clean_name(self):
+        name = line_clean(self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError(_("请填写单位名称。"))
+        return name
+
+    def clean_code(self):
+        code = line_clean(self.cleaned_data["code"]).strip()
+        if code and Unit.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("这个编码已被其他单位使用。"))
+        return code
+
+    def _post_clean(self):
+        # The tree fields (path, depth) are set by the service, not validated here.
+        pass
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV 或 Excel 文件"),
+        help_text=_(
+            "三列\uff1a名称、上级单位\uff08名称或编码\uff0c顶级留空\uff09、编码\uff08可选\uff09。"
+        ),
+    )
+    dry_run = forms.BooleanField(label=_("只预览\uff0c不保存"), required=False, initial=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("请上传 .csv 或 .xlsx 文件。"))
+        return upload
+
+
+class UserUnitForm(forms.Form):
+    user = forms.IntegerField(widget=forms.HiddenInput)
+    unit = UnitChoiceField(label=_("所属单位"), queryset=Unit.objects.order_by("path"))

@@ -1,0 +1,264 @@
+"""Keeping the unit tree: create, edit and move units, import a sheet, link users to units.
+
+An import is all or nothing: every row is checked first, and a sheet with any
+bad row changes nothing (the errors say which rows and why). ``dry_run``
+runs the same import and rolls it back, so the preview is exactly what a
+real import would do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from experiences.core.text import line_clean
+from experiences.units.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Unit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+
+    from experiences.accounts.models import User
+
+MAX_IMPORT_ROWS = 20000
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+HEADER_WORDS = {"name", "名称", "单位", "单位名称"}
+
+
+class UnitImportError(Exception):
+    """The file cannot be read at all (not a row-level problem)."""
+
+
+@dataclass
+class UnitRow:
+    line: int
+    name: str
+    parent: str
+    code: str
+
+
+@dataclass
+class UnitImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    users_linked: int = 0
+    dry_run: bool = False
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def unit_create(*, name: str, code: str = "", parent: Unit | None = None) -> Unit:
+    name, code = line_clean(name).strip(), line_clean(code).strip()
+    if parent is None:
+        root: Unit = Unit.objects.add_root({"name": name, "code": code})
+        return root
+    parent.refresh_from_db()  # treebeard reads numchild/path from the instance
+    child: Unit = Unit.objects.add_child(parent, {"name": name, "code": code})
+    return child
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Unit:
+    """Rename, recode and (when the parent changed) move the unit with its subtree."""
+    Unit.objects.filter(pk=unit.pk).update(
+        name=line_clean(name).strip(), code=line_clean(code).strip()
+    )
+    unit.refresh_from_db()
+    current = Unit.objects.get_parent(unit)
+    if (current.pk if current else None) != (parent.pk if parent else None):
+        if parent is not None and parent.is_within(unit):
+            raise ValueError("a unit cannot move under itself")
+        if parent is None:
+            Unit.objects.move(unit, Unit.objects.get_first_root_node(), "sorted-sibling")
+        else:
+            parent.refresh_from_db()
+            Unit.objects.move(unit, parent, "sorted-child")
+        unit.refresh_from_db()
+    return unit
+
+
+def units_rows_read(*, filename: str, data: bytes) -> list[UnitRow]:
+    """Rows of (name, parent, code) from a .csv (UTF-8 or GBK) or .xlsx file."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise UnitImportError(_("文件太大\uff1a最多 5 MB。"))
+    raw = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
+    rows: list[UnitRow] = []
+    for line, cells in raw:
+        cells = [line_clean("" if cell is None else str(cell)).strip() for cell in cells[:3]]
+        cells += [""] * (3 - len(cells))
+        if not any(cells):
+            continue
+        if not rows and cells[0].lower() in HEADER_WORDS:
+            continue  # the header row
+        rows.append(UnitRow(line=line, name=cells[0], parent=cells[1], code=cells[2]))
+        if len(rows) > MAX_IMPORT_ROWS:
+            raise UnitImportError(_("行数太多\uff1a最多 %(max)d 行。") % {"max": MAX_IMPORT_ROWS})
+    return rows
+
+
+def _csv_rows(data: bytes) -> Iterable[tuple[int, Any]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnitImportError(_("无法识别文件编码\uff0c请另存为 UTF-8 的 CSV。"))
+    return enumerate(csv.reader(io.StringIO(text)), start=1)
+
+
+def _xlsx_rows(data: bytes) -> Iterable[tuple[int, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise UnitImportError(_("无法读取这个 Excel 文件\uff0c请确认是 .xlsx 格式。")) from error
+    sheet = workbook.worksheets[0]
+    return [(line, list(row)) for line, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+
+
+def _row_errors(row: UnitRow) -> list[str]:
+    errors = []
+    if not row.name:
+        errors.append(_("第 %(line)d 行\uff1a缺少单位名称。") % {"line": row.line})
+    if len(row.name) > NAME_MAX_LENGTH:
+        errors.append(_("第 %(line)d 行\uff1a名称太长。") % {"line": row.line})
+    if len(row.code) > CODE_MAX_LENGTH:
+        errors.append(_("第 %(line)d 行\uff1a编码太长。") % {"line": row.line})
+    return errors
+
+
+def units_import(*, rows: list[UnitRow], dry_run: bool = False) -> UnitImportReport:
+    """Create or update units from rows; a parent is named by its code or (unique) name.
+
+    Rows may come in any order: a row waits until its parent exists.
+    """
+    report = UnitImportReport(dry_run=dry_run)
+    for row in rows:
+        report.errors.extend(_row_errors(row))
+    codes = [row.code for row in rows if row.code]
+    duplicates = {code for code in codes if codes.count(code) > 1}
+    for code in sorted(duplicates):
+        report.errors.append(_("编码 %(code)s 在文件中出现了不止一次。") % {"code": code})
+    if report.errors:
+        return report
+    try:
+        with transaction.atomic():
+            _import_rows(rows, report)
+            if report.errors:
+                raise _DryRunRollback
+            report.users_linked = units_match_users()
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report
+
+
+def _find(reference: str) -> Unit | list[Unit] | None:
+    """The unit a parent reference names: by code first, then by name when unique."""
+    unit: Unit | None = Unit.objects.filter(code=reference).exclude(code="").first()
+    if unit is not None:
+        return unit
+    named: list[Unit] = list(Unit.objects.filter(name=reference)[:2])
+    if len(named) == 1:
+        return named[0]
+    return named or None
+
+
+def _import_rows(rows: list[UnitRow], report: UnitImportReport) -> None:
+    waiting = list(rows)
+    while waiting:
+        still_waiting = []
+        for row in waiting:
+            parent = None
+            if row.parent:
+                found = _find(row.parent)
+                if isinstance(found, list):
+                    report.errors.append(
+                        _("第 %(line)d 行\uff1a上级单位“%(parent)s”有重名\uff0c请改用编码。")
+                        % {"line": row.line, "parent": row.parent}
+                    )
+                    continue
+                if found is None:
+                    still_waiting.append(row)
+                    continue
+                parent = found
+            _import_row(row, parent, report)
+        if len(still_waiting) == len(waiting):
+            for row in still_waiting:
+                report.errors.append(
+                    _("第 %(line)d 行\uff1a找不到上级单位“%(parent)s”。")
+                    % {"line": row.line, "parent": row.parent}
+                )
+            return
+        waiting = still_waiting
+
+
+def _import_row(row: UnitRow, parent: Unit | None, report: UnitImportReport) -> None:
+    existing = Unit.objects.filter(code=row.code).first() if row.code else None
+    if existing is None:
+        siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
+        existing = siblings.filter(name=row.name).first()
+    if existing is None:
+        unit_create(name=row.name, code=row.code, parent=parent)
+        report.created.append(row.name)
+        return
+    current = Unit.objects.get_parent(existing)
+    same_parent = (current.pk if current else None) == (parent.pk if parent else None)
+    if existing.name == row.name and (existing.code == row.code or not row.code) and same_parent:
+        return
+    if parent is not None and parent.is_within(existing):
+        report.errors.append(
+            _("第 %(line)d 行\uff1a不能把单位移到它自己的下级。") % {"line": row.line}
+        )
+        return
+    unit_update(unit=existing, name=row.name, code=row.code or existing.code, parent=parent)
+    report.updated.append(row.name)
+
+
+def units_match_users() -> int:
+    """Link users without a unit whose 单位 label exactly names one unit; returns how many."""
+    unique_names = (
+        Unit.objects.order_by()
+        .values("name")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .values_list("name", flat=True)
+    )
+    by_name = dict(Unit.objects.filter(name__in=list(unique_names)).values_list("name", "pk"))
+    linked = 0
+    users = get_user_model().objects.filter(org_unit__isnull=True).exclude(unit="")
+    for user_id, label in users.values_list("pk", "unit"):
+        unit_id = by_name.get(label.strip())
+        if unit_id is not None:
+            linked += get_user_model().objects.filter(pk=user_id).update(org_unit_id=unit_id)
+    return linked
+
+
+def users_without_unit() -> QuerySet[User]:
+    """Users with a 单位 label that matched no unit: the admin maps them by hand."""
+    return (
+        get_user_model()
+        .objects.filter(org_unit__isnull=True, is_active=True)
+        .order_by("unit", "username")
+    )
+
+
+@transaction.atomic
+def user_unit_assign(*, user: User, unit: Unit | None) -> None:
+    get_user_model().objects.filter(pk=user.pk).update(org_unit=unit)
+    user.org_unit = unit

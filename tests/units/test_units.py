@@ -1,0 +1,203 @@
+"""The unit tree: importing a sheet (CSV, GBK, Excel; command and admin), linking users."""
+
+import importlib
+import io
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from experiences.units.models import Unit
+from experiences.units.services import (
+    UnitImportError,
+    units_import,
+    units_rows_read,
+)
+from tests.factories import UserFactory, unit_tree
+
+pytestmark = pytest.mark.django_db
+
+SHEET = "名称,上级单位,编码\n东一村,东乡镇,D1\n城关县,,X\n东乡镇,X,D\n西乡镇,城关县,W\n\n"
+
+
+def tree_of() -> list[tuple[str, int, str]]:
+    return [(u.name, u.depth, u.code) for u in Unit.objects.order_by("path")]
+
+
+def test_csv_import_in_any_order_builds_the_tree():
+    report = units_import(rows=units_rows_read(filename="u.csv", data=SHEET.encode()))
+    assert report.errors == []
+    assert sorted(report.created) == ["东一村", "东乡镇", "城关县", "西乡镇"]
+    assert tree_of() == [
+        ("城关县", 1, "X"),
+        ("东乡镇", 2, "D"),
+        ("东一村", 3, "D1"),
+        ("西乡镇", 2, "W"),
+    ]
+    # Importing again changes nothing; a renamed row (same code) is an update.
+    again = units_import(rows=units_rows_read(filename="u.csv", data=SHEET.encode()))
+    assert again.created == [] and again.updated == []
+    renamed = SHEET.replace("西乡镇,城关县,W", "西城镇,城关县,W")
+    report = units_import(rows=units_rows_read(filename="u.csv", data=renamed.encode()))
+    assert report.updated == ["西城镇"] and Unit.objects.filter(name="西城镇", code="W").exists()
+
+
+def test_gbk_csv_and_xlsx_are_read():
+    rows = units_rows_read(filename="u.csv", data=SHEET.encode("gbk"))
+    assert [row.name for row in rows] == ["东一村", "城关县", "东乡镇", "西乡镇"]
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in (["名称", "上级单位", "编码"], ["河口县", None, "H"], ["河口镇", "H", 12]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = units_rows_read(filename="u.xlsx", data=buffer.getvalue())
+    found = [(r.name, r.parent, r.code) for r in rows]
+    assert found == [("河口县", "", "H"), ("河口镇", "H", "12")]
+    with pytest.raises(UnitImportError):
+        units_rows_read(filename="u.xlsx", data=b"not a zip")
+
+
+@pytest.mark.parametrize(
+    ("sheet", "message"),
+    [
+        ("a,,1\nb,不存在,2\n", "找不到上级单位"),
+        ("a,,1\nb,a,1\n", "编码 1 在文件中出现了不止一次"),
+        (",,1\n", "缺少单位名称"),
+        ("甲,,\n乙,,\n村,甲,\n村,乙,\n组,村,\n", "有重名"),
+        ("长" * 101 + ",,\n", "名称太长"),
+    ],
+)
+def test_a_bad_sheet_changes_nothing(sheet, message):
+    report = units_import(rows=units_rows_read(filename="u.csv", data=sheet.encode()))
+    assert any(message in error for error in report.errors), report.errors
+    assert not Unit.objects.exists()
+
+
+def test_ambiguous_parent_with_existing_duplicates():
+    unit_tree({"甲镇": {"新村": {}}, "乙镇": {"新村": {}}})
+    report = units_import(rows=units_rows_read(filename="u.csv", data="三组,新村,\n".encode()))
+    assert any("有重名" in error for error in report.errors)
+    assert Unit.objects.count() == 4
+
+
+def test_dry_run_previews_and_writes_nothing():
+    report = units_import(rows=units_rows_read(filename="u.csv", data=SHEET.encode()), dry_run=True)
+    assert len(report.created) == 4 and report.dry_run
+    assert not Unit.objects.exists()
+
+
+def test_users_are_linked_on_exact_unique_names_only():
+    exact = UserFactory(unit="东乡镇")
+    spaced = UserFactory(unit=" 东乡镇 ")
+    other = UserFactory(unit="东乡")
+    twice = UserFactory(unit="新村")
+    unit_tree({"甲镇": {"新村": {}}, "乙镇": {"新村": {}}})
+    report = units_import(rows=units_rows_read(filename="u.csv", data=SHEET.encode()))
+    assert report.users_linked == 2
+    for person in (exact, spaced, other, twice):
+        person.refresh_from_db()
+    assert exact.org_unit.name == "东乡镇" and spaced.org_unit.name == "东乡镇"
+    assert other.org_unit is None and twice.org_unit is None
+    assert other.unit == "东乡"  # the free-text label stays
+
+
+def test_the_data_migration_links_exact_matches():
+    units = unit_tree({"城关县": {}})
+    person = UserFactory(unit="城关县")
+    migration = importlib.import_module("experiences.migrations.0017_study")
+    migration.units_match(apps, None)
+    person.refresh_from_db()
+    assert person.org_unit == units["城关县"]
+
+
+def test_import_command(tmp_path, capsys):
+    path = tmp_path / "units.csv"
+    path.write_bytes(SHEET.encode())
+    call_command("import_units", str(path), "--dry-run")
+    assert "新增 4 个单位" in capsys.readouterr().out
+    assert not Unit.objects.exists()
+    call_command("import_units", str(path))
+    assert Unit.objects.count() == 4
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"a,nowhere,\n")
+    with pytest.raises(CommandError):
+        call_command("import_units", str(bad))
+    with pytest.raises(CommandError):
+        call_command("import_units", str(tmp_path / "missing.csv"))
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_import_page_previews_then_imports(admin_client):
+    url = reverse("admin:experiences_unit_import")
+    assert admin_client.get(url).status_code == 200
+    upload = SimpleUploadedFile("units.csv", SHEET.encode())
+    response = admin_client.post(url, {"file": upload, "dry_run": "on"})
+    assert "将新增 4 个单位" in response.content.decode()
+    assert not Unit.objects.exists()
+    upload = SimpleUploadedFile("units.csv", SHEET.encode())
+    response = admin_client.post(url, {"file": upload})
+    assert response.status_code == 302 and Unit.objects.count() == 4
+    response = admin_client.post(url, {"file": SimpleUploadedFile("u.txt", b"x")})
+    assert "请上传 .csv 或 .xlsx 文件" in response.content.decode()
+
+
+def test_admin_import_is_refused_to_colleagues(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:experiences_unit_import")).status_code == 403
+    assert client.get(reverse("admin:experiences_unit_unmatched")).status_code == 403
+
+
+def test_admin_unmatched_page_maps_a_user(admin_client):
+    units = unit_tree({"城关县": {"东乡镇": {}}})
+    person = UserFactory(username="lost", unit="东乡")
+    url = reverse("admin:experiences_unit_unmatched")
+    html = admin_client.get(url).content.decode()
+    assert "lost" in html and "东乡" in html
+    response = admin_client.post(url, {"user": person.pk, "unit": units["东乡镇"].pk}, follow=True)
+    person.refresh_from_db()
+    assert person.org_unit == units["东乡镇"]
+    assert "lost" not in response.content.decode().split("<table")[-1]
+    response = admin_client.post(url, {"user": person.pk, "unit": "abc"}, follow=True)
+    assert "请选择一个单位" in response.content.decode()
+
+
+def test_admin_edits_and_moves_units(admin_client):
+    units = unit_tree({"城关县": {"东乡镇": {"东一村": {}}}, "河口县": {}})
+    response = admin_client.post(
+        reverse("admin:experiences_unit_change", args=[units["东乡镇"].pk]),
+        {"name": "东乡镇", "code": "D", "parent": units["河口县"].pk},
+    )
+    assert response.status_code == 302
+    moved = Unit.objects.get(pk=units["东一村"].pk)
+    assert Unit.objects.get_parent(moved).name == "东乡镇"
+    assert moved.is_within(Unit.objects.get(name="河口县"))
+    # Under itself: the choice is not offered, so the form refuses it.
+    response = admin_client.post(
+        reverse("admin:experiences_unit_change", args=[units["东乡镇"].pk]),
+        {"name": "东乡镇", "code": "D", "parent": units["东一村"].pk},
+    )
+    assert response.status_code == 200
+    response = admin_client.post(
+        reverse("admin:experiences_unit_add"), {"name": "新县", "code": "D", "parent": ""}
+    )
+    assert "这个编码已被其他单位使用" in response.content.decode()
+    response = admin_client.post(
+        reverse("admin:experiences_unit_add"), {"name": "新县", "code": "N", "parent": ""}
+    )
+    assert response.status_code == 302 and Unit.objects.get(code="N").depth == 1
+    assert admin_client.get(reverse("admin:experiences_unit_changelist")).status_code == 200
+
+
+def test_the_user_admin_offers_the_unit(admin_client):
+    person = UserFactory(username="someone")
+    html = admin_client.get(reverse("admin:experiences_user_change", args=[person.pk])).content
+    assert "所属单位" in html.decode() and 'name="org_unit"' in html.decode()
