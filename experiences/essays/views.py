@@ -40,6 +40,21 @@ class HomeView(AnonymousPageCacheMixin, ListView):
         )
         return context
 
+    def own_unpublished(self, principle):
+        """The viewer's own pending or rejected reflections on this principle.
+
+        Nobody else sees them, so without this the author who just posted finds
+        the page saying nobody has written anything yet. One query (plus tags)."""
+        user = self.request.user
+        if not user.is_authenticated:
+            return []
+        return list(
+            Reflection.objects.filter(principle=principle, author=user)
+            .exclude(status=Reflection.Status.PUBLISHED)
+            .for_listing(viewer=user)
+            .order_by("-created_at", "-pk")[:REFLECTIONS_PER_PAGE]
+        )
+
 
 class EssayDetailView(AnonymousPageCacheMixin, DetailView):
     """The whole essay rebuilt from its stored parts."""
@@ -83,6 +98,7 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         )
         page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
+            own_unpublished=self.own_unpublished(principle),
             page_obj=page,
             reflections=page.object_list,
             sort=sort,
@@ -91,3 +107,18 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             ),
         )
         return context
+
+    def own_unpublished(self, principle):
+        """The viewer's own pending or rejected reflections on this principle.
+
+        Nobody else sees them, so without this the author who just posted finds
+        the page saying nobody has written anything yet. One query (plus tags)."""
+        user = self.request.user
+        if not user.is_authenticated:
+            return []
+        return list(
+            Reflection.objects.filter(principle=principle, author=user)
+            .exclude(status=Reflection.Status.PUBLISHED)
+            .for_listing(viewer=user)
+            .order_by("-created_at", "-pk")[:REFLECTIONS_PER_PAGE]
+        )
