@@ -30,6 +30,7 @@ from experiences.essays.models import Principle
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
+    LIKE_AFTER_LOGIN,
     OwnLikeRefused,
     ReflectionRateLimited,
     like_count_of,
@@ -168,9 +169,14 @@ class ReflectionDeleteView(LoginRequiredMixin, DeleteView):
 
 
 class LikeView(SingleObjectMixin, View):
-    """POST action=like|unlike. Answers JSON to the enhancement script, redirects otherwise."""
+    """POST action=like|unlike. Answers JSON to the enhancement script, redirects otherwise.
 
-    http_method_names = ["post"]
+    A visitor's 点赞 (a GET from the card's link, or a stale form's POST) is remembered
+    in the session and sent to the login page, which says why; the 点赞 is completed
+    when they sign in (``receivers.like_after_login``). GET never changes anything
+    for a signed-in user: it only leads back to the reflection."""
+
+    http_method_names = ["get", "post"]
 
     def get_queryset(self):
         return Reflection.objects.published()
@@ -178,13 +184,32 @@ class LikeView(SingleObjectMixin, View):
     def wants_json(self) -> bool:
         return "application/json" in self.request.headers.get("Accept", "")
 
+    def next_url(self, reflection: Reflection, value: str) -> str:
+        if not url_has_allowed_host_and_scheme(value, allowed_hosts={self.request.get_host()}):
+            return reflection.get_absolute_url()
+        return value
+
+    def login_redirect(self, reflection: Reflection):
+        self.request.session[LIKE_AFTER_LOGIN] = reflection.pk
+        next_url = self.next_url(reflection, self.request.GET.get("next", ""))
+        if next_url != reflection.get_absolute_url() and "#" not in next_url:
+            next_url += f"#reflection-{reflection.pk}"  # land at the card that was liked
+        login_url = f"{reverse('login')}?{urlencode({'next': next_url})}"
+        if self.wants_json():
+            return JsonResponse({"login_url": login_url}, status=401)
+        messages.info(self.request, _("登录后即可点赞\uff1a登录后这条心得会自动点上赞。"))
+        return redirect(login_url)
+
+    def get(self, request, *args, **kwargs):
+        reflection = self.get_object()
+        if not request.user.is_authenticated:
+            return self.login_redirect(reflection)
+        return redirect(reflection)
+
     def post(self, request, *args, **kwargs):
         reflection = self.get_object()
         if not request.user.is_authenticated:
-            login_url = f"{reverse('login')}?{urlencode({'next': reflection.get_absolute_url()})}"
-            if self.wants_json():
-                return JsonResponse({"login_url": login_url}, status=401)
-            return redirect(login_url)
+            return self.login_redirect(reflection)
         try:
             liked = like_set(
                 user=request.user,
@@ -200,7 +225,4 @@ class LikeView(SingleObjectMixin, View):
         count = like_count_of(reflection=reflection)
         if self.wants_json():
             return JsonResponse({"liked": liked, "count": count})
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            next_url = reflection.get_absolute_url()
-        return redirect(next_url)
+        return redirect(self.next_url(reflection, request.POST.get("next", "")))

@@ -56,3 +56,43 @@ def test_visitor_does_not_see_others_pending(live_server, seed_essay, page):
     page.goto(live_server.url + principle.get_absolute_url())
     expect(page.get_by_text("还没有人写下对这条原则的心得")).to_be_visible()
     expect(page.get_by_text("别人的待审")).to_have_count(0)
+
+
+def test_visitor_like_is_explained_and_completed_after_login(live_server, seed_essay, page, snap):
+    base = live_server.url
+    principle = seed_essay.principles.get(position=1)
+    ReflectionFactory(principle=principle, title="值得点赞的心得")
+    UserFactory(username="fangke")
+    page.goto(base + principle.get_absolute_url())
+    card = page.locator(".reflection-card", has_text="值得点赞的心得")
+    card.locator(".like-button").click()
+    expect(page.locator(".messages")).to_contain_text("登录后即可点赞")
+    assert_fits_the_screen(page)
+    snap("login-to-like")
+    page.get_by_label("用户名").fill("fangke")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".messages")).to_contain_text("点赞")
+    card = page.locator(".reflection-card", has_text="值得点赞的心得")
+    expect(card.locator(".like-button")).to_have_attribute("aria-pressed", "true")
+    expect(card.locator(".like-count")).to_have_text("1")
+    assert page.url.endswith(f"#reflection-{card_pk(card)}")
+    expect(card).to_be_in_viewport()
+
+
+def card_pk(card):
+    return int(card.get_attribute("id").removeprefix("reflection-"))
+
+
+def test_write_after_login_lands_at_the_form(live_server, seed_essay, page):
+    base = live_server.url
+    principle = seed_essay.principles.get(position=2)
+    UserFactory(username="xiezhe")
+    page.goto(base + principle.get_absolute_url())
+    page.get_by_role("link", name="登录后写心得").click()
+    page.get_by_label("用户名").fill("xiezhe")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("form.reflection-form")).to_be_visible()
+    assert page.url.endswith("#write-heading")
+    expect(page.locator("#write-heading")).to_be_in_viewport()

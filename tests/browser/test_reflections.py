@@ -131,6 +131,9 @@ def test_anonymous_like_goes_to_login_and_back(live_server, seed_essay, page):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(f"/reflections/{reflection.pk}/$"))
+    # The 点赞 the visitor asked for is done, not asked for again.
+    expect(page.locator(".like-button")).to_have_attribute("aria-pressed", "true")
+    assert reflection.likes.count() == 1
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
