@@ -84,3 +84,11 @@
     });
   });
 })();
+
+/* Issue 15 (ux15): a form shown again with errors puts focus on its error summary,
+   where a browser ignored the autofocus attribute on it. */
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary && document.activeElement !== summary) summary.focus();
+})();
