@@ -18,7 +18,8 @@ def log_in(page, base_url, username, password=PASSWORD):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
+    # Signed in: the header offers 退出 (folded into the menu on a phone).
+    expect(page.locator(f"form[action='{reverse('logout')}']")).to_be_attached()
 
 
 def test_author_finds_own_pending_reflection_on_the_principle(live_server, seed_essay, page, snap):
@@ -117,3 +118,47 @@ def test_signup_errors_are_summarised_at_the_top_and_focused(live_server, page, 
     summary.get_by_role("link", name="电子邮箱").click()
     expect(page.get_by_label("电子邮箱")).to_be_focused()
     expect(page.get_by_label("电子邮箱")).to_have_value("bad")
+
+
+NARROW = {"width": 320, "height": 640}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_compact_header_menu(live_server, seed_essay, browser, screen, javascript):
+    UserFactory(username="xiaowang")
+    sizes = [NARROW, screen]
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    log_in_visible = page.goto(live_server.url + reverse("login"))
+    assert log_in_visible.status == 200
+    page.get_by_label("用户名").fill("xiaowang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    for size in sizes:
+        page.set_viewport_size(size)
+        page.goto(live_server.url + "/")
+        header = page.locator(".site-header").bounding_box()
+        menu = page.locator(".site-menu-toggle")
+        logout = page.get_by_role("button", name="退出")
+        if size["width"] < 640:
+            # One row: the name and the menu button; the first principle shows on the first screen.
+            assert header["height"] <= 64, header
+            expect(logout).to_be_hidden()
+            expect(page.locator(".principle-card").first).to_be_in_viewport()
+            assert_fits_the_screen(page)
+            menu.click()
+            expect(logout).to_be_visible()
+            page.get_by_role("link", name="写心得").click()
+            expect(page).to_have_url(live_server.url + reverse("experiences:reflection_create"))
+        else:
+            expect(menu).to_be_hidden()
+            expect(logout).to_be_visible()
+            assert header["height"] <= 64, header
+            boxes = [
+                page.get_by_role("link", name=name, exact=True).bounding_box()
+                for name in ["首页", "写心得", "我的"]
+            ]
+            # The links stay on one row, in their order.
+            assert len({round(box["y"]) for box in boxes}) == 1
+            assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+    context.close()
