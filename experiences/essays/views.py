@@ -7,31 +7,47 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from experiences.core.caching import AnonymousPageCacheMixin
-from experiences.core.web import REFLECTIONS_PER_PAGE, sort_from
+from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin, sort_from
 from experiences.essays.models import Essay, Principle
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 
 FEATURED_ON_HOME = 5
+ESSAYS_PER_PAGE = 10
 
 
-class HomeView(AnonymousPageCacheMixin, ListView):
-    """The published essays; the first one is presented in full (opening, pairs, reading)."""
+class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+    """The first published essay presented in full (opening, pairs, reading), then an
+    index of every essay, newest first, a card each with its pairs, a page at a time."""
 
     template_name = "essays/home.html"
     context_object_name = "essays"
+    paginate_by = ESSAYS_PER_PAGE
 
     def get_queryset(self):
-        return Essay.objects.published().prefetch_related(
-            Prefetch("principles", queryset=Principle.objects.prefetch_related("tags")),
-            "related_readings",
+        pairs = Principle.objects.only(
+            "essay_id", "position", "slug", "baseline", "emphasis", "connective"
+        )
+        return (
+            Essay.objects.published()
+            .order_by("-created_at", "-pk")
+            .prefetch_related(Prefetch("principles", queryset=pairs))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        essays = list(context["essays"])
-        context["featured_essay"] = essays[0] if essays else None
-        context["other_essays"] = essays[1:]
+        context["featured_essay"] = (
+            Essay.objects.published()
+            .order_by("created_at", "pk")
+            .prefetch_related(
+                Prefetch("principles", queryset=Principle.objects.prefetch_related("tags")),
+                "related_readings",
+            )
+            .first()
+        )
+        for essay in context["essays"]:
+            for principle in essay.principles.all():
+                principle.essay = essay  # reverse URLs without a query per pair
         context["featured_reflections"] = (
             Reflection.objects.published()
             .filter(is_featured=True)
@@ -39,21 +55,6 @@ class HomeView(AnonymousPageCacheMixin, ListView):
             .sorted_by("newest")[:FEATURED_ON_HOME]
         )
         return context
-
-    def own_unpublished(self, principle):
-        """The viewer's own pending or rejected reflections on this principle.
-
-        Nobody else sees them, so without this the author who just posted finds
-        the page saying nobody has written anything yet. One query (plus tags)."""
-        user = self.request.user
-        if not user.is_authenticated:
-            return []
-        return list(
-            Reflection.objects.filter(principle=principle, author=user)
-            .exclude(status=Reflection.Status.PUBLISHED)
-            .for_listing(viewer=user)
-            .order_by("-created_at", "-pk")[:REFLECTIONS_PER_PAGE]
-        )
 
 
 class EssayDetailView(AnonymousPageCacheMixin, DetailView):

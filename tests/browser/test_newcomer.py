@@ -162,3 +162,28 @@ def test_compact_header_menu(live_server, seed_essay, browser, screen, javascrip
             assert len({round(box["y"]) for box in boxes}) == 1
             assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
     context.close()
+
+
+def test_home_essay_index_and_essay_contents(live_server, seed_essay, page, snap):
+    from experiences.essays.models import Essay
+    from tests.factories import EssayFactory, PrincipleFactory
+
+    newer = EssayFactory(title="社区工作的几点体会")
+    PrincipleFactory(essay=newer, baseline="守正", emphasis="创新")
+    Essay.objects.filter(pk=seed_essay.pk).update(created_at=newer.created_at.replace(year=2020))
+    page.goto(live_server.url + "/")
+    cards = page.locator(".essay-card")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("社区工作的几点体会")
+    assert_fits_the_screen(page)
+    snap("home-essay-index")
+    cards.first.get_by_role("link", name="守正").click()
+    expect(page.locator("h1.principle-heading")).to_contain_text("守正")
+
+    page.goto(live_server.url + seed_essay.get_absolute_url())
+    toc = page.locator(".essay-toc")
+    expect(toc.get_by_role("link")).to_have_count(5)
+    assert_fits_the_screen(page)
+    toc.get_by_role("link", name="问题意识").click()
+    assert page.url.endswith("#principle-4")
+    expect(page.locator("#principle-4 h2")).to_be_in_viewport()
