@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
+from experiences.reflections.admin_review import QueueReviewMixin
 from experiences.reflections.exports import reflections_csv, reflections_json
 from experiences.reflections.models import ModerationLog, PendingReflection, Reflection
 from experiences.reflections.moderation import (
@@ -176,8 +177,11 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(PendingReflection)
-class PendingReflectionAdmin(NoEditingMixin, ModerationActionsMixin, admin.ModelAdmin):
-    """The queue: pending reflections, oldest first, with bulk approve/reject/feature."""
+class PendingReflectionAdmin(
+    QueueReviewMixin, NoEditingMixin, ModerationActionsMixin, admin.ModelAdmin
+):
+    """The queue: pending reflections, oldest first, with bulk approve/reject/feature;
+    each item's page is the review page (``admin_review``)."""
 
     list_display = ("__str__", "author", "principle", "created_at", "body_excerpt")
     list_select_related = ("author", "principle")

@@ -187,3 +187,53 @@ def test_home_essay_index_and_essay_contents(live_server, seed_essay, page, snap
     toc.get_by_role("link", name="问题意识").click()
     assert page.url.endswith("#principle-4")
     expect(page.locator("#principle-4 h2")).to_be_in_viewport()
+
+
+def admin_log_in(page, base_url, username):
+    page.goto(base_url + "/admin/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_moderator_decides_on_the_item_page_in_one_click(
+    live_server, seed_essay, roles, page, snap
+):
+    from django.contrib.auth.models import Group
+
+    from experiences.reflections.models import ModerationLog
+
+    principle = seed_essay.principles.get(position=1)
+    reflection = ReflectionFactory(
+        principle=principle,
+        title="待审的心得",
+        body="群众的事再小也是**大事**。",
+        status=Reflection.Status.PENDING,
+        tags=["群众工作"],
+    )
+    moderator = UserFactory(username="banzhu", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="版主"))
+    admin_log_in(page, live_server.url, "banzhu")
+    page.goto(live_server.url + reverse("admin:experiences_pendingreflection_changelist"))
+    page.get_by_role("link", name="待审的心得").click()
+    body = page.locator(".review-body")
+    expect(body.locator("strong")).to_have_text("大事")
+    expect(page.locator(".review-tags")).to_contain_text("群众工作")
+    assert_fits_the_screen_admin(page)
+    snap("admin-review")
+    page.get_by_role("button", name="通过并设为精选").click()
+    expect(page.locator(".messagelist")).to_contain_text("已通过")
+    reflection.refresh_from_db()
+    assert reflection.status == Reflection.Status.PUBLISHED and reflection.is_featured
+    assert set(ModerationLog.objects.values_list("action", flat=True)) == {"approve", "feature"}
+
+
+def assert_fits_the_screen_admin(page):
+    page.wait_for_load_state("load")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"page scrolls sideways by {overflow}px"
+    for name in ["通过", "通过并设为精选", "驳回"]:
+        box = page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (name, box)
