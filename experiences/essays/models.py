@@ -54,8 +54,9 @@ class Essay(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("心得体会")
-        verbose_name_plural = _("心得体会")
+        # As editors say it; 心得 beside 心得体会 in the admin read as the same thing.
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="essay_title_not_empty"),
         ]
@@ -83,7 +84,7 @@ class PrincipleQuerySet(models.QuerySet["Principle"]):
 
 class Principle(models.Model):
     essay = models.ForeignKey(
-        Essay, on_delete=models.CASCADE, related_name="principles", verbose_name=_("心得体会")
+        Essay, on_delete=models.CASCADE, related_name="principles", verbose_name=_("文章")
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     slug = models.SlugField(_("网址标识"), max_length=200, allow_unicode=True)
@@ -187,7 +188,7 @@ class Quotation(models.Model):
 
 class RelatedReading(models.Model):
     essay = models.ForeignKey(
-        Essay, on_delete=models.CASCADE, related_name="related_readings", verbose_name=_("心得体会")
+        Essay, on_delete=models.CASCADE, related_name="related_readings", verbose_name=_("文章")
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("标题"), max_length=200)
@@ -212,7 +213,7 @@ class Repair(models.Model):
     """A change the importer made to damaged source text, kept for editors to review."""
 
     essay = models.ForeignKey(
-        Essay, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("心得体会")
+        Essay, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("文章")
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     before = models.TextField(_("原文"))

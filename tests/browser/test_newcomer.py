@@ -237,3 +237,19 @@ def assert_fits_the_screen_admin(page):
     for name in ["通过", "通过并设为精选", "驳回"]:
         box = page.get_by_role("button", name=name, exact=True).bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, (name, box)
+
+
+def test_admin_index_shows_the_queue_length_in_chinese(live_server, seed_essay, roles, page, snap):
+    from django.contrib.auth.models import Group
+
+    principle = seed_essay.principles.get(position=1)
+    ReflectionFactory.create_batch(2, principle=principle, status=Reflection.Status.PENDING)
+    moderator = UserFactory(username="banzhu", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="版主"))
+    admin_log_in(page, live_server.url, "banzhu")
+    link = page.get_by_role("link", name="待审核 2 条")
+    expect(link).to_be_visible()
+    expect(page.get_by_text("AXES")).to_have_count(0)
+    snap("admin-index")
+    link.click()
+    expect(page.locator("#result_list")).to_be_visible()
