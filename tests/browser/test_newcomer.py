@@ -253,3 +253,35 @@ def test_admin_index_shows_the_queue_length_in_chinese(live_server, seed_essay, 
     snap("admin-index")
     link.click()
     expect(page.locator("#result_list")).to_be_visible()
+
+
+def test_queue_on_a_phone_shows_date_and_plain_excerpt(live_server, seed_essay, roles, page, snap):
+    from django.contrib.auth.models import Group
+
+    principle = seed_essay.principles.get(position=1)
+    ReflectionFactory(
+        principle=principle,
+        title="手机上审核",
+        body="群众的事再小也是**大事**\uff0c要一件一件办好。",
+        status=Reflection.Status.PENDING,
+    )
+    moderator = UserFactory(username="banzhu", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="版主"))
+    admin_log_in(page, live_server.url, "banzhu")
+    page.goto(live_server.url + reverse("admin:experiences_pendingreflection_changelist"))
+    item = page.locator("#result_list td.field-queue_item").first
+    expect(item.locator(".queue-excerpt")).to_have_text(
+        "群众的事再小也是大事\uff0c要一件一件办好。"
+    )
+    expect(item.locator(".queue-meta")).to_contain_text("年")
+    width = page.viewport_size["width"]
+    for part in (".queue-title", ".queue-meta", ".queue-excerpt"):
+        box = item.locator(part).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (part, box)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"queue scrolls sideways by {overflow}px"
+    snap("admin-queue")
+    item.get_by_role("link", name="手机上审核").click()
+    expect(page.locator(".review-body strong")).to_have_text("大事")
