@@ -22,9 +22,23 @@ def paragraphs_split(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Who may read a draft on the site (under its 草稿 banner): those who edit essays.
+EDIT_ESSAYS_PERMISSION = "experiences.change_essay"
+
+
+def user_can_preview_drafts(user: object) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_perm(EDIT_ESSAYS_PERMISSION)  # type: ignore[attr-defined]
+    )
+
+
 class EssayQuerySet(models.QuerySet["Essay"]):
     def published(self) -> Self:
         return self.filter(status=Essay.Status.PUBLISHED)
+
+    def readable_by(self, user: object) -> Self:
+        """Published essays; drafts too for editors, who preview them before publishing."""
+        return self.all() if user_can_preview_drafts(user) else self.published()
 
 
 class Essay(models.Model):
@@ -80,6 +94,10 @@ class PrincipleQuerySet(models.QuerySet["Principle"]):
     def published(self) -> Self:
         """Principles of published essays: the only ones anyone but editors sees."""
         return self.filter(essay__status=Essay.Status.PUBLISHED)
+
+    def readable_by(self, user: object) -> Self:
+        """Principles of published essays; of drafts too for editors (see Essay's)."""
+        return self.all() if user_can_preview_drafts(user) else self.published()
 
 
 class Principle(models.Model):

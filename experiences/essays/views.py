@@ -64,7 +64,9 @@ class EssayDetailView(AnonymousPageCacheMixin, DetailView):
     context_object_name = "essay"
 
     def get_queryset(self):
-        return Essay.objects.published().prefetch_related("principles", "related_readings")
+        return Essay.objects.readable_by(self.request.user).prefetch_related(
+            "principles", "related_readings"
+        )
 
 
 class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
@@ -73,7 +75,7 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
 
     def get_queryset(self):
         return (
-            Principle.objects.published()
+            Principle.objects.readable_by(self.request.user)
             .filter(essay__slug=self.kwargs["essay_slug"])
             .select_related("essay")
             .prefetch_related("quotations", "tags")

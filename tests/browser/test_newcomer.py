@@ -285,3 +285,26 @@ def test_queue_on_a_phone_shows_date_and_plain_excerpt(live_server, seed_essay, 
     snap("admin-queue")
     item.get_by_role("link", name="手机上审核").click()
     expect(page.locator(".review-body strong")).to_have_text("大事")
+
+
+def test_editor_imports_with_tags_and_previews_the_draft(live_server, roles, page, snap):
+    from django.contrib.auth.models import Group
+
+    from experiences.essays.models import Essay
+    from tests.essays.test_importer import VARIANT_ESSAY
+
+    editor = UserFactory(username="bianji", is_staff=True)
+    editor.groups.add(Group.objects.get(name="编辑"))
+    admin_log_in(page, live_server.url, "bianji")
+    page.goto(live_server.url + reverse("admin:experiences_essay_import"))
+    page.get_by_label("原文").fill(VARIANT_ESSAY)
+    page.get_by_role("button", name="预览").click()
+    page.locator("#tags-1").fill("群众工作 作风建设")
+    page.get_by_role("button", name="保存为草稿").click()
+    expect(page.locator(".messagelist")).to_contain_text("已保存为草稿")
+    essay = Essay.objects.get()
+    assert sorted(essay.principles.get(position=1).tags.names()) == ["作风建设", "群众工作"]
+    page.locator("a.viewsitelink").click()
+    expect(page.locator(".draft-banner")).to_contain_text("草稿")
+    assert_fits_the_screen(page)
+    snap("essay-draft-preview")
