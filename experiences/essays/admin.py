@@ -131,6 +131,9 @@ class EssayImportForm(forms.Form):
 
 @admin.register(Essay)
 class EssayAdmin(SimpleHistoryAdmin):
+    class Media:
+        css = {"all": ["css/admin-essay.css"]}
+
     list_display = ("title", "status", "principle_count", "updated_at")
     list_filter = ("status",)
     search_fields = ("title", "author_line", "opening", "closing")

@@ -308,3 +308,18 @@ def test_editor_imports_with_tags_and_previews_the_draft(live_server, roles, pag
     expect(page.locator(".draft-banner")).to_contain_text("草稿")
     assert_fits_the_screen(page)
     snap("essay-draft-preview")
+
+
+def test_essay_edit_form_fits_the_screen(live_server, seed_essay, roles, page, snap):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(username="bianji", is_staff=True)
+    editor.groups.add(Group.objects.get(name="编辑"))
+    admin_log_in(page, live_server.url, "bianji")
+    page.goto(live_server.url + reverse("admin:experiences_essay_change", args=[seed_essay.pk]))
+    expect(page.locator("#principles-group")).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the edit form scrolls sideways by {overflow}px"
+    snap("admin-essay-edit")
