@@ -3,7 +3,7 @@
 import uuid
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.views.generic import DetailView, ListView
 
 from experiences.core.caching import AnonymousPageCacheMixin
@@ -94,14 +94,13 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         context["next_principle"] = siblings[index + 1] if index + 1 < len(siblings) else None
         sort = sort_from(self.request)
         reflections = (
-            Reflection.objects.published()
+            self.reflections_shown()
             .filter(principle=principle)
             .for_listing(viewer=self.request.user)
             .sorted_by(sort)
         )
         page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
-            own_unpublished=self.own_unpublished(principle),
             page_obj=page,
             reflections=page.object_list,
             sort=sort,
@@ -111,17 +110,12 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         )
         return context
 
-    def own_unpublished(self, principle):
-        """The viewer's own pending or rejected reflections on this principle.
-
-        Nobody else sees them, so without this the author who just posted finds
-        the page saying nobody has written anything yet. One query (plus tags)."""
+    def reflections_shown(self):
+        """Published reflections, and the viewer's own pending or rejected ones, which
+        their cards mark (待审核, 驳回理由): nobody else sees those, so without them the
+        author who just posted found the page saying nobody had written anything yet.
+        One list, so no extra query."""
         user = self.request.user
         if not user.is_authenticated:
-            return []
-        return list(
-            Reflection.objects.filter(principle=principle, author=user)
-            .exclude(status=Reflection.Status.PUBLISHED)
-            .for_listing(viewer=user)
-            .order_by("-created_at", "-pk")[:REFLECTIONS_PER_PAGE]
-        )
+            return Reflection.objects.published()
+        return Reflection.objects.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))

@@ -36,9 +36,10 @@ def test_author_finds_own_pending_reflection_on_the_principle(live_server, seed_
     assert Reflection.objects.get(title="我的第一条心得").status == Reflection.Status.PENDING
 
     page.goto(base + principle.get_absolute_url())
-    card = page.locator(".own-unpublished .reflection-card", has_text="我的第一条心得")
+    card = page.locator(".reflection-card", has_text="我的第一条心得")
     expect(card).to_be_visible()
     expect(card.locator(".badge-pending")).to_have_text("待审核")
+    expect(card.locator(".review-note")).to_contain_text("只有你和版主能看到")
     expect(page.get_by_text("还没有人写下对这条原则的心得")).to_have_count(0)
     assert_fits_the_screen(page)
     snap("principle-own-pending")

@@ -33,7 +33,7 @@ def test_author_sees_rejection_reason_on_the_card(client, user, principle):
     client.force_login(user)
     page = client.get(principle.get_absolute_url()).content.decode()
     assert "被驳回的心得" in page and "已驳回" in page
-    assert "驳回理由\uff1a请补充具体事例" in page
+    assert "未通过审核\uff0c驳回理由\uff1a请补充具体事例" in page
 
 
 @pytest.mark.parametrize("who", ["visitor", "other"])
@@ -68,7 +68,7 @@ def test_other_principles_pending_not_shown(client, user, seed_essay):
 def test_query_count_constant_signed_in(client, user, principle, django_assert_max_num_queries):
     client.force_login(user)
     ReflectionFactory(author=user, principle=principle, status=Reflection.Status.PENDING)
-    with django_assert_max_num_queries(14) as first:
+    with django_assert_max_num_queries(12) as first:
         client.get(principle.get_absolute_url())
     for index in range(8):
         ReflectionFactory(
