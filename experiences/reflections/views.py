@@ -19,6 +19,7 @@ from django.views.generic import DeleteView, DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.markdown import markdown_render
 from experiences.core.web import (
     REFLECTIONS_PER_PAGE,
     ForgivingPaginationMixin,
@@ -83,6 +84,15 @@ class ReflectionFormMixin(LoginRequiredMixin):
     form_class: type[ReflectionForm] | None = ReflectionForm
     template_name: str | None = "reflections/reflection_form.html"
 
+    def preview_response(self, form):
+        """预览: the body rendered exactly as it will be published, the form kept as typed,
+        nothing stored. Server-side, so it works without JavaScript."""
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, preview_html=markdown_render(form.cleaned_data["body"])
+            )
+        )
+
 
 class ReflectionCreateView(ReflectionFormMixin, FormView):
     def get_initial(self):
@@ -93,6 +103,8 @@ class ReflectionCreateView(ReflectionFormMixin, FormView):
         return initial
 
     def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.preview_response(form)
         data = form.cleaned_data
         try:
             reflection, created = reflection_create(
@@ -140,6 +152,8 @@ class ReflectionUpdateView(ReflectionFormMixin, SingleObjectMixin, FormView):
         return ReflectionForm.initial_for(self.object)
 
     def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.preview_response(form)
         data = form.cleaned_data
         reflection_update(
             reflection=self.object,

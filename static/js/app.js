@@ -69,6 +69,8 @@
       update();
     }
     form.addEventListener("submit", function (event) {
+      // 预览 stores nothing: no guard, and its button must stay enabled to be sent.
+      if (event.submitter && event.submitter.name === "preview") return;
       if (form.dataset.submitting === "true") { event.preventDefault(); return; }
       if (body) {
         var text = body.value.trim();
@@ -79,7 +81,7 @@
         if (message) { event.preventDefault(); body.focus(); return; }
       }
       form.dataset.submitting = "true";
-      var button = form.querySelector("button[type=submit]");
+      var button = event.submitter || form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; button.textContent = "正在提交……"; }
     });
   });

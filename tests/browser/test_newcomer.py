@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from experiences.reflections.models import Reflection
-from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.conftest import PHONE, SCREENSHOTS, assert_fits_the_screen
 from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -324,3 +324,42 @@ def test_essay_edit_form_fits_the_screen(live_server, seed_essay, roles, page, s
     )
     assert overflow <= 0, f"the edit form scrolls sideways by {overflow}px"
     snap("admin-essay-edit")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_preview_shows_emphasis_dots_and_quote_bar(
+    live_server, seed_essay, browser, screen, javascript
+):
+    UserFactory(username="xiezhe")
+    context = browser.new_context(viewport=screen, java_script_enabled=javascript)
+    page = context.new_page()
+    log_in(page, live_server.url, "xiezhe")
+    page.goto(live_server.url + reverse("experiences:reflection_create"))
+    expect(page.locator(".writing-tips")).to_contain_text("**加粗**")
+    page.get_by_label("心得正文").fill("要*一件一件*办好。\n\n> 民之所忧\uff0c我必念之")
+    page.get_by_role("button", name="预览").click()
+    preview = page.locator("#reflection-preview")
+    expect(preview).to_be_visible()
+    assert page.url.endswith("#reflection-preview")
+    emphasis = preview.locator("em")
+    expect(emphasis).to_have_text("一件一件")
+    style = emphasis.evaluate(
+        "el => [getComputedStyle(el).fontStyle, getComputedStyle(el).textEmphasisStyle]"
+    )
+    assert style[0] == "normal" and "dot" in style[1], style
+    quote = preview.locator("blockquote")
+    assert float(quote.evaluate("el => parseFloat(getComputedStyle(el).borderLeftWidth)")) >= 3
+    # Nothing stored yet; the text is still in the box, and 发表心得 stores it once.
+    assert not Reflection.objects.exists()
+    expect(page.get_by_label("心得正文")).to_have_value(
+        "要*一件一件*办好。\n\n> 民之所忧\uff0c我必念之"
+    )
+    assert_fits_the_screen(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = "phone" if screen is PHONE else "desktop"
+    name = f"reflection-preview-{'js' if javascript else 'nojs'}-{size}.png"
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.get_by_role("button", name="发表心得").click()
+    expect(page.locator(".reflection-body em")).to_have_text("一件一件")
+    assert Reflection.objects.count() == 1
+    context.close()
