@@ -209,9 +209,10 @@ class LikeView(SingleObjectMixin, View):
         if next_url != reflection.get_absolute_url() and "#" not in next_url:
             next_url += f"#reflection-{reflection.pk}"  # land at the card that was liked
         login_url = f"{reverse('login')}?{urlencode({'next': next_url})}"
+        # Said on the login page, whether the script or the browser goes there.
+        messages.info(self.request, _("登录后即可点赞\uff1a登录后这条心得会自动点上赞。"))
         if self.wants_json():
             return JsonResponse({"login_url": login_url}, status=401)
-        messages.info(self.request, _("登录后即可点赞\uff1a登录后这条心得会自动点上赞。"))
         return redirect(login_url)
 
     def get(self, request, *args, **kwargs):

@@ -116,3 +116,14 @@ def test_signup_also_completes_the_like(client):
 def test_write_link_lands_at_the_form(client, principle):
     page = client.get(principle.get_absolute_url()).content.decode()
     assert "%23write-heading" in page
+
+
+def test_script_path_also_explains_and_completes(client):
+    reflection = ReflectionFactory()
+    UserFactory(username="fangke")
+    response = client.post(like_url(reflection), HTTP_ACCEPT="application/json")
+    assert response.status_code == 401
+    login_page = client.get(response.json()["login_url"]).content.decode()
+    assert "登录后即可点赞" in login_page
+    log_in(client, "fangke")
+    assert reflection.likes.count() == 1
