@@ -11,6 +11,7 @@ from experiences.accounts.checks import (
     username_check,
 )
 from experiences.accounts.models import User
+from experiences.core.forms import LabelledErrorsMixin
 from experiences.core.text import line_clean
 
 
@@ -53,7 +54,7 @@ class DisplayNameMixin:
 PRIVACY_CONSENT_REQUIRED = _("请先阅读并同意\u300a隐私政策\u300b\uff0c才能注册。")
 
 
-class SignupForm(DisplayNameMixin, UserCreationForm):
+class SignupForm(LabelledErrorsMixin, DisplayNameMixin, UserCreationForm):
     email = forms.EmailField(
         label=_("电子邮箱"), required=False, help_text=_("选填\uff0c用于找回密码。")
     )
@@ -69,6 +70,12 @@ class SignupForm(DisplayNameMixin, UserCreationForm):
         fields = ("username", "email", "display_name", "unit", "post", "years_of_service")
         field_classes = {"username": TypedUsernameField, **PROFILE_LINE_FIELDS}
         error_messages = {"years_of_service": {"max_value": _("工作年限不能超过 60 年。")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # Shown again only with errors: focus goes to the error summary instead.
+            self.fields["username"].widget.attrs.pop("autofocus", None)
 
     def clean_username(self):
         # Replaces Django's case-insensitive check with the stricter look-alike rules.
@@ -99,7 +106,7 @@ class UserAdminChangeForm(DisplayNameMixin, UserChangeForm):
         return username
 
 
-class ProfileForm(DisplayNameMixin, forms.ModelForm):
+class ProfileForm(LabelledErrorsMixin, DisplayNameMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = (
@@ -111,6 +118,7 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
             "email_notifications",
         )
         field_classes = PROFILE_LINE_FIELDS
+        labels = {"email": _("电子邮箱")}  # as sign-up calls it, not the model's 电子邮件地址
         error_messages = {
             "years_of_service": {"max_value": _("工作年限不能超过 60 年。")},
         }

@@ -8,16 +8,24 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from experiences.core.limits import MAX_TAG_LENGTH, MAX_TAGS
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
-from experiences.essays.parser import EssayImportError, essay_parse, essay_text_decode
+from experiences.essays.parser import (
+    EssayImportError,
+    ParsedEssay,
+    essay_parse,
+    essay_text_decode,
+)
 from experiences.essays.services import essays_status_set
+from experiences.tagging.services import tags_parse
 
 
 class PrincipleInline(admin.TabularInline):
@@ -48,17 +56,47 @@ class RepairInline(admin.TabularInline):
 
 # What to do, in this page's own terms, for each reason the importer refuses.
 IMPORT_HINTS = {
-    "no_title": _("请在上面的“标题”一栏填写标题。"),
+    "no_title": _("请在上面的“标题”一栏填写标题。"),  # only when the text has no sentence
     "no_principles": _("如果这篇文章确实没有原则\uff0c请勾选“这篇文章确实没有原则”。"),
 }
 
 
+def principle_tag_rows(parsed: ParsedEssay, data: QueryDict) -> list[dict[str, object]]:
+    """Each previewed principle with the tags typed for it (``tags-<position>``), parsed
+    as a reflection's tags are and held to the same limits, or the reason they are not."""
+    rows: list[dict[str, object]] = []
+    for principle in parsed.principles:
+        typed = data.get(f"tags-{principle.position}", "")[:1000]
+        names = tags_parse(typed)
+        error = ""
+        if len(names) > MAX_TAGS:
+            error = _("标签最多 %(max)d 个\uff0c这里填了 %(count)d 个。") % {
+                "max": MAX_TAGS,
+                "count": len(names),
+            }
+        elif any(len(name) > MAX_TAG_LENGTH for name in names):
+            error = _("每个标签不超过 %(max)d 个字。") % {"max": MAX_TAG_LENGTH}
+        rows.append(
+            {
+                "principle": principle,
+                "slug": principle.slug,
+                "typed": typed,
+                "names": names,
+                "error": error,
+            }
+        )
+    return rows
+
+
 class EssayImportForm(forms.Form):
     title = forms.CharField(
-        label=_("标题\uff08原文没有标题时必填\uff09"),
+        label=_("标题\uff08选填\uff09"),
         required=False,
         max_length=200,
-        help_text=_("原文第一行不是标题、延伸阅读里也没有本文时\uff0c在这里填写。"),
+        help_text=_(
+            "不填时用原文第一行的标题或延伸阅读里本文的标题\uff1b都没有时暂用正文第一句"
+            "\uff0c保存后可以修改。"
+        ),
     )
     text = forms.CharField(
         label=_("原文"),
@@ -93,6 +131,9 @@ class EssayImportForm(forms.Form):
 
 @admin.register(Essay)
 class EssayAdmin(SimpleHistoryAdmin):
+    class Media:
+        css = {"all": ["css/admin-essay.css"]}
+
     list_display = ("title", "status", "principle_count", "updated_at")
     list_filter = ("status",)
     search_fields = ("title", "author_line", "opening", "closing")
@@ -131,21 +172,30 @@ class EssayAdmin(SimpleHistoryAdmin):
         ]
 
     def import_view(self, request):
-        """Paste or upload → preview what the importer found → correct → save as a draft."""
+        """Paste or upload → preview what the importer found, tag each principle → correct
+        → save as a draft. The title is optional: without one the first sentence stands in."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         parsed = None
+        principle_rows: list[dict[str, object]] = []
         form = EssayImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
             allow_none = form.cleaned_data["no_principles"]
             try:
-                if "save" in request.POST:
+                parsed = essay_parse(
+                    text=text, title=title, allow_no_principles=allow_none, title_fallback=True
+                )
+                principle_rows = principle_tag_rows(parsed, request.POST)
+                tags_ok = not any(row["error"] for row in principle_rows)
+                if "save" in request.POST and tags_ok:
                     result = essay_import(
                         text=text,
                         title=title,
                         status=Essay.Status.DRAFT,
                         allow_no_principles=allow_none,
+                        title_fallback=True,
+                        principle_tags={row["slug"]: row["names"] for row in principle_rows},
                     )
                     self.message_user(
                         request,
@@ -155,7 +205,6 @@ class EssayAdmin(SimpleHistoryAdmin):
                         % {"title": result.essay.title},
                     )
                     return redirect("admin:experiences_essay_change", result.essay.pk)
-                parsed = essay_parse(text=text, title=title, allow_no_principles=allow_none)
                 # Show the decoded upload in the text box, ready for corrections.
                 form = EssayImportForm(
                     initial={
@@ -165,6 +214,7 @@ class EssayAdmin(SimpleHistoryAdmin):
                     }
                 )
             except EssayImportError as error:
+                parsed = None
                 form.add_error(None, f"{error}{IMPORT_HINTS.get(error.code, '')}")
         return TemplateResponse(
             request,
@@ -174,6 +224,8 @@ class EssayAdmin(SimpleHistoryAdmin):
                 "title": _("导入文章"),
                 "form": form,
                 "parsed": parsed,
+                "principle_rows": principle_rows,
+                "limits": {"tags_max": MAX_TAGS, "tag_length_max": MAX_TAG_LENGTH},
                 "opts": self.model._meta,
             },
         )

@@ -70,6 +70,7 @@ def essay_import(
     dry_run: bool = False,
     principle_tags: dict[str, list[str]] | None = None,
     allow_no_principles: bool = False,
+    title_fallback: bool = False,
 ) -> ImportResult:
     """Parse ``text`` and store it as an essay, matched by its slug.
 
@@ -78,7 +79,12 @@ def essay_import(
     that refers to them) rather than recreated. ``principle_tags`` (slug →
     names) adds tags to principles; tags already there stay.
     """
-    parsed = essay_parse(text=text, title=title, allow_no_principles=allow_no_principles)
+    parsed = essay_parse(
+        text=text,
+        title=title,
+        allow_no_principles=allow_no_principles,
+        title_fallback=title_fallback,
+    )
     if dry_run:
         return ImportResult(
             essay=Essay(title=parsed.title, slug=parsed.slug),

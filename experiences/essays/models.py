@@ -22,9 +22,23 @@ def paragraphs_split(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# Who may read a draft on the site (under its 草稿 banner): those who edit essays.
+EDIT_ESSAYS_PERMISSION = "experiences.change_essay"
+
+
+def user_can_preview_drafts(user: object) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and user.has_perm(EDIT_ESSAYS_PERMISSION)  # type: ignore[attr-defined]
+    )
+
+
 class EssayQuerySet(models.QuerySet["Essay"]):
     def published(self) -> Self:
         return self.filter(status=Essay.Status.PUBLISHED)
+
+    def readable_by(self, user: object) -> Self:
+        """Published essays; drafts too for editors, who preview them before publishing."""
+        return self.all() if user_can_preview_drafts(user) else self.published()
 
 
 class Essay(models.Model):
@@ -54,8 +68,9 @@ class Essay(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("心得体会")
-        verbose_name_plural = _("心得体会")
+        # As editors say it; 心得 beside 心得体会 in the admin read as the same thing.
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="essay_title_not_empty"),
         ]
@@ -80,10 +95,14 @@ class PrincipleQuerySet(models.QuerySet["Principle"]):
         """Principles of published essays: the only ones anyone but editors sees."""
         return self.filter(essay__status=Essay.Status.PUBLISHED)
 
+    def readable_by(self, user: object) -> Self:
+        """Principles of published essays; of drafts too for editors (see Essay's)."""
+        return self.all() if user_can_preview_drafts(user) else self.published()
+
 
 class Principle(models.Model):
     essay = models.ForeignKey(
-        Essay, on_delete=models.CASCADE, related_name="principles", verbose_name=_("心得体会")
+        Essay, on_delete=models.CASCADE, related_name="principles", verbose_name=_("文章")
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     slug = models.SlugField(_("网址标识"), max_length=200, allow_unicode=True)
@@ -187,7 +206,7 @@ class Quotation(models.Model):
 
 class RelatedReading(models.Model):
     essay = models.ForeignKey(
-        Essay, on_delete=models.CASCADE, related_name="related_readings", verbose_name=_("心得体会")
+        Essay, on_delete=models.CASCADE, related_name="related_readings", verbose_name=_("文章")
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("标题"), max_length=200)
@@ -212,7 +231,7 @@ class Repair(models.Model):
     """A change the importer made to damaged source text, kept for editors to review."""
 
     essay = models.ForeignKey(
-        Essay, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("心得体会")
+        Essay, on_delete=models.CASCADE, related_name="repairs", verbose_name=_("文章")
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     before = models.TextField(_("原文"))

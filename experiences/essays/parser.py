@@ -236,13 +236,31 @@ def _closing_split(
     return paragraphs, []
 
 
+FALLBACK_TITLE_LENGTH = 30
+SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?\uff1b;]")
+
+
+def _title_from_text(paragraphs: list[str]) -> str:
+    """A stand-in title for a text that has none: its first sentence, at most 30
+    characters, so an editor is never stopped by a title they will set afterwards."""
+    first = next((p.strip() for p in paragraphs if p.strip()), "")
+    sentence = SENTENCE_END.split(first, maxsplit=1)[0].strip()
+    return sentence[:FALLBACK_TITLE_LENGTH].strip()
+
+
 def essay_parse(
-    *, text: str, title: str | None = None, allow_no_principles: bool = False
+    *,
+    text: str,
+    title: str | None = None,
+    allow_no_principles: bool = False,
+    title_fallback: bool = False,
 ) -> ParsedEssay:
     """Parse the text of an essay of the genre into its parts. Pure: touches no database.
 
     An empty text is refused; so is a text in which no principle is found,
-    unless ``allow_no_principles`` says the essay really has none.
+    unless ``allow_no_principles`` says the essay really has none. A text with no
+    title is refused too, unless ``title_fallback`` (the admin, where the editor sees
+    the preview and the draft before anyone else) lets its first sentence stand in.
     """
     lines = _lines_normalize(text)
     if not lines:
@@ -319,6 +337,16 @@ def essay_parse(
         detected_title = detected_title or entry.title
 
     final_title = (title or detected_title).strip()
+    if not final_title and title_fallback:
+        final_title = _title_from_text(opening or [p.heading for p in principles])
+        if final_title:
+            repairs.append(
+                ParsedRepair(
+                    before="",
+                    after=final_title,
+                    description="原文没有标题\uff0c暂取正文第一句作标题\uff08保存后可修改\uff09",
+                )
+            )
     if not final_title:
         raise EssayImportError(
             "无法确定文章标题\uff1a原文第一行不是标题\uff0c延伸阅读里也没有本文。",

@@ -3,11 +3,11 @@
 import uuid
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.views.generic import DetailView, ListView
 
 from experiences.core.caching import AnonymousPageCacheMixin
-from experiences.core.web import REFLECTIONS_PER_PAGE, sort_from
+from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin, sort_from
 from experiences.drafts.selectors import draft_for
 from experiences.essays.models import Essay, Principle
 from experiences.reading.selectors import essays_progress, principle_ids_read, principle_state
@@ -16,25 +16,41 @@ from experiences.reflections.models import Reflection
 from experiences.study.writing import study_topic_field_limit
 
 FEATURED_ON_HOME = 5
+ESSAYS_PER_PAGE = 10
 
 
-class HomeView(AnonymousPageCacheMixin, ListView):
-    """The published essays; the first one is presented in full (opening, pairs, reading)."""
+class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+    """The first published essay presented in full (opening, pairs, reading), then an
+    index of every essay, newest first, a card each with its pairs, a page at a time."""
 
     template_name = "essays/home.html"
     context_object_name = "essays"
+    paginate_by = ESSAYS_PER_PAGE
 
     def get_queryset(self):
-        return Essay.objects.published().prefetch_related(
-            Prefetch("principles", queryset=Principle.objects.prefetch_related("tags")),
-            "related_readings",
+        pairs = Principle.objects.only(
+            "essay_id", "position", "slug", "baseline", "emphasis", "connective"
+        )
+        return (
+            Essay.objects.published()
+            .order_by("-created_at", "-pk")
+            .prefetch_related(Prefetch("principles", queryset=pairs))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        essays = list(context["essays"])
-        context["featured_essay"] = essays[0] if essays else None
-        context["other_essays"] = essays[1:]
+        context["featured_essay"] = (
+            Essay.objects.published()
+            .order_by("created_at", "pk")
+            .prefetch_related(
+                Prefetch("principles", queryset=Principle.objects.prefetch_related("tags")),
+                "related_readings",
+            )
+            .first()
+        )
+        for essay in context["essays"]:
+            for principle in essay.principles.all():
+                principle.essay = essay  # reverse URLs without a query per pair
         context["featured_reflections"] = (
             Reflection.objects.published()
             .filter(is_featured=True)
@@ -43,10 +59,12 @@ class HomeView(AnonymousPageCacheMixin, ListView):
         )
         # 已学: signed-in colleagues only (anonymous pages are cached and shared).
         user = self.request.user
-        progress = essays_progress(user=user, essays=essays)
-        for essay in essays:
+        featured = [context["featured_essay"]] if context["featured_essay"] else []
+        shown = [*featured, *context["essays"]]
+        progress = essays_progress(user=user, essays=shown)
+        for essay in shown:
             essay.reading_progress = progress.get(essay.pk)
-        context["read_principle_ids"] = principle_ids_read(user=user, essays=essays[:1])
+        context["read_principle_ids"] = principle_ids_read(user=user, essays=featured)
         return context
 
 
@@ -57,7 +75,9 @@ class EssayDetailView(AnonymousPageCacheMixin, DetailView):
     context_object_name = "essay"
 
     def get_queryset(self):
-        return Essay.objects.published().prefetch_related("principles", "related_readings")
+        return Essay.objects.readable_by(self.request.user).prefetch_related(
+            "principles", "related_readings"
+        )
 
 
 class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
@@ -66,7 +86,7 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
 
     def get_queryset(self):
         return (
-            Principle.objects.published()
+            Principle.objects.readable_by(self.request.user)
             .filter(essay__slug=self.kwargs["essay_slug"])
             .select_related("essay")
             .prefetch_related("quotations", "tags")
@@ -85,7 +105,7 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         context["next_principle"] = siblings[index + 1] if index + 1 < len(siblings) else None
         sort = sort_from(self.request)
         reflections = (
-            Reflection.objects.published()
+            self.reflections_shown()
             .filter(principle=principle)
             .for_listing(viewer=self.request.user)
             .sorted_by(sort)
@@ -106,3 +126,13 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             reading=principle_state(user=self.request.user, principle=principle),
         )
         return context
+
+    def reflections_shown(self):
+        """Published reflections, and the viewer's own pending or rejected ones, which
+        their cards mark (待审核, 驳回理由): nobody else sees those, so without them the
+        author who just posted found the page saying nobody had written anything yet.
+        One list, so no extra query."""
+        user = self.request.user
+        if not user.is_authenticated:
+            return Reflection.objects.published()
+        return Reflection.objects.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))

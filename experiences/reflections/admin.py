@@ -8,11 +8,16 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
 from experiences.core.site import site_url
+from experiences.reflections.admin_review import QueueReviewMixin
 from experiences.reflections.exports import reflections_csv, reflections_json
 from experiences.reflections.models import ModerationLog, PendingReflection, Reflection
 from experiences.reflections.moderation import (
@@ -23,6 +28,8 @@ from experiences.reflections.moderation import (
     user_can_moderate,
 )
 from experiences.reflections.services import reflection_moderator_edit
+
+QUEUE_EXCERPT_CHARS = 80
 
 
 class RejectForm(forms.Form):
@@ -177,10 +184,20 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(PendingReflection)
-class PendingReflectionAdmin(NoEditingMixin, ModerationActionsMixin, admin.ModelAdmin):
-    """The queue: pending reflections, oldest first, with bulk approve/reject/feature."""
+class PendingReflectionAdmin(
+    QueueReviewMixin, NoEditingMixin, ModerationActionsMixin, admin.ModelAdmin
+):
+    """The queue: pending reflections, oldest first, with bulk approve/reject/feature;
+    each item's page is the review page (``admin_review``)."""
 
-    list_display = ("__str__", "author", "principle", "created_at", "body_excerpt")
+    # One column holding title, author, date, principle and a plain-text excerpt: on a
+    # phone five columns pushed the date and excerpt off-screen.
+    list_display = ("queue_item",)
+    list_display_links = None
+
+    class Media:
+        css = {"all": ["css/admin-review.css"]}
+
     list_select_related = ("author", "principle")
     list_filter = ("principle",)
     search_fields = ("title", "body", "author__username")
@@ -198,9 +215,24 @@ class PendingReflectionAdmin(NoEditingMixin, ModerationActionsMixin, admin.Model
     def has_module_permission(self, request):
         return user_can_moderate(user=request.user)
 
-    @admin.display(description=_("正文摘要"))
-    def body_excerpt(self, reflection):
-        return reflection.body[:60]
+    @admin.display(description=_("待审核的心得\uff08先来的在前\uff09"))
+    def queue_item(self, reflection):
+        principle = (
+            f"{reflection.principle.baseline} · {reflection.principle.emphasis}"
+            if reflection.principle
+            else _("通用心得")
+        )
+        return format_html(
+            '<a class="queue-title" href="{}">{}</a>'
+            '<span class="queue-meta">{} · {} · {}</span>'
+            '<span class="queue-excerpt">{}</span>',
+            reverse("admin:experiences_pendingreflection_change", args=[reflection.pk]),
+            reflection.display_title,
+            reflection.author,
+            date_format(timezone.localtime(reflection.created_at), "Y年n月j日 H:i"),
+            principle,
+            Truncator(reflection.excerpt).chars(QUEUE_EXCERPT_CHARS),
+        )
 
 
 @admin.register(ModerationLog)

@@ -82,8 +82,10 @@ class ReflectionForm(forms.Form):
         self.fields["principle"].queryset = (
             Principle.objects.published().select_related("essay").order_by("essay_id", "position")
         )
+        # In a cadre's words, not "Markdown"; the one-line 写法 under the box shows how.
         self.fields["body"].help_text = gettext(
-            "最多 %(max)d 字。支持简单的 Markdown:**加粗**、*斜体*、列表、引用、链接。"
+            "最多 %(max)d 字。可以加粗\u3001加着重号\u3001引用别人的话\u3001列条目\u3001加链接"
+            "\uff0c写法见表单下方的\u201c写法\u201d一行\uff1b点\u201c预览\u201d先看看发表后的样子。"
         ) % {"max": BODY_MAX_LENGTH}
         self.fields["tags"].help_text = gettext(
             "最多 %(max)d 个\uff0c每个不超过 %(length)d 字\uff1b用逗号、顿号或空格分隔。"

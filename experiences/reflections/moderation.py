@@ -106,3 +106,36 @@ def reflection_feature(*, reflection: Reflection, featured: bool, moderator: Use
     action = ModerationLog.Action.FEATURE if featured else ModerationLog.Action.UNFEATURE
     moderation_log(actor=moderator, action=action, reflection=reflection)
     return True
+
+
+class Decision:
+    """What a moderator can decide on a queue item's own page, in one click."""
+
+    APPROVE = "approve"
+    FEATURE = "feature"  # approve and feature
+    REJECT = "reject"
+    ALL = (APPROVE, FEATURE, REJECT)
+
+
+@transaction.atomic
+def pending_reflection_decide(
+    *, reflection_id: int, decision: str, moderator: User, reason: str = ""
+) -> Reflection | None:
+    """Approve, approve-and-feature or reject one pending reflection, logged as the list
+    actions are. The row is locked first: when two moderators decide at once, or a button
+    is pressed twice, the second finds it no longer pending and changes nothing (None)."""
+    if decision not in Decision.ALL:
+        raise ValueError(decision)
+    reflection = (
+        Reflection.objects.select_for_update()
+        .filter(pk=reflection_id, status=Reflection.Status.PENDING)
+        .first()
+    )
+    if reflection is None:
+        return None
+    if decision == Decision.REJECT:
+        return reflection_reject(reflection=reflection, reason=reason, moderator=moderator)
+    reflection_publish(reflection=reflection, moderator=moderator)
+    if decision == Decision.FEATURE:
+        reflection_feature(reflection=reflection, featured=True, moderator=moderator)
+    return reflection

@@ -1,11 +1,19 @@
-"""Signal receivers of the reflections domain: the moderation log hears of tag merges.
+"""Signal receivers of the reflections domain: the moderation log hears of tag merges,
+and signing in completes a visitor's 点赞.
 
 Tags are their own domain and know nothing of the log; merging is a moderator's
-act, so it is logged here when the tagging domain announces it.
+act, so it is logged here when the tagging domain announces it. A visitor who taps
+点赞 is sent to the login page; whichever way they then sign in (login, sign-up),
+Django announces it with ``user_logged_in``, so the 点赞 is completed here.
 """
+
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
 
 from experiences.reflections.models import ModerationLog
 from experiences.reflections.moderation import moderation_log
+from experiences.reflections.services import LIKE_AFTER_LOGIN, like_after_login
 from experiences.tagging.signals import tags_merged
 
 
@@ -19,6 +27,20 @@ def tags_were_merged(sender, target, source_names, moderator=None, **kwargs) -> 
     )
 
 
+def like_on_login(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    reflection = like_after_login(
+        user=user, reflection_id=request.session.pop(LIKE_AFTER_LOGIN, None)
+    )
+    if reflection is not None:
+        messages.success(
+            request,
+            _("已为\u201c%(title)s\u201d点赞。") % {"title": reflection.display_title},
+        )
+
+
 def receivers_connect() -> None:
     """Called once from the app's ``ready``."""
+    user_logged_in.connect(like_on_login, dispatch_uid="reflections-like-on-login")
     tags_merged.connect(tags_were_merged, dispatch_uid="reflections-log-tags-merged")

@@ -35,6 +35,10 @@ class ReflectionRateLimited(Exception):
     """The author posted more reflections in the last hour than the limit allows."""
 
 
+# Session key: the reflection a visitor tried to 点赞 before signing in.
+LIKE_AFTER_LOGIN = "like_after_login"
+
+
 class OwnLikeRefused(Exception):
     """Authors cannot 点赞 their own reflection."""
 
@@ -174,6 +178,18 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
         if deleted:
             Reflection.objects.filter(pk=reflection.pk).update(like_count=F("like_count") - deleted)
     return False
+
+
+def like_after_login(*, user: User, reflection_id: object) -> Reflection | None:
+    """Complete the 点赞 a visitor asked for before signing in; the reflection liked, or
+    None when there is nothing to do (gone, unpublished, their own, a bad id)."""
+    if not isinstance(reflection_id, int):
+        return None
+    reflection = Reflection.objects.published().filter(pk=reflection_id).first()
+    if reflection is None or reflection.author_id == user.pk:
+        return None
+    like_set(user=user, reflection=reflection, liked=True)
+    return reflection
 
 
 def like_counts_recount(*, reflections: QuerySet[Reflection] | None = None) -> None:

@@ -19,6 +19,7 @@ from django.views.generic import DeleteView, DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.markdown import markdown_render
 from experiences.core.web import (
     REFLECTIONS_PER_PAGE,
     ForgivingPaginationMixin,
@@ -32,6 +33,7 @@ from experiences.reading.selectors import reflection_bookmarked
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
+    LIKE_AFTER_LOGIN,
     OwnLikeRefused,
     ReflectionRateLimited,
     like_count_of,
@@ -103,6 +105,15 @@ class ReflectionFormMixin(LoginRequiredMixin):
         )
         return form
 
+    def preview_response(self, form):
+        """预览: the body rendered exactly as it will be published, the form kept as typed,
+        nothing stored. Server-side, so it works without JavaScript."""
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, preview_html=markdown_render(form.cleaned_data["body"])
+            )
+        )
+
 
 class ReflectionCreateView(DraftOnReflectionFormMixin, ReflectionFormMixin, FormView):
     def get_initial(self):
@@ -113,6 +124,8 @@ class ReflectionCreateView(DraftOnReflectionFormMixin, ReflectionFormMixin, Form
         return initial
 
     def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.preview_response(form)
         data = form.cleaned_data
         try:
             reflection, created = reflection_create(
@@ -161,6 +174,8 @@ class ReflectionUpdateView(ReflectionFormMixin, SingleObjectMixin, FormView):
         return ReflectionForm.initial_for(self.object)
 
     def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return self.preview_response(form)
         data = form.cleaned_data
         reflection_update(
             reflection=self.object,
@@ -191,9 +206,14 @@ class ReflectionDeleteView(LoginRequiredMixin, DeleteView):
 
 
 class LikeView(SingleObjectMixin, View):
-    """POST action=like|unlike. Answers JSON to the enhancement script, redirects otherwise."""
+    """POST action=like|unlike. Answers JSON to the enhancement script, redirects otherwise.
 
-    http_method_names = ["post"]
+    A visitor's 点赞 (a GET from the card's link, or a stale form's POST) is remembered
+    in the session and sent to the login page, which says why; the 点赞 is completed
+    when they sign in (``receivers.like_after_login``). GET never changes anything
+    for a signed-in user: it only leads back to the reflection."""
+
+    http_method_names = ["get", "post"]
 
     def get_queryset(self):
         return Reflection.objects.published()
@@ -201,13 +221,35 @@ class LikeView(SingleObjectMixin, View):
     def wants_json(self) -> bool:
         return "application/json" in self.request.headers.get("Accept", "")
 
+    def next_url(self, reflection: Reflection, value: str) -> str:
+        # A path on this site only: redirect() would take "abc" for a view name (a 500).
+        on_site = url_has_allowed_host_and_scheme(value, allowed_hosts={self.request.get_host()})
+        if not (on_site and value.startswith("/")):
+            return reflection.get_absolute_url()
+        return value
+
+    def login_redirect(self, reflection: Reflection):
+        self.request.session[LIKE_AFTER_LOGIN] = reflection.pk
+        next_url = self.next_url(reflection, self.request.GET.get("next", ""))
+        if next_url != reflection.get_absolute_url() and "#" not in next_url:
+            next_url += f"#reflection-{reflection.pk}"  # land at the card that was liked
+        login_url = f"{reverse('login')}?{urlencode({'next': next_url})}"
+        # Said on the login page, whether the script or the browser goes there.
+        messages.info(self.request, _("登录后即可点赞\uff1a登录后这条心得会自动点上赞。"))
+        if self.wants_json():
+            return JsonResponse({"login_url": login_url}, status=401)
+        return redirect(login_url)
+
+    def get(self, request, *args, **kwargs):
+        reflection = self.get_object()
+        if not request.user.is_authenticated:
+            return self.login_redirect(reflection)
+        return redirect(reflection)
+
     def post(self, request, *args, **kwargs):
         reflection = self.get_object()
         if not request.user.is_authenticated:
-            login_url = f"{reverse('login')}?{urlencode({'next': reflection.get_absolute_url()})}"
-            if self.wants_json():
-                return JsonResponse({"login_url": login_url}, status=401)
-            return redirect(login_url)
+            return self.login_redirect(reflection)
         try:
             liked = like_set(
                 user=request.user,
@@ -223,9 +265,4 @@ class LikeView(SingleObjectMixin, View):
         count = like_count_of(reflection=reflection)
         if self.wants_json():
             return JsonResponse({"liked": liked, "count": count})
-        next_url = request.POST.get("next", "")
-        # A path on this site only: redirect() would take "abc" for a view name (a 500).
-        on_site = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-        if not (on_site and next_url.startswith("/")):
-            next_url = reflection.get_absolute_url()
-        return redirect(next_url)
+        return redirect(self.next_url(reflection, request.POST.get("next", "")))

@@ -69,6 +69,8 @@
       update();
     }
     form.addEventListener("submit", function (event) {
+      // 预览 stores nothing: no guard, and its button must stay enabled to be sent.
+      if (event.submitter && event.submitter.name === "preview") return;
       if (form.dataset.submitting === "true") { event.preventDefault(); return; }
       if (body) {
         var text = body.value.trim();
@@ -79,7 +81,7 @@
         if (message) { event.preventDefault(); body.focus(); return; }
       }
       form.dataset.submitting = "true";
-      var button = form.querySelector("button[type=submit]");
+      var button = event.submitter || form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; button.textContent = "正在提交……"; }
     });
   });
@@ -198,3 +200,10 @@
   }
 })();
 /* === end of drafts, 收藏 and 已学 === */
+/* Issue 15 (ux15): a form shown again with errors puts focus on its error summary,
+   where a browser ignored the autofocus attribute on it. */
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary && document.activeElement !== summary) summary.focus();
+})();

@@ -91,3 +91,11 @@ def assert_fits_the_screen(page):
             .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
     )
     assert small == [], "tap targets under 44px: " + "; ".join(small)
+
+
+def menu_open(page):
+    """On a phone the header's links are folded into the 菜单 (a <details>): open it
+    before using them. Does nothing on wider screens, where the links show."""
+    toggle = page.locator(".site-menu-toggle")
+    if toggle.is_visible() and page.locator(".site-menu[open]").count() == 0:
+        toggle.click()

@@ -201,10 +201,15 @@ class TestRefusals:
         )
         assert Essay.objects.get().status == Essay.Status.DRAFT
 
-    def test_admin_title_field_says_when_it_is_needed(self, admin_client):
+    def test_admin_title_field_is_really_optional(self, admin_client):
         page = html.unescape(admin_client.get(IMPORT_URL).content.decode())
-        assert "标题\uff08原文没有标题时必填\uff09" in page
-        assert "选填" not in page.split("<form")[1]
+        assert "标题\uff08选填\uff09" in page
+        assert "必填" not in page.split("<form")[1]
+        # An untitled text saves: its first sentence stands in until the editor changes it.
+        untitled = VILLAGE.split("\n", 2)[2]
+        response = admin_client.post(IMPORT_URL, {"text": untitled, "save": "1"})
+        assert response.status_code == 302
+        assert Essay.objects.get().status == Essay.Status.DRAFT
 
 
 def full_plain_article() -> str:

@@ -333,10 +333,15 @@ class TestLikes:
         assert "next=" in response["Location"] and str(reflection.pk) in response["Location"]
         assert reflection.likes.count() == 0
 
-    def test_get_is_not_allowed_and_unpublished_is_404(self, client, other_user):
-        reflection = ReflectionFactory(status="pending")
+    def test_get_changes_nothing_and_unpublished_is_404(self, client, other_user):
+        published = ReflectionFactory()
         client.force_login(other_user)
-        assert client.get(self.like_url(reflection)).status_code == 405
+        response = client.get(self.like_url(published))
+        assert response.status_code == 302
+        assert response["Location"] == published.get_absolute_url()
+        assert published.likes.count() == 0
+        reflection = ReflectionFactory(status="pending")
+        assert client.get(self.like_url(reflection)).status_code == 404
         assert client.post(self.like_url(reflection)).status_code == 404
 
     def test_offsite_next_is_ignored(self, client, other_user):
