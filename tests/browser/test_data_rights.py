@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from experiences.accounts.models import User
-from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.conftest import assert_fits_the_screen, menu_open
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_reflections import log_in
 from tests.factories import ReflectionFactory, UserFactory
@@ -51,6 +51,7 @@ def test_download_my_data_then_delete_my_account(live_server, principle, page, s
     page.get_by_label("当前密码").fill("correct-horse-battery")
     page.get_by_role("button", name="确认注销").click()
     expect(page.get_by_text("你的账号已注销。")).to_be_visible()
+    menu_open(page)
     expect(page.get_by_role("link", name="登录")).to_be_visible()
     assert not User.objects.filter(username="xiaowang").exists()
     response = page.goto(base + reflection.get_absolute_url())

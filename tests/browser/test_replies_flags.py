@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from experiences.flags.models import Flag
 from experiences.replies.models import Reply
-from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.conftest import assert_fits_the_screen, menu_open
 from tests.browser.test_reflections import log_in
 from tests.factories import FlagFactory, ReflectionFactory, UserFactory
 
@@ -35,6 +35,7 @@ def test_reply_quote_and_flag(live_server, seed_essay, page, browser, screen, sn
     expect(reply.locator("strong")).to_have_text("小事")
     assert_fits_the_screen(page)
     snap("reply-thread")
+    menu_open(page)
     page.get_by_role("button", name="退出").click()
 
     # 小钱 quotes it, then flags it.

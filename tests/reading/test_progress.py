@@ -130,11 +130,12 @@ class TestQueryCounts:
 
         client.force_login(user)
         build(1, 2)
-        # +1 for the unread-notification count in the header, +1 for 我的学习任务.
-        with django_assert_max_num_queries(11):
+        # +1 for the unread-notification count in the header, +1 for 我的学习任务,
+        # +3 for the essay index (essays, pairs, count).
+        with django_assert_max_num_queries(14):
             assert client.get("/").status_code == 200
         build(8, 12)
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(14):
             page = client.get("/").content.decode()
         assert "已学 12/12" in page
 
@@ -143,7 +144,7 @@ class TestQueryCounts:
     ):
         client.force_login(user)
         client.get(principle.get_absolute_url())  # content types cached, as on a warm server
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             assert client.get(principle.get_absolute_url()).status_code == 200
         PrincipleReadFactory(user=user, principle=principle)
         BookmarkFactory(user=user, principle=principle)
@@ -153,7 +154,7 @@ class TestQueryCounts:
         for position in range(10, 20):
             other = PrincipleFactory(essay=principle.essay, position=position)
             PrincipleReadFactory(user=user, principle=other)
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             assert client.get(principle.get_absolute_url()).status_code == 200
 
 

@@ -136,5 +136,5 @@ def test_card_query_count_is_constant(client, django_assert_max_num_queries):
     for _ in range(20):
         ReflectionFactory(principle=principles[1])
     assert counts() == small
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(principles[1].get_absolute_url())
