@@ -17,6 +17,7 @@ class ExperiencesConfig(AppConfig):
         from experiences.core import caching, converters
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
         from experiences.reflections import receivers as reflections_receivers
+        from experiences.reflections import viewer_bits as reflections_viewer_bits
         from experiences.reflections.models import Like, Reflection
         from experiences.search import receivers as search_receivers
 
@@ -40,3 +41,5 @@ class ExperiencesConfig(AppConfig):
         search_receivers.receivers_connect()
         # Tag merges are moderators' acts: logged.
         reflections_receivers.receivers_connect()
+        # The 点赞 state on shared signed-in pages (core/shared_pages.py).
+        reflections_viewer_bits.register()

@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "experiences.core.limits.limits",
+                # Last: while a signed-in page's shared copy renders, the viewer is a stand-in.
+                "experiences.core.shared_pages.shared_render_context",
             ],
         },
     },

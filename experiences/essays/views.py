@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
-from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.shared_pages import SignedInPageCacheMixin, viewer_value
 from experiences.core.web import REFLECTIONS_PER_PAGE, sort_from
 from experiences.essays.models import Essay, Principle
 from experiences.reflections.forms import ReflectionForm
@@ -15,7 +15,7 @@ from experiences.reflections.models import Reflection
 FEATURED_ON_HOME = 5
 
 
-class HomeView(AnonymousPageCacheMixin, ListView):
+class HomeView(SignedInPageCacheMixin, ListView):
     """The published essays; the first one is presented in full (opening, pairs, reading)."""
 
     template_name = "essays/home.html"
@@ -41,7 +41,7 @@ class HomeView(AnonymousPageCacheMixin, ListView):
         return context
 
 
-class EssayDetailView(AnonymousPageCacheMixin, DetailView):
+class EssayDetailView(SignedInPageCacheMixin, DetailView):
     """The whole essay rebuilt from its stored parts."""
 
     template_name = "essays/essay_detail.html"
@@ -51,7 +51,7 @@ class EssayDetailView(AnonymousPageCacheMixin, DetailView):
         return Essay.objects.published().prefetch_related("principles", "related_readings")
 
 
-class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
+class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
     template_name = "essays/principle_detail.html"
     context_object_name = "principle"
 
@@ -87,7 +87,11 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             reflections=page.object_list,
             sort=sort,
             form=ReflectionForm(
-                initial={"principle": principle.pk, "submission_token": uuid.uuid4()}
+                initial={
+                    "principle": principle.pk,
+                    # Fresh per request, also when the page is shared by signed-in colleagues.
+                    "submission_token": viewer_value(self.request, "token", uuid.uuid4),
+                }
             ),
         )
         return context

@@ -1,0 +1,74 @@
+"""The 点赞 button's per-viewer part: liked or not, or the viewer's own reflection.
+
+On a shared signed-in page (core/shared_pages.py) every card's button is a
+marker keyed by (reflection, author, 点赞 count); one query finds which of the
+page's reflections this viewer has liked, and each marker becomes
+``includes/like_state.html`` for that state. The template is rendered once per
+state and language per process (with a stand-in for the count), so filling 20
+cards costs string replacement, not 20 template renders.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from experiences.core.shared_pages import Key, ViewerBit, viewer_bit_register
+from experiences.reflections.models import Like
+
+_COUNT = "kb-like-count-stand-in"
+
+
+@functools.cache
+def _state_template(liked: bool, own: bool, language: str | None) -> str:
+    return render_to_string(
+        "includes/like_state.html", {"liked": liked, "own": own, "like_count": _COUNT}
+    )
+
+
+def like_state_html(*, liked: bool, own: bool, count: int) -> str:
+    return _state_template(liked, own, get_language()).replace(_COUNT, str(int(count)))
+
+
+def _key(reflection: Any) -> Key:
+    return (str(reflection.pk), str(reflection.author_id), str(reflection.like_count))
+
+
+def _viewer_id(request: HttpRequest) -> int | None:
+    user: Any = request.user
+    return user.pk if user.is_authenticated else None
+
+
+def _liked_among(request: HttpRequest, keys: list[Key]) -> set[str]:
+    """The page's reflections this viewer has liked: one query, whatever the page size."""
+    viewer = _viewer_id(request)
+    if viewer is None:
+        return set()
+    ids = {int(key[0]) for key in keys}
+    liked = Like.objects.filter(user_id=viewer, reflection_id__in=ids)
+    return {str(pk) for pk in liked.values_list("reflection_id", flat=True)}
+
+
+def _html(request: HttpRequest, key: Key, liked: set[str]) -> str:
+    pk, author, count = key
+    own = str(_viewer_id(request)) == author
+    return like_state_html(liked=pk in liked, own=own, count=int(count))
+
+
+def _direct(request: HttpRequest, reflection: Any) -> str:
+    """A page rendered for its viewer: the state comes with the reflection (for_listing)."""
+    return like_state_html(
+        liked=bool(getattr(reflection, "liked_by_viewer", False)),
+        own=_viewer_id(request) == reflection.author_id,
+        count=reflection.like_count,
+    )
+
+
+def register() -> None:
+    viewer_bit_register(
+        "like", ViewerBit(key=_key, lookup=_liked_among, html=_html, direct=_direct)
+    )
