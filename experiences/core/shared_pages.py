@@ -100,13 +100,14 @@ class ViewerBit:
     ``key(obj)``: the marker's arguments, from the object the template passes.
     ``lookup(request, keys)``: everything the page's keys need, at most one query.
     ``html(request, key, found)``: the HTML for one key (escaped by the bit).
-    ``direct(request, obj)``: the HTML when the page is rendered for its viewer.
+    ``direct(request, obj)``: the HTML when the page is rendered for its viewer (the
+    request is None when a template is rendered without one: no viewer).
     """
 
     key: Callable[[Any], Key]
     lookup: Callable[[HttpRequest, list[Key]], Any]
     html: Callable[[HttpRequest, Key, Any], str]
-    direct: Callable[[HttpRequest, Any], str]
+    direct: Callable[[HttpRequest | None, Any], str]
 
 
 _bits: dict[str, ViewerBit] = {}
@@ -138,7 +139,7 @@ def _fresh_token(request: HttpRequest, key: Key, found: Any) -> str:
     return str(uuid.uuid4())
 
 
-def _unused_direct(request: HttpRequest, obj: Any) -> str:
+def _unused_direct(request: HttpRequest | None, obj: Any) -> str:
     raise NotImplementedError("filled from the request only")
 
 
@@ -162,7 +163,6 @@ def viewer_bit(request: HttpRequest | None, name: str, obj: Any) -> SafeString:
     bit = _bits[name]
     if shared_render(request):
         return marker(name, *bit.key(obj))
-    assert request is not None  # noqa: S101 (shared_render is False only with a request)
     return mark_safe(bit.direct(request, obj))  # noqa: S308 (the bit escapes what it shows)
 
 
@@ -271,7 +271,9 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         )
         if not shareable:
             return super().dispatch(request, *args, **kwargs)
-        key = "signed-in:" + _page_key(request)
+        # The marker prefix is part of the key: a server with another SECRET_KEY (a key
+        # rotation) never takes a copy whose markers it would not recognise.
+        key = f"signed-in:{_prefix()}:{_page_key(request)}"
         version, cached = _cached_page(key)
         if cached is None:
             return self._shared_render(request, key, version, *args, **kwargs)

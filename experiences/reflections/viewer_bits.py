@@ -38,7 +38,9 @@ def _key(reflection: Any) -> Key:
     return (str(reflection.pk), str(reflection.author_id), str(reflection.like_count))
 
 
-def _viewer_id(request: HttpRequest) -> int | None:
+def _viewer_id(request: HttpRequest | None) -> int | None:
+    if request is None:
+        return None
     user: Any = request.user
     return user.pk if user.is_authenticated else None
 
@@ -59,7 +61,7 @@ def _html(request: HttpRequest, key: Key, liked: set[str]) -> str:
     return like_state_html(liked=pk in liked, own=own, count=int(count))
 
 
-def _direct(request: HttpRequest, reflection: Any) -> str:
+def _direct(request: HttpRequest | None, reflection: Any) -> str:
     """A page rendered for its viewer: the state comes with the reflection (for_listing)."""
     return like_state_html(
         liked=bool(getattr(reflection, "liked_by_viewer", False)),

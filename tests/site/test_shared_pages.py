@@ -155,6 +155,19 @@ class TestUnforgeableMarkers:
         assert marker("csrf") not in page
         assert reflection.get_absolute_url() in page
 
+    def test_a_copy_from_a_server_with_another_secret_key_is_not_used(
+        self, client, user, principle, cards, settings
+    ):
+        client.force_login(user)
+        url = principle.get_absolute_url()
+        client.get(url)
+        settings.SECRET_KEY = "another-" + settings.SECRET_KEY
+        client.force_login(user)  # sessions are signed with the key too
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "shared-miss"
+        page = response.content.decode()
+        assert TOKEN.search(page) and _prefix() not in page and "kbv" not in page
+
 
 class TestViewerQuestions:
     """A template that asks about its viewer beyond the shared bits is not shared."""
