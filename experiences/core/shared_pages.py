@@ -55,9 +55,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from experiences.core.caching import (
+    VERSION_KEY,
     AnonymousPageCacheMixin,
-    _cached_page,
     _page_key,
+    content_version,
     local_pages,
 )
 
@@ -102,12 +103,16 @@ class ViewerBit:
     ``html(request, key, found)``: the HTML for one key (escaped by the bit).
     ``direct(request, obj)``: the HTML when the page is rendered for its viewer (the
     request is None when a template is rendered without one: no viewer).
+    ``per_version``: the lookup depends only on the viewer, the page and what pages
+    show, so it is kept per (viewer, page, content version) and reused until any
+    change (a 点赞 included) makes a new version. The CSRF token is not.
     """
 
     key: Callable[[Any], Key]
     lookup: Callable[[HttpRequest, list[Key]], Any]
     html: Callable[[HttpRequest, Key, Any], str]
     direct: Callable[[HttpRequest | None, Any], str]
+    per_version: bool = False
 
 
 _bits: dict[str, ViewerBit] = {}
@@ -171,8 +176,12 @@ def viewer_value(request: HttpRequest, name: str, compute: Callable[[], object])
     return marker(name) if shared_render(request) else compute()
 
 
-def holes_fill(request: HttpRequest, content: bytes) -> bytes:
-    """Every marker in ``content`` replaced by this request's viewer's bit."""
+def holes_fill(request: HttpRequest, content: bytes, facts: dict[str, Any] | None = None) -> bytes:
+    """Every marker in ``content`` replaced by this request's viewer's bit.
+
+    ``facts``: lookups kept for this viewer, page and content version; the
+    ``per_version`` bits' lookups are taken from it, or made and added to it.
+    """
     pattern = _pattern_for(_prefix())
     found = pattern.findall(content)
     if not found:
@@ -180,11 +189,17 @@ def holes_fill(request: HttpRequest, content: bytes) -> bytes:
     keys: defaultdict[str, list[Key]] = defaultdict(list)
     for name, args in found:
         keys[name.decode()].append(tuple(args.decode().split(".")[1:]))
-    lookups = {
-        name: _bits[name].lookup(request, page_keys)
-        for name, page_keys in keys.items()
-        if name in _bits
-    }
+    lookups = {}
+    for name, page_keys in keys.items():
+        bit = _bits.get(name)
+        if bit is None:
+            continue
+        if bit.per_version and facts is not None:
+            if name not in facts:
+                facts[name] = bit.lookup(request, page_keys)
+            lookups[name] = facts[name]
+        else:
+            lookups[name] = bit.lookup(request, page_keys)
 
     def replace(match: re.Match[bytes]) -> bytes:
         name = match.group(1).decode()
@@ -261,26 +276,56 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         return True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        shareable = (
+        signed_in = (
             request.method == "GET"
             # No session cookie: anonymous, and the anonymous cache's fast path (no session load).
             and settings.SESSION_COOKIE_NAME in request.COOKIES
             and request.user.is_authenticated
             and _without_messages(request)
-            and self.viewer_shares_page(request)
         )
-        if not shareable:
+        if not signed_in:
             return super().dispatch(request, *args, **kwargs)
+        page_key = _page_key(request)
+        # What is known about this viewer on this page under the current version (whether
+        # they share it, their 点赞 among its cards), read with the version in one round trip.
+        facts_key = f"viewer:{request.user.pk}:{page_key}"
+        got = cache.get_many([VERSION_KEY, facts_key])
+        version = got.get(VERSION_KEY) or content_version()
+        stored = got.get(facts_key)
+        facts: dict[str, Any] = dict(stored[1]) if stored and stored[0] == version else {}
+        known = dict(facts)
+        try:
+            if "shares" not in facts:
+                facts["shares"] = self.viewer_shares_page(request)
+            if not facts["shares"]:
+                return super().dispatch(request, *args, **kwargs)
+            return self._shared(request, page_key, version, facts, *args, **kwargs)
+        finally:
+            if facts != known:
+                cache.set(facts_key, (version, facts), settings.PAGE_CACHE_SECONDS)
+
+    def _shared(
+        self,
+        request: HttpRequest,
+        page_key: str,
+        version: int,
+        facts: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> HttpResponseBase:
         # The marker prefix is part of the key: a server with another SECRET_KEY (a key
         # rotation) never takes a copy whose markers it would not recognise.
-        key = f"signed-in:{_prefix()}:{_page_key(request)}"
-        version, cached = _cached_page(key)
+        key = f"signed-in:{_prefix()}:{page_key}"
+        cached = local_pages.get(key, version)
         if cached is None:
-            return self._shared_render(request, key, version, *args, **kwargs)
+            cached = cache.get(key)
+            if cached is None or cached[0] != version:
+                return self._shared_render(request, key, version, facts, *args, **kwargs)
+            local_pages.put(key, cached)
         _, content, content_type = cached
         if not content_type:  # this page asked about the viewer: rendered per viewer
             return super().dispatch(request, *args, **kwargs)
-        response = HttpResponse(holes_fill(request, content), content_type=content_type)
+        response = HttpResponse(holes_fill(request, content, facts), content_type=content_type)
         response["X-Page-Cache"] = "shared-hit"
         return response
 
@@ -290,7 +335,13 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         local_pages.put(key, page)
 
     def _shared_render(
-        self, request: HttpRequest, key: str, version: int, *args: Any, **kwargs: Any
+        self,
+        request: HttpRequest,
+        key: str,
+        version: int,
+        facts: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
     ) -> HttpResponseBase:
         asked: set[str] = set()
         setattr(request, _SHARED, asked)
@@ -309,5 +360,5 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
             if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
                 self._store(key, version, response.content, response["Content-Type"])
                 response["X-Page-Cache"] = "shared-miss"
-            response.content = holes_fill(request, response.content)
+            response.content = holes_fill(request, response.content, facts)
         return response

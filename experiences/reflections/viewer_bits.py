@@ -104,4 +104,6 @@ def _direct(request: HttpRequest | None, reflection: Any) -> str:
 
 
 def register() -> None:
-    viewer_bit_register("like", ViewerBit(key=_key, lookup=_lookup, html=_html, direct=_direct))
+    viewer_bit_register(
+        "like", ViewerBit(key=_key, lookup=_lookup, html=_html, direct=_direct, per_version=True)
+    )

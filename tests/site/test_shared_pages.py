@@ -262,3 +262,19 @@ def test_search_shows_a_colleagues_own_pending_reflection_to_them_only(client, d
     assert "待审的" in page and "仅自己可见" in page
     client.force_login(other)
     assert "待审的" not in client.get(url).content.decode()
+
+
+def test_a_viewers_likes_are_kept_until_the_next_change(
+    client, user, principle, cards, django_assert_max_num_queries
+):
+    """Looked up once per content version: the next request asks only for the user."""
+    client.force_login(user)
+    url = principle.get_absolute_url()
+    client.get(url)
+    with django_assert_max_num_queries(1):
+        page = client.get(url).content.decode()
+    assert 'aria-pressed="false"' in button(page, cards[0])
+    like_set(user=user, reflection=cards[0], liked=True)
+    assert 'aria-pressed="true"' in button(client.get(url).content.decode(), cards[0])
+    like_set(user=user, reflection=cards[0], liked=False)
+    assert 'aria-pressed="false"' in button(client.get(url).content.decode(), cards[0])
