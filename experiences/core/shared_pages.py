@@ -47,6 +47,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
@@ -345,12 +346,16 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
     ) -> HttpResponseBase:
         asked: set[str] = set()
         setattr(request, _SHARED, asked)
+        # The view's own code sees no identity either (no viewer's 点赞 annotated on a
+        # card, search limited to public documents): the copy is what everyone sees.
+        viewer, request.user = request.user, AnonymousUser()
         try:
             # The view itself, past the anonymous page cache (next in the MRO).
             response = super(AnonymousPageCacheMixin, self).dispatch(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse):
                 response.render()
         finally:
+            request.user = viewer
             delattr(request, _SHARED)
         if asked:
             logger.warning("page %s asks about its viewer (%s): not shared", key, sorted(asked))

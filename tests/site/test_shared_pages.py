@@ -199,6 +199,26 @@ class TestViewerQuestions:
             assert staff.get_absolute_url() in response.content.decode()
             assert "管理" not in self.get(colleague).content.decode()
 
+    class NameView(SignedInPageCacheMixin, View):
+        """Puts the user's name in the context from Python, where no stand-in can see it."""
+
+        def get(self, request):
+            template = engines["django"].from_string("<p>{{ who }}</p>")
+            return TemplateResponse(request, template, {"who": request.user.get_username()})
+
+    def test_the_view_itself_renders_the_shared_copy_with_no_identity(self):
+        first, second = UserFactory(), UserFactory()
+        for viewer in (first, second):
+            request = RequestFactory().get("/names/")
+            request.COOKIES["sessionid"] = "x"
+            request.session = {}
+            request.user = viewer
+            request._messages = messages.storage.default_storage(request)
+            response = self.NameView.as_view()(request)
+            assert response["X-Page-Cache"].startswith("shared")
+            assert first.username not in response.content.decode()
+            assert request.user == viewer  # given back after the render
+
     def test_anonymous_visitors_still_get_the_anonymous_cache(self):
         response = self.get(AnonymousUser())
         assert response.status_code == 200
