@@ -90,6 +90,11 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
     author_b.log_in("xiaowang", "Xiaowang-2026-pass")
     _, page, _ = author_b.get("/")
     assert unread_in_header(page) is None  # B now holds a count of 0 in the shared cache
+    # The reflections page is shared by signed-in colleagues: the count is filled per viewer.
+    for _ in range(2):
+        _, page, headers = author_b.get("/reflections/")
+        assert unread_in_header(page) is None
+    assert headers.get("X-Page-Cache") == "shared-hit"
 
     moderator_a = Browser(server_a)
     moderator_a.log_in("banzhu", "Banzhu-2026-pass", admin=True)
@@ -102,6 +107,12 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
 
     _, page, _ = author_b.get("/")
     assert unread_in_header(page) == "1", "server B kept an old unread count"
+    _, page, headers = author_b.get("/reflections/")
+    assert unread_in_header(page) == "1", "the shared page kept an old unread count"
+    reader_b = Browser(server_b)
+    reader_b.log_in("laoli", "Laoli-2026-pass")
+    _, page, _ = reader_b.get("/reflections/")
+    assert unread_in_header(page) is None, "one colleague's count on another's page"
     _, page, _ = author_b.get("/notifications/")
     assert "跨服务器的心得" in page and "已通过审核" in page
 
@@ -113,6 +124,8 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
     status, _ = author_a.post("/notifications/read-all/", [("csrfmiddlewaretoken", token)])
     assert status == 200
     _, page, _ = author_b.get("/")
+    assert unread_in_header(page) is None
+    _, page, _ = author_b.get("/reflections/")
     assert unread_in_header(page) is None
 
 
