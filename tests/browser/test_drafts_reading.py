@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from experiences.drafts.models import Draft
 from experiences.reading.models import Bookmark, PrincipleRead
 from experiences.reflections.models import Reflection
-from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.conftest import assert_fits_the_screen, menu_open
 from tests.browser.test_reflections import log_in
 from tests.factories import ReflectionFactory, UserFactory
 
@@ -99,6 +99,7 @@ def test_bookmark_without_javascript(live_server, seed_essay, colleague, no_js_p
     expect(page.locator(".messages")).to_contain_text("已收藏")
     expect(page.locator(".reading-actions .bookmark-button")).to_have_text("取消收藏")
     assert Bookmark.objects.filter(user=colleague, principle=principle).exists()
+    menu_open(page)
     page.get_by_role("link", name="收藏", exact=True).first.click()
     expect(page.locator(".bookmark-card")).to_contain_text(principle.baseline)
     assert_fits_the_screen(page)
