@@ -19,6 +19,7 @@ from experiences.reading.models import Bookmark, PrincipleRead
 from experiences.reading.selectors import essays_progress, principle_ids_read, principle_state
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
+from experiences.reflections.moderation import user_can_moderate
 from experiences.study.selectors import open_topics_for_member
 from experiences.study.writing import study_topic_field_limit
 
@@ -102,9 +103,9 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
 
     Shared among signed-in colleagues (core/shared_pages.py) only by those for whom it
     holds nothing of their own: a colleague with a draft for this principle, an own
-    reflection on it not yet published (待审核, 驳回), a 已学 or 收藏 mark on it, an
-    open 学习专题 to write for, or the right to preview draft essays gets the page
-    rendered for them, exactly as without sharing."""
+    reflection on it not shown to everyone (待审核, 驳回, hidden by 举报), a 已学 or 收藏
+    mark on it, an open 学习专题 to write for, or the right to preview draft essays or
+    to moderate gets the page rendered for them, exactly as without sharing."""
 
     template_name = "essays/principle_detail.html"
     context_object_name = "principle"
@@ -113,7 +114,7 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
         user: Any = request.user  # signed in: only they are asked
-        if user_can_preview_drafts(user):
+        if user_can_preview_drafts(user) or user_can_moderate(user=user):
             return False
         principle = (
             Principle.objects.published()
@@ -121,7 +122,7 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
             .annotate(
                 own=Exists(
                     Reflection.objects.filter(author=user, principle=OuterRef("pk")).exclude(
-                        status=Reflection.Status.PUBLISHED
+                        status=Reflection.Status.PUBLISHED, flag_hidden=False
                     )
                 )
                 | Exists(Draft.objects.filter(author=user, principle=OuterRef("pk")))
@@ -190,4 +191,9 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
         user = self.request.user
         if not user.is_authenticated:
             return Reflection.objects.published()
-        return Reflection.objects.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))
+        # Hidden by readers' 举报 awaiting review: for its author and moderators only, as
+        # everywhere else (flags domain).
+        shown = Q(status=Reflection.Status.PUBLISHED, flag_hidden=False) | Q(author=user)
+        if user_can_moderate(user=user):
+            shown |= Q(status=Reflection.Status.PUBLISHED)
+        return Reflection.objects.filter(shown)

@@ -439,6 +439,22 @@ class TestOwnPartsStayOwn:
             assert page_of(r, url)[1] == "shared-hit"
             assert page_of(e, url)[1] == ""  # rendered for the editor
 
+    def test_a_reflection_hidden_by_reports_shows_to_its_author_and_moderators_only(
+        self, principle, pair, moderator
+    ):
+        a, b = pair
+        url = principle.get_absolute_url()
+        page_of(b, url)
+        ReflectionFactory(
+            author=a_user(a), principle=principle, title="被举报隐藏的心得", flag_hidden=True
+        )
+        for _ in range(2):
+            assert "被举报隐藏的心得" in page_of(a, url)[0]
+            page, served = page_of(b, url)
+            assert "被举报隐藏的心得" not in page and served.startswith("shared")
+            page, served = page_of(signed_in(moderator), url)
+            assert "被举报隐藏的心得" in page and not served
+
 
 def a_user(client):
     """The user a test client is signed in as."""
