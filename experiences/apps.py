@@ -24,6 +24,7 @@ class ExperiencesConfig(AppConfig):
         from experiences.notifications import receivers as notifications_receivers
         from experiences.notifications import viewer_bits as notifications_viewer_bits
         from experiences.reading import data_export as reading_export
+        from experiences.reading import viewer_bits as reading_viewer_bits
         from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections import viewer_bits as reflections_viewer_bits
@@ -72,3 +73,5 @@ class ExperiencesConfig(AppConfig):
         reflections_viewer_bits.register()
         # The header's unread count on them.
         notifications_viewer_bits.register()
+        # A principle's 已学 and 收藏.
+        reading_viewer_bits.register()

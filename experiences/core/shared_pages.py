@@ -127,9 +127,18 @@ def _no_lookup(request: HttpRequest, keys: list[Key]) -> None:
     return None
 
 
+def page_csrf_token(request: HttpRequest) -> str:
+    """One masked CSRF token for the whole page, as Django's own {% csrf_token %} gives:
+    also for a bit that renders a form of its own (reading/viewer_bits.py)."""
+    token = getattr(request, "_kb_page_csrf", None)
+    if token is None:
+        token = get_token(request)
+        request._kb_page_csrf = token  # type: ignore[attr-defined]
+    return str(token)
+
+
 def _csrf_lookup(request: HttpRequest, keys: list[Key]) -> str:
-    # One masked token for the whole page, as Django's own {% csrf_token %} does.
-    return escape(get_token(request))
+    return escape(page_csrf_token(request))
 
 
 def _same(request: HttpRequest, key: Key, found: Any) -> str:

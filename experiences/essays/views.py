@@ -15,8 +15,7 @@ from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin,
 from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for
 from experiences.essays.models import Essay, Principle, user_can_preview_drafts
-from experiences.reading.models import Bookmark, PrincipleRead
-from experiences.reading.selectors import essays_progress, principle_ids_read, principle_state
+from experiences.reading.selectors import essays_progress, principle_ids_read
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.reflections.moderation import user_can_moderate
@@ -103,13 +102,15 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
 
     Shared among signed-in colleagues (core/shared_pages.py) only by those for whom it
     holds nothing of their own: a colleague with a draft for this principle, an own
-    reflection on it not shown to everyone (待审核, 驳回, hidden by 举报), a 已学 or 收藏
-    mark on it, an open 学习专题 to write for, or the right to preview draft essays or
-    to moderate gets the page rendered for them, exactly as without sharing."""
+    reflection on it not shown to everyone (待审核, 驳回, hidden by 举报), an open 学习专题
+    to write for, or the right to preview draft essays or to moderate gets the page
+    rendered for them, exactly as without sharing. Their 已学 and 收藏 of it is a viewer
+    bit (reading/viewer_bits.py), filled on the shared page too."""
 
     template_name = "essays/principle_detail.html"
     context_object_name = "principle"
-    # Drafts, 已学 and 收藏 change with no new content version: asked on every request.
+    # Drafts, open topics and permissions change with no new content version: asked on
+    # every request.
     viewer_shares_cacheable = False
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
@@ -126,8 +127,6 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
                     )
                 )
                 | Exists(Draft.objects.filter(author=user, principle=OuterRef("pk")))
-                | Exists(PrincipleRead.objects.filter(user=user, principle=OuterRef("pk")))
-                | Exists(Bookmark.objects.filter(user=user, principle=OuterRef("pk")))
             )
             .values_list("own", flat=True)
             .first()
@@ -179,7 +178,6 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
             sort=sort,
             form=form,
             draft=draft,
-            reading=principle_state(user=self.request.user, principle=principle),
         )
         return context
 
