@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser worker chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http fault-drill
+.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser worker chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http wrk fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -135,12 +135,25 @@ DEVTOOLS_ENV := $(DEV_ENV) KB_DEVTOOLS=true
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/kb_bench
 BENCH_REFLECTIONS ?= 100000
 
-bench-http: install
-	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench_http'" | grep -q 1 \
-	  || createdb -h 127.0.0.1 -U postgres kb_bench_http
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench_http REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/3} \
-	  $(DEVTOOLS_ENV) $(BIN)/python manage.py benchmark_http
+# BENCH_HTTP_DB names the scratch database (it must start with kb_bench); BENCH_HTTP_ARGS
+# passes options, e.g. BENCH_HTTP_ARGS="--runs 1 --duration 5" or "--reflections 100000".
+BENCH_HTTP_DB ?= kb_bench_http
+BENCH_HTTP_ARGS ?=
+bench-http: install wrk
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_HTTP_DB)'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres $(BENCH_HTTP_DB)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_HTTP_DB) $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_HTTP_DB) REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/3} \
+	  $(DEVTOOLS_ENV) $(BIN)/python manage.py benchmark_http $(BENCH_HTTP_ARGS)
+
+# wrk drives bench-http: Debian's package, installed when missing.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "wrk is missing: installing Debian's package."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; } \
+	    || { echo "Could not install wrk: run 'apt-get install -y wrk' as root." >&2; exit 1; }; \
+	fi
 
 fault-drill: install
 	dropdb -h 127.0.0.1 -U postgres --if-exists kb_drill && createdb -h 127.0.0.1 -U postgres kb_drill

@@ -22,9 +22,12 @@ class ExperiencesConfig(AppConfig):
         from experiences.flags import receivers as flags_receivers
         from experiences.notifications import data_export as notifications_export
         from experiences.notifications import receivers as notifications_receivers
+        from experiences.notifications import viewer_bits as notifications_viewer_bits
         from experiences.reading import data_export as reading_export
+        from experiences.reading import viewer_bits as reading_viewer_bits
         from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
+        from experiences.reflections import viewer_bits as reflections_viewer_bits
         from experiences.reflections.models import Like, Reflection
         from experiences.replies import data_export as replies_export
         from experiences.replies.models import Reply
@@ -66,3 +69,9 @@ class ExperiencesConfig(AppConfig):
         flags_export.sections_register()
         drafts_export.sections_register()
         reading_export.sections_register()
+        # The 点赞 state on shared signed-in pages (core/shared_pages.py).
+        reflections_viewer_bits.register()
+        # The header's unread count on them.
+        notifications_viewer_bits.register()
+        # A principle's 已学 and 收藏.
+        reading_viewer_bits.register()

@@ -1,18 +1,25 @@
 """Reading the essay: the home page, the whole essay, one principle with colleagues' reflections."""
 
 import uuid
+from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpRequest
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.shared_pages import SignedInPageCacheMixin, viewer_value
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin, sort_from
+from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for
-from experiences.essays.models import Essay, Principle
-from experiences.reading.selectors import essays_progress, principle_ids_read, principle_state
+from experiences.essays.models import Essay, Principle, user_can_preview_drafts
+from experiences.reading.selectors import essays_progress, principle_ids_read
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
+from experiences.reflections.moderation import user_can_moderate
+from experiences.study.selectors import open_topics_for_member
 from experiences.study.writing import study_topic_field_limit
 
 FEATURED_ON_HOME = 5
@@ -21,7 +28,11 @@ ESSAYS_PER_PAGE = 10
 
 class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """The first published essay presented in full (opening, pairs, reading), then an
-    index of every essay, newest first, a card each with its pairs, a page at a time."""
+    index of every essay, newest first, a card each with its pairs, a page at a time.
+
+    Not shared among signed-in colleagues (core/shared_pages.py): nearly all of it is
+    the viewer's own (我的学习任务, 已学 n/m on every essay, ✓ 已学 on every pair), so
+    it is rendered for each of them."""
 
     template_name = "essays/home.html"
     context_object_name = "essays"
@@ -68,11 +79,17 @@ class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
         return context
 
 
-class EssayDetailView(AnonymousPageCacheMixin, DetailView):
+class EssayDetailView(SignedInPageCacheMixin, DetailView):
     """The whole essay rebuilt from its stored parts."""
 
     template_name = "essays/essay_detail.html"
     context_object_name = "essay"
+    # Whether an editor may preview drafts changes with no new content version.
+    viewer_shares_cacheable = False
+
+    def viewer_shares_page(self, request: HttpRequest) -> bool:
+        # Editors also see draft essays: their page is rendered for them.
+        return not user_can_preview_drafts(request.user)
 
     def get_queryset(self):
         return Essay.objects.readable_by(self.request.user).prefetch_related(
@@ -80,9 +97,43 @@ class EssayDetailView(AnonymousPageCacheMixin, DetailView):
         )
 
 
-class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
+class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
+    """One principle, its colleagues' reflections, and the form to write one.
+
+    Shared among signed-in colleagues (core/shared_pages.py) only by those for whom it
+    holds nothing of their own: a colleague with a draft for this principle, an own
+    reflection on it not shown to everyone (待审核, 驳回, hidden by 举报), an open 学习专题
+    to write for, or the right to preview draft essays or to moderate gets the page
+    rendered for them, exactly as without sharing. Their 已学 and 收藏 of it is a viewer
+    bit (reading/viewer_bits.py), filled on the shared page too."""
+
     template_name = "essays/principle_detail.html"
     context_object_name = "principle"
+    # Drafts, open topics and permissions change with no new content version: asked on
+    # every request.
+    viewer_shares_cacheable = False
+
+    def viewer_shares_page(self, request: HttpRequest) -> bool:
+        user: Any = request.user  # signed in: only they are asked
+        if user_can_preview_drafts(user) or user_can_moderate(user=user):
+            return False
+        principle = (
+            Principle.objects.published()
+            .filter(essay__slug=self.kwargs["essay_slug"], slug=self.kwargs["slug"])
+            .annotate(
+                own=Exists(
+                    Reflection.objects.filter(author=user, principle=OuterRef("pk")).exclude(
+                        status=Reflection.Status.PUBLISHED, flag_hidden=False
+                    )
+                )
+                | Exists(Draft.objects.filter(author=user, principle=OuterRef("pk")))
+            )
+            .values_list("own", flat=True)
+            .first()
+        )
+        if principle:  # something of their own on it (None: no such principle, a 404)
+            return False
+        return not open_topics_for_member(member=user, today=timezone.localdate()).exists()
 
     def get_queryset(self):
         return (
@@ -113,7 +164,11 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         page = Paginator(reflections, REFLECTIONS_PER_PAGE).get_page(self.request.GET.get("page"))
         # The signed-in writer's draft comes back into the form (drafts domain).
         draft = draft_for(author=self.request.user, principle_id=principle.pk)
-        initial = {"principle": principle.pk, "submission_token": uuid.uuid4()}
+        initial = {
+            "principle": principle.pk,
+            # Fresh per request, also when the page is shared by signed-in colleagues.
+            "submission_token": viewer_value(self.request, "token", uuid.uuid4),
+        }
         form = ReflectionForm(initial={**initial, **(draft.form_initial() if draft else {})})
         if self.request.user.is_authenticated:
             study_topic_field_limit(form=form, member=self.request.user)
@@ -123,7 +178,6 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
             sort=sort,
             form=form,
             draft=draft,
-            reading=principle_state(user=self.request.user, principle=principle),
         )
         return context
 
@@ -135,4 +189,9 @@ class PrincipleDetailView(AnonymousPageCacheMixin, DetailView):
         user = self.request.user
         if not user.is_authenticated:
             return Reflection.objects.published()
-        return Reflection.objects.filter(Q(status=Reflection.Status.PUBLISHED) | Q(author=user))
+        # Hidden by readers' 举报 awaiting review: for its author and moderators only, as
+        # everywhere else (flags domain).
+        shown = Q(status=Reflection.Status.PUBLISHED, flag_hidden=False) | Q(author=user)
+        if user_can_moderate(user=user):
+            shown |= Q(status=Reflection.Status.PUBLISHED)
+        return Reflection.objects.filter(shown)

@@ -18,8 +18,8 @@ from django.views import View
 from django.views.generic import DeleteView, DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
-from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.markdown import markdown_render
+from experiences.core.shared_pages import SignedInPageCacheMixin
 from experiences.core.web import (
     REFLECTIONS_PER_PAGE,
     ForgivingPaginationMixin,
@@ -44,7 +44,7 @@ from experiences.reflections.services import (
 from experiences.study.writing import study_topic_field_limit
 
 
-class ReflectionListView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
     """All published reflections, filterable by principle and tag."""
 
     template_name = "reflections/reflection_list.html"

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.shared_pages import SignedInPageCacheMixin
 from experiences.core.web import ForgivingPaginationMixin, KnownCountPaginator, id_from, text_param
 from experiences.essays.models import Principle
 from experiences.search.fallback import Suggestion, search_resolve, search_suggest
@@ -46,12 +47,16 @@ else:
     SearchListView = ListView
 
 
-class SearchView(AnonymousPageCacheMixin, ForgivingPaginationMixin, SearchListView):
+class SearchView(SignedInPageCacheMixin, ForgivingPaginationMixin, SearchListView):
     """/search/?q=…&kind=…&tag=…&principle=…: ranked, highlighted, paginated."""
 
     template_name = "search/search.html"
     context_object_name = "results"
     paginate_by = 20
+
+    def viewer_shares_page(self, request: HttpRequest) -> bool:
+        """A colleague with unpublished text of their own finds it too: their page is theirs."""
+        return not SearchDocument.objects.filter(owner_id=request.user.pk, is_public=False).exists()
 
     def get_queryset(self) -> QuerySet[SearchDocument]:
         params = self.request.GET

@@ -3,14 +3,14 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from experiences.core.caching import AnonymousPageCacheMixin
+from experiences.core.shared_pages import SignedInPageCacheMixin
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin, sort_from
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
 from experiences.tagging.services import tag_sizes, tags_in_use, tags_public
 
 
-class TagListView(AnonymousPageCacheMixin, ListView):
+class TagListView(SignedInPageCacheMixin, ListView):
     """/tags/: every tag in use, with its count, sized by use."""
 
     template_name = "tagging/tag_list.html"
@@ -22,7 +22,7 @@ class TagListView(AnonymousPageCacheMixin, ListView):
         return tags
 
 
-class TagDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+class TagDetailView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
     """/tags/<name>/: the principles and published reflections carrying the tag."""
 
     template_name = "tagging/tag_detail.html"

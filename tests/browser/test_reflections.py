@@ -103,6 +103,10 @@ def test_like_with_and_without_javascript(live_server, seed_essay, page, browser
     expect(like.locator(".like-count")).to_have_text("1")
     assert page.evaluate("window.__notReloaded") is True
     assert reflection.likes.count() == 1
+    # Reloaded: the page is the copy shared by signed-in colleagues, with laoli's own state.
+    page.reload()
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(like.locator(".like-label")).to_have_text("已赞")
     assert_fits_the_screen(page)
     snap("principle-with-reflections")
     like.click()
@@ -119,6 +123,15 @@ def test_like_with_and_without_javascript(live_server, seed_essay, page, browser
     expect(plain.locator(".like-count")).to_have_text("1")
     expect(plain.locator(".like-button")).to_have_attribute("aria-pressed", "true")
     assert reflection.likes.count() == 1
+    # On the principle page's card too: the form posts and comes back to the page.
+    plain.goto(base + principle.get_absolute_url())
+    card_like = plain.locator(f"#reflection-{reflection.pk} .like-button")
+    expect(card_like).to_have_attribute("aria-pressed", "true")
+    card_like.click()
+    expect(plain).to_have_url(re.compile("/essays/"))
+    expect(card_like).to_have_attribute("aria-pressed", "false")
+    expect(card_like.locator(".like-count")).to_have_text("0")
+    assert reflection.likes.count() == 0
     context.close()
 
 

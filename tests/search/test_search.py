@@ -407,9 +407,10 @@ class TestPage:
             client.force_login(UserFactory())
         url = reverse("experiences:search")
         # Count, the parts' count (fallback only), page or suggested tags, principles;
-        # the user and the header's unread count (until cached) when signed in. PostgreSQL
-        # wraps each count in a savepoint with a SET LOCAL (4 queries a count).
-        limit = (4 if connection.vendor == "sqlite" else 10) + (2 if signed_in else 0)
+        # the user, whether they have unpublished text of their own and the header's unread
+        # count (until cached) when signed in. PostgreSQL wraps each count in a savepoint
+        # with a SET LOCAL (4 queries a count).
+        limit = (4 if connection.vendor == "sqlite" else 10) + (3 if signed_in else 0)
         with django_assert_max_num_queries(limit):
             assert client.get(url, {"q": query}).status_code == 200
         author = UserFactory(is_staff=True)

@@ -21,7 +21,7 @@ Reflection.objects.create(author=author, principle=principle, title="跨服务�
 
 @pytest.fixture
 def cluster(tmp_path):
-    cluster = AppCluster(tmp_path)
+    cluster = AppCluster(tmp_path, redis_db=5)
     try:
         cluster.prepare()
         cluster.manage("shell", "-c", SETUP_USERS)
@@ -90,6 +90,11 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
     author_b.log_in("xiaowang", "Xiaowang-2026-pass")
     _, page, _ = author_b.get("/")
     assert unread_in_header(page) is None  # B now holds a count of 0 in the shared cache
+    # The reflections page is shared by signed-in colleagues: the count is filled per viewer.
+    for _ in range(2):
+        _, page, headers = author_b.get("/reflections/")
+        assert unread_in_header(page) is None
+    assert headers.get("X-Page-Cache") == "shared-hit"
 
     moderator_a = Browser(server_a)
     moderator_a.log_in("banzhu", "Banzhu-2026-pass", admin=True)
@@ -102,6 +107,12 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
 
     _, page, _ = author_b.get("/")
     assert unread_in_header(page) == "1", "server B kept an old unread count"
+    _, page, headers = author_b.get("/reflections/")
+    assert unread_in_header(page) == "1", "the shared page kept an old unread count"
+    reader_b = Browser(server_b)
+    reader_b.log_in("laoli", "Laoli-2026-pass")
+    _, page, _ = reader_b.get("/reflections/")
+    assert unread_in_header(page) is None, "one colleague's count on another's page"
     _, page, _ = author_b.get("/notifications/")
     assert "跨服务器的心得" in page and "已通过审核" in page
 
@@ -114,3 +125,63 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
     assert status == 200
     _, page, _ = author_b.get("/")
     assert unread_in_header(page) is None
+    _, page, _ = author_b.get("/reflections/")
+    assert unread_in_header(page) is None
+
+
+def like_form(page: str, pk: str) -> str:
+    start = page.index(f'id="reflection-{pk}"')
+    return page[page.index('<form class="like-form"', start) : page.index("</form>", start)]
+
+
+def test_signed_in_pages_follow_changes_on_either_server(cluster):
+    """Signed-in pages come from one copy shared by colleagues (core/shared_pages.py):
+    a change on one server shows on the other at the next request, with each
+    colleague's own 点赞 state and token, never another's."""
+    server_a, server_b = cluster.start(), cluster.start()
+    principle_path = "/essays/" + urllib.parse.quote("基层干部的心得体会/人情世故-坚定原则/")
+
+    reader_b = Browser(server_b)
+    reader_b.log_in("laoli", "Laoli-2026-pass")
+    reader_b.get(principle_path)
+    status, page, headers = reader_b.get(principle_path)
+    assert status == 200 and headers.get("X-Page-Cache") == "shared-hit"
+    assert "跨服务器的心得" not in page
+
+    moderator_a = Browser(server_a)
+    moderator_a.log_in("banzhu", "Banzhu-2026-pass", admin=True)
+    _, queue, _ = moderator_a.get("/admin/experiences/pendingreflection/")
+    pk = re.search(r'name="_selected_action" value="(\d+)"', queue).group(1)
+    moderator_a.post(
+        "/admin/experiences/pendingreflection/", [("action", "approve"), ("_selected_action", pk)]
+    )
+
+    _, page, _ = reader_b.get(principle_path)
+    assert "跨服务器的心得" in page, "server B served a stale signed-in page after approval on A"
+    assert 'aria-pressed="false"' in like_form(page, pk)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _ = reader_b.post(
+        f"/reflections/{pk}/like/?", [("action", "like"), ("csrfmiddlewaretoken", token)]
+    )
+    assert status == 200
+
+    author_a = Browser(server_a)
+    author_a.log_in("xiaowang", "Xiaowang-2026-pass")
+    _, page, _ = author_a.get(principle_path)
+    form = like_form(page, pk)
+    assert '">1</span>' in form and "disabled" in form and 'aria-pressed="false"' in form
+    assert "/users/xiaowang/" in page and "/users/laoli/" not in page
+    assert token not in page
+
+    reader_a = Browser(server_a)
+    reader_a.log_in("laoli", "Laoli-2026-pass")
+    _, page, _ = reader_a.get(principle_path)
+    form = like_form(page, pk)
+    assert 'aria-pressed="true"' in form and "已赞" in form and "disabled" not in form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    reader_a.post(
+        f"/reflections/{pk}/like/?", [("action", "unlike"), ("csrfmiddlewaretoken", token)]
+    )
+    _, page, _ = reader_b.get(principle_path)
+    form = like_form(page, pk)
+    assert 'aria-pressed="false"' in form and '">0</span>' in form

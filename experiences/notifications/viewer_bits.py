@@ -1,0 +1,40 @@
+"""The header's unread count on signed-in pages shared by colleagues (core/shared_pages.py).
+
+The shared copy of a page holds a marker where the count goes; each request fills
+it with its own viewer's count, which is already kept per user in the cache and
+forgotten whenever it changes (selectors.unread_count_of): no query on most requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from experiences.core.shared_pages import Key, ViewerBit, viewer_bit_register
+from experiences.notifications.selectors import unread_count_of
+
+
+def _badge(count: int) -> str:
+    return render_to_string("notifications/unread_badge.html", {"count": count})
+
+
+def _lookup(request: HttpRequest, keys: list[Key]) -> int:
+    user: Any = request.user
+    return unread_count_of(user=user) if user.is_authenticated else 0
+
+
+def _html(request: HttpRequest, key: Key, found: int) -> str:
+    return _badge(found)
+
+
+def _direct(request: HttpRequest | None, count: Any) -> str:
+    """A page rendered for its viewer: the count from the context processor (lazy)."""
+    return _badge(count) if count else ""
+
+
+def register() -> None:
+    viewer_bit_register(
+        "unread", ViewerBit(key=lambda obj: (), lookup=_lookup, html=_html, direct=_direct)
+    )

@@ -1,0 +1,59 @@
+"""A principle's 已学 and 收藏 for its viewer, on principle pages shared by colleagues.
+
+Whether a colleague has read or bookmarked a principle changes with no new content
+version, so it is never kept in a shared page: the page holds a marker
+(core/shared_pages.py), and each request looks the state up (one query) and renders
+``reading/principle_actions_state.html`` for that viewer, with their CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from experiences.core.shared_pages import Key, ViewerBit, page_csrf_token, viewer_bit_register
+from experiences.essays.models import Principle
+from experiences.reading.selectors import principle_state
+
+
+def _render(request: HttpRequest, principle: Principle, reading: dict[str, bool]) -> str:
+    # No context processors: the viewer, the request and the page's one CSRF token only.
+    context = {
+        "principle": principle,
+        "reading": reading,
+        "user": request.user,
+        "request": request,
+        "csrf_token": page_csrf_token(request),
+    }
+    return render_to_string("reading/principle_actions_state.html", context)
+
+
+def _key(principle: Any) -> Key:
+    return (str(principle.pk),)
+
+
+def _lookup(request: HttpRequest, keys: list[Key]) -> dict[Key, dict[str, bool]]:
+    # One principle per page: one query (a stand-in carries the id, all the query needs).
+    return {
+        key: principle_state(user=request.user, principle=Principle(pk=int(key[0])))
+        for key in set(keys)
+    }
+
+
+def _html(request: HttpRequest, key: Key, found: dict[Key, dict[str, bool]]) -> str:
+    return _render(request, Principle(pk=int(key[0])), found[key])
+
+
+def _direct(request: HttpRequest | None, principle: Any) -> str:
+    """A page rendered for its viewer (signed in: the including template checks)."""
+    if request is None:
+        return ""
+    return _render(request, principle, principle_state(user=request.user, principle=principle))
+
+
+def register() -> None:
+    viewer_bit_register(
+        "principle-reading", ViewerBit(key=_key, lookup=_lookup, html=_html, direct=_direct)
+    )
