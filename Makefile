@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser worker chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http wrk fault-drill
+.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser worker cron chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http wrk fault-drill
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -124,6 +124,11 @@ serve: install
 # none: without a queue URL, debug runs each job in-process after commit.
 worker: install
 	$(BIN)/python manage.py rqworker --with-scheduler mail
+
+# The queue's periodic jobs (the daily 学习专题 reminders: experiences/study/cron.py),
+# one per deployment beside the workers, with the same environment.
+cron: install
+	$(BIN)/python manage.py rqcron experiences.study.cron
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -315,6 +315,8 @@ RQ_SHOW_ADMIN_LINK = False  # its dashboard is English-only; dead letters are in
 KB_TASK_RETRY_INTERVALS = [
     int(seconds) for seconds in os.environ.get("KB_TASK_RETRY_INTERVALS", "60,600,3600").split(",")
 ]
+# The daily 学习专题 reminders (make cron: experiences/study/cron.py), a cron line in UTC.
+KB_STUDY_REMIND_CRON = os.environ.get("KB_STUDY_REMIND_CRON", "0 0 * * *")
 # Anonymous pages (home, essay, principle, tag pages) are cached this long at most;
 # every change that affects them invalidates them at once (experiences/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))

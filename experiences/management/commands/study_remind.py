@@ -7,15 +7,12 @@ e.g. from cron); a request already sent is not sent again.
 """
 
 import datetime
-from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from experiences.study.reminders import study_reminder_deliver
+from experiences.study.daily import study_reminders_send
 from experiences.study.selectors import study_reminders_due
-from experiences.study.services import study_reminder_request
 
 
 class Command(BaseCommand):
@@ -31,10 +28,8 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(f"日期格式不对\uff1a{date}\uff08应为 YYYY-MM-DD\uff09") from error
         pairs = study_reminders_due(today=today)
-        per_topic: Counter = Counter()
         topics = {}
         for member, topic in pairs:
-            per_topic[topic.pk] += 1
             topics[topic.pk] = topic
             self.stdout.write(
                 f"{topic.title}\t{member.username}\t{member}\t截止 {topic.due_date:%Y-%m-%d}"
@@ -42,13 +37,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"预览\uff1a{len(topics)} 个专题\uff0c{len(pairs)} 人待提醒。")
             return
-        sent = 0
-        for topic_id, count in per_topic.items():
-            with transaction.atomic():
-                reminder, _created = study_reminder_request(
-                    topic=topics[topic_id], requested_by=None, recipients=count
-                )
-            sent += study_reminder_deliver(reminder_id=reminder.pk)
+        topics_told, sent = study_reminders_send(today=today)
         self.stdout.write(
-            self.style.SUCCESS(f"已发送提醒\uff1a{len(topics)} 个专题\uff0c{sent} 人。")
+            self.style.SUCCESS(f"已发送提醒\uff1a{topics_told} 个专题\uff0c{sent} 人。")
         )
