@@ -11,12 +11,15 @@ class ExperiencesConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
         from taggit.models import Tag, TaggedItem
 
+        from experiences.accounts import backends as accounts_backends
         from experiences.accounts import data_export as accounts_export
-        from experiences.core import caching, converters
+        from experiences.core import caching, converters, shared_pages
         from experiences.drafts import data_export as drafts_export
+        from experiences.drafts.models import Draft
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
         from experiences.flags import data_export as flags_export
         from experiences.flags import receivers as flags_receivers
@@ -25,6 +28,7 @@ class ExperiencesConfig(AppConfig):
         from experiences.notifications import viewer_bits as notifications_viewer_bits
         from experiences.reading import data_export as reading_export
         from experiences.reading import viewer_bits as reading_viewer_bits
+        from experiences.reading.models import Bookmark, PrincipleRead
         from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections import viewer_bits as reflections_viewer_bits
@@ -35,6 +39,8 @@ class ExperiencesConfig(AppConfig):
 
         # Share images need their CJK font: `manage.py check` says so when it is missing.
         from experiences.sharing import checks as sharing_checks  # noqa: F401
+        from experiences.study.models import StudyTopic
+        from experiences.units.models import Unit
 
         # URL converters for Chinese slugs and tag names, before any URLconf is read.
         converters.register()
@@ -52,6 +58,27 @@ class ExperiencesConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="kb-page-cache-user-fields",
         )
+        # Signed-in users come from the shared cache (accounts/backends.py): a write of
+        # the row forgets it on every server (queryset updates: UserQuerySet.update).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                accounts_backends.user_saved_or_deleted,
+                sender=get_user_model(),
+                dispatch_uid=f"kb-user-cache-{signal is post_save}",
+            )
+        # What shared signed-in pages know of a viewer (core/shared_pages.py): whether the
+        # page is theirs to share (a draft, an open 学习专题, a group's rights), their 已学
+        # and 收藏. Each of these writes makes it be asked again, for one viewer or all.
+        shared_pages.viewer_state_from(get_user_model(), lambda user: user.pk)
+        shared_pages.viewer_state_from(Draft, lambda draft: draft.author_id)
+        shared_pages.viewer_state_from(Bookmark, lambda mark: mark.user_id)
+        shared_pages.viewer_state_from(PrincipleRead, lambda mark: mark.user_id)
+        for everyone in (Group, Permission, StudyTopic, Unit):
+            shared_pages.viewer_state_from(everyone, None)
+        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
+            signal.connect(
+                shared_pages.viewer_state_receiver, dispatch_uid=f"kb-viewer-state-{name}"
+            )
         # The search index follows every write path, in the same transaction.
         search_receivers.receivers_connect()
         # Tag merges are moderators' acts: logged.

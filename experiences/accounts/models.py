@@ -8,17 +8,46 @@ they did as a moderator or editor). Everywhere it is shown as 已注销用户, w
 no link; administrators see the pseudonym and the role it held.
 """
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from experiences.core.shared_pages import viewer_state_changed
 
 DELETED_NAME = _("已注销用户")
 
 
+class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs):
+        """An update skips ``save()`` and its signals: the users it touches are forgotten by
+        the sign-in cache (accounts/backends.py) and what shared pages know of them."""
+        # Not at the top: django.contrib.auth.backends asks for the user model on import.
+        from experiences.accounts.backends import user_cache_forget
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            user_cache_forget(user_ids=ids)
+            viewer_state_changed(user_ids=ids)
+        return updated
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
+class UserManager(DjangoUserManager["User"]):
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+
 class User(AbstractUser):
     """A colleague. The profile fields are optional and shown on their public page."""
+
+    objects: ClassVar[UserManager] = UserManager()
 
     display_name = models.CharField(_("显示名"), max_length=50, blank=True)
     unit = models.CharField(_("单位/乡镇"), max_length=100, blank=True)

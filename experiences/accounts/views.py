@@ -68,7 +68,7 @@ class SignupView(CreateView):
 
     def form_valid(self, form):
         user = form.save()
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="experiences.accounts.backends.CachedModelBackend")
         messages.success(self.request, _("注册成功\uff0c欢迎\uff01"))
         next_url = self.request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
