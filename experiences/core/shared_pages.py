@@ -25,6 +25,14 @@ What may not be traded, and how it holds:
   (``user.is_staff``, ``perms.…``); such a page is marked unshareable and
   rendered per request, as before.
 
+*What is known about one viewer on one page* (whether they share it at all, their
+点赞 among its cards, their 已学 and 收藏) is kept per viewer and page, stamped with
+the content version, the viewer's own *state version*, the state version of
+everyone and the day: anything else it depends on (a draft, a 已学 mark, a group, a
+学习专题, a unit) bumps a state version when it is written (``viewer_state_from``,
+wired in ``apps.py``), now and again after commit, as the content version is. A
+shared hit then asks the database nothing.
+
 Adding a viewer bit (e.g. a per-card "edit" link for the author): register a
 filler with ``viewer_bit_register`` (key from the object, one batched lookup for
 the page's keys, the HTML for one key), and write ``{% viewer_bit "name" obj %}``
@@ -39,9 +47,10 @@ import functools
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,9 +58,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -104,9 +116,9 @@ class ViewerBit:
     ``html(request, key, found)``: the HTML for one key (escaped by the bit).
     ``direct(request, obj)``: the HTML when the page is rendered for its viewer (the
     request is None when a template is rendered without one: no viewer).
-    ``per_version``: the lookup depends only on the viewer, the page and what pages
-    show, so it is kept per (viewer, page, content version) and reused until any
-    change (a 点赞 included) makes a new version. The CSRF token is not.
+    ``per_version``: the lookup depends only on the viewer, the page, what pages show
+    and what bumps a viewer state version, so it is kept with the viewer's facts and
+    reused until any such change (a 点赞 included). The CSRF token is not.
     """
 
     key: Callable[[Any], Key]
@@ -270,6 +282,75 @@ def shared_render_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+# ---- Viewer state versions: what a viewer's facts depend on besides the content version.
+
+# Everyone's: groups' permissions, 学习专题, the unit tree.
+VIEWER_STATE_ALL = "viewer-state:all"
+
+
+def _viewer_state_key(user_id: object) -> str:
+    return f"viewer-state:{user_id}"
+
+
+def _state_bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # never set, evicted, or the cache is unavailable: a fresh value
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def viewer_state_changed(*, user_ids: Iterable[object] | None = None) -> None:
+    """Forget what is known about these viewers (``None``: every viewer) on every page.
+
+    Now, and again once the transaction commits: a request that looked between the
+    two kept what it saw under a state version already gone.
+    """
+    keys = [VIEWER_STATE_ALL] if user_ids is None else [_viewer_state_key(u) for u in user_ids]
+
+    def bump() -> None:
+        for key in keys:
+            _state_bump(key)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+# Model -> the viewer a row belongs to (None: it concerns every viewer); apps.py fills it.
+_state_sources: dict[type[Model], Callable[[Model], object] | None] = {}
+
+
+def viewer_state_from(model: type[Model], viewer: Callable[[Any], object] | None) -> None:
+    """Declare that rows of ``model`` change what is known about ``viewer(row)`` (or all)."""
+    _state_sources[model] = viewer
+
+
+def viewer_state_receiver(sender: Any, **kwargs: Any) -> None:
+    """post_save, post_delete and m2m_changed receiver for the models declared above.
+
+    An m2m change is told by the instance whose relation changed (a user's groups:
+    that user; a group's members or permissions, a topic's units: everyone).
+    """
+    instance = kwargs.get("instance")
+    if instance is None or getattr(instance, "_meta", None) is None:
+        return
+    concrete = instance._meta.concrete_model
+    if concrete not in _state_sources:
+        return
+    if not kwargs.get("action", "post").startswith("post"):  # m2m: once, after the change
+        return
+    viewer = _state_sources[concrete]
+    viewer_state_changed(user_ids=None if viewer is None else [viewer(instance)])
+
+
+def _state_value(got: dict[str, Any], key: str) -> object:
+    value = got.get(key)
+    if value is None:
+        # First use, or evicted: a fresh value, so no fact kept under an older one is used.
+        cache.add(key, time.time_ns(), timeout=None)
+        value = cache.get(key)
+    return value
+
+
 def _without_messages(request: HttpRequest) -> bool:
     return not len(messages.get_messages(request))
 
@@ -279,13 +360,10 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
 
     ``viewer_shares_page`` says whether this viewer sees the page everyone sees
     (apart from viewer bits); a viewer who sees more (their own unpublished
-    text) gets the page rendered for them. Its answer is kept per viewer, page and
-    content version unless ``viewer_shares_cacheable`` is False: then it is asked on
-    every request (what it looks at changes with no new content version: a draft, a
-    已学 mark, a permission).
+    text) gets the page rendered for them. Its answer is kept with the viewer's
+    other facts (above): whatever it looks at must bump the content version or a
+    viewer state version when it changes.
     """
-
-    viewer_shares_cacheable = True
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
         return True
@@ -301,27 +379,32 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         if not signed_in:
             return super().dispatch(request, *args, **kwargs)
         page_key = _page_key(request)
-        # What is known about this viewer on this page under the current version (whether
-        # they share it, their 点赞 among its cards), read with the version in one round trip.
-        facts_key = f"viewer:{request.user.pk}:{page_key}"
-        got = cache.get_many([VERSION_KEY, facts_key])
+        # What is known about this viewer on this page (whether they share it, their 点赞
+        # among its cards, ...), read with the versions it was known under in one round trip.
+        viewer_id = request.user.pk
+        facts_key = f"viewer:{viewer_id}:{page_key}"
+        own_key = _viewer_state_key(viewer_id)
+        got = cache.get_many([VERSION_KEY, facts_key, own_key, VIEWER_STATE_ALL])
         version = got.get(VERSION_KEY) or content_version()
+        stamp = (
+            version,
+            _state_value(got, own_key),
+            _state_value(got, VIEWER_STATE_ALL),
+            # Topics open and close with the day.
+            timezone.localdate().toordinal(),
+        )
         stored = got.get(facts_key)
-        facts: dict[str, Any] = dict(stored[1]) if stored and stored[0] == version else {}
+        facts: dict[str, Any] = dict(stored[1]) if stored and stored[0] == stamp else {}
         known = dict(facts)
         try:
-            if not self.viewer_shares_cacheable:
-                shares = self.viewer_shares_page(request)
-            elif "shares" in facts:
-                shares = facts["shares"]
-            else:
-                shares = facts["shares"] = self.viewer_shares_page(request)
-            if not shares:
+            if "shares" not in facts:
+                facts["shares"] = self.viewer_shares_page(request)
+            if not facts["shares"]:
                 return super().dispatch(request, *args, **kwargs)
             return self._shared(request, page_key, version, facts, *args, **kwargs)
         finally:
             if facts != known:
-                cache.set(facts_key, (version, facts), settings.PAGE_CACHE_SECONDS)
+                cache.set(facts_key, (stamp, facts), settings.PAGE_CACHE_SECONDS)
 
     def _shared(
         self,

@@ -84,8 +84,6 @@ class EssayDetailView(SignedInPageCacheMixin, DetailView):
 
     template_name = "essays/essay_detail.html"
     context_object_name = "essay"
-    # Whether an editor may preview drafts changes with no new content version.
-    viewer_shares_cacheable = False
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
         # Editors also see draft essays: their page is rendered for them.
@@ -105,13 +103,12 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
     reflection on it not shown to everyone (待审核, 驳回, hidden by 举报), an open 学习专题
     to write for, or the right to preview draft essays or to moderate gets the page
     rendered for them, exactly as without sharing. Their 已学 and 收藏 of it is a viewer
-    bit (reading/viewer_bits.py), filled on the shared page too."""
+    bit (reading/viewer_bits.py), filled on the shared page too. The answer is kept with
+    the viewer's facts: drafts, topics, units and groups bump viewer state versions
+    (apps.py), so a shared hit asks the database nothing."""
 
     template_name = "essays/principle_detail.html"
     context_object_name = "principle"
-    # Drafts, open topics and permissions change with no new content version: asked on
-    # every request.
-    viewer_shares_cacheable = False
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
         user: Any = request.user  # signed in: only they are asked

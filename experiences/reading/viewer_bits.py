@@ -2,8 +2,10 @@
 
 Whether a colleague has read or bookmarked a principle changes with no new content
 version, so it is never kept in a shared page: the page holds a marker
-(core/shared_pages.py), and each request looks the state up (one query) and renders
-``reading/principle_actions_state.html`` for that viewer, with their CSRF token.
+(core/shared_pages.py), the state is looked up (one query) and kept with the viewer's
+facts until a 已学 mark or 收藏 of theirs bumps their viewer state version (apps.py), and
+each request renders ``reading/principle_actions_state.html`` for that viewer, with
+their CSRF token.
 """
 
 from __future__ import annotations
@@ -55,5 +57,6 @@ def _direct(request: HttpRequest | None, principle: Any) -> str:
 
 def register() -> None:
     viewer_bit_register(
-        "principle-reading", ViewerBit(key=_key, lookup=_lookup, html=_html, direct=_direct)
+        "principle-reading",
+        ViewerBit(key=_key, lookup=_lookup, html=_html, direct=_direct, per_version=True),
     )

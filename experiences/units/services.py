@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from experiences.core.shared_pages import viewer_state_changed
 from experiences.core.text import line_clean
 from experiences.units.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Unit
 
@@ -85,6 +86,8 @@ def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Uni
             parent.refresh_from_db()
             Unit.objects.move(unit, parent, "sorted-child")
         unit.refresh_from_db()
+        # treebeard moves rows with UPDATEs (no signals): the members' open topics change.
+        viewer_state_changed()
     return unit
 
 
