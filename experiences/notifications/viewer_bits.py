@@ -7,16 +7,24 @@ forgotten whenever it changes (selectors.unread_count_of): no query on most requ
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from experiences.core.shared_pages import Key, ViewerBit, viewer_bit_register
 from experiences.notifications.selectors import unread_count_of
 
 
 def _badge(count: int) -> str:
+    return _badge_for(int(count), get_language())
+
+
+@functools.lru_cache(maxsize=256)
+def _badge_for(count: int, language: str | None) -> str:
+    # The same few counts on every request: rendered once per count and language.
     return render_to_string("notifications/unread_badge.html", {"count": count})
 
 

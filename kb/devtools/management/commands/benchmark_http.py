@@ -6,9 +6,10 @@ Loads a realistic dataset (the essay, 10,000 published reflections, 200 tags,
 with wrk for each page and for a bare view returning a fixed string (the
 ceiling), and prints requests per second, p50/p99 latency, each page's share
 of the ceiling and the workers' memory afterwards. Each page gets two seconds
-of warm-up, then --runs runs; the run with the median throughput is shown
-(two cores are shared by wrk, gunicorn, PostgreSQL and Redis, so single runs
-vary by ±10%).
+of warm-up, then --runs interleaved rounds (every page once a round); each page's
+share is taken against the bare view of the same round and the median round is
+shown (two cores are shared by wrk, gunicorn, PostgreSQL and Redis, so single
+runs vary by ±10%).
 """
 
 import random
@@ -177,39 +178,47 @@ class Command(BaseCommand):
             reader = Browser(base)
             reader.log_in(READER, READER_PASSWORD)
             cookie = "; ".join(f"{c.name}={c.value}" for c in reader.cookies)
-            results = {}
-            for name, path, headers in [(n, p, []) for n, p in PAGES] + [
+            targets = [(n, p, []) for n, p in PAGES] + [
                 (n, p, [f"Cookie: {cookie}"]) for n, p in SIGNED_IN_PAGES
-            ]:
+            ]
+            urls = {}
+            for name, path, headers in targets:
                 quoted = urllib.parse.quote(path, safe="/?=&")
-                url = base + quoted
                 status, page, _ = (reader if headers else Browser(base)).get(quoted)
                 if status != 200 or (headers and READER not in page):
-                    raise CommandError(f"{name} {url}: HTTP {status}")
+                    raise CommandError(f"{name} {base + quoted}: HTTP {status}")
+                urls[name] = base + quoted
                 # Two seconds of warm-up (connections, per-worker caches), not counted.
-                self.wrk_run(url, connections=connections, seconds=2, headers=headers)
-                measured = sorted(
-                    (
+                self.wrk_run(urls[name], connections=connections, seconds=2, headers=headers)
+            # Interleaved rounds: every page once per round, so a change in the machine's
+            # load moves a round's pages and its bare view alike; each page's share is
+            # taken against the bare view of its own round.
+            rounds: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
+            for _ in range(runs):
+                for name, _, headers in targets:
+                    rounds[name].append(
                         self.wrk_run(
-                            url, connections=connections, seconds=duration, headers=headers
+                            urls[name], connections=connections, seconds=duration, headers=headers
                         )
-                        for _ in range(runs)
-                    ),
-                    key=lambda result: result["rps"],
-                )
-                results[name] = measured[len(measured) // 2]
+                    )
+            results = {}
+            for name, measured in rounds.items():
+                for result, bare in zip(measured, rounds["bare view"], strict=True):
+                    result["share"] = result["rps"] / bare["rps"]
+                results[name] = sorted(measured, key=lambda result: result["share"])[
+                    len(measured) // 2
+                ]
             memory = [rss_mb(pid) for pid in worker_pids(server.pid)]
         finally:
             gunicorn_stop(server)
             shutil.rmtree(static_root, ignore_errors=True)
-        ceiling = results["bare view"]["rps"]
         self.stdout.write(
             f"{'page':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of bare':>10}{'non-2xx':>10}"
         )
         for name, r in results.items():
             self.stdout.write(
                 f"{name:<18}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}"
-                f"{r['rps'] / ceiling:>10.0%}{r['errors']:>10}"
+                f"{r['share']:>10.0%}{r['errors']:>10}"
             )
         self.stdout.write(
             self.style.SUCCESS(
