@@ -39,7 +39,8 @@ def _html(request: HttpRequest, key: Key, found: int) -> str:
 
 def _direct(request: HttpRequest | None, count: Any) -> str:
     """A page rendered for its viewer: the count from the context processor (lazy)."""
-    return _badge(count) if count else ""
+    # The count is the context processor's lazy object here: rendered as it comes.
+    return render_to_string("notifications/unread_badge.html", {"count": count}) if count else ""
 
 
 def register() -> None:

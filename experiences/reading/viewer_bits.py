@@ -10,10 +10,14 @@ their CSRF token.
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
 from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.translation import get_language
 
 from experiences.core.shared_pages import Key, ViewerBit, page_csrf_token, viewer_bit_register
 from experiences.essays.models import Principle
@@ -44,8 +48,44 @@ def _lookup(request: HttpRequest, keys: list[Key]) -> dict[Key, dict[str, bool]]
     }
 
 
+_CSRF = "kb-reading-csrf-stand-in"
+
+
+class _PageOf:
+    """The request as the template reads it on a shared fill: its path only."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def get_full_path(self) -> str:
+        return self.path
+
+
+@functools.lru_cache(maxsize=512)
+def _state_template(pk: int, read: bool, bookmarked: bool, path: str, language: str | None) -> str:
+    # Rendered once per state, page and language per process; the CSRF token goes in after.
+    context = {
+        "principle": Principle(pk=pk),
+        "reading": {"is_read": read, "is_bookmarked": bookmarked},
+        "user": SimpleNamespace(is_authenticated=True),
+        "request": _PageOf(path),
+        "csrf_token": _CSRF,
+    }
+    return render_to_string("reading/principle_actions_state.html", context)
+
+
 def _html(request: HttpRequest, key: Key, found: dict[Key, dict[str, bool]]) -> str:
-    return _render(request, Principle(pk=int(key[0])), found[key])
+    reading = found[key]
+    if not reading:  # no such principle (a page rendered as it was deleted)
+        return _render(request, Principle(pk=int(key[0])), reading)
+    html = _state_template(
+        int(key[0]),
+        reading["is_read"],
+        reading["is_bookmarked"],
+        request.get_full_path(),
+        get_language(),
+    )
+    return html.replace(_CSRF, escape(page_csrf_token(request)))
 
 
 def _direct(request: HttpRequest | None, principle: Any) -> str:
