@@ -126,6 +126,9 @@ class ViewerBit:
     html: Callable[[HttpRequest, Key, Any], str]
     direct: Callable[[HttpRequest | None, Any], str]
     per_version: bool = False
+    # A cache key the lookup reads (the viewer's unread count): read with the versions
+    # in the same round trip; the lookup takes it with ``prefetched(request, key)``.
+    cache_key: Callable[[HttpRequest], str] | None = None
 
 
 _bits: dict[str, ViewerBit] = {}
@@ -133,6 +136,14 @@ _bits: dict[str, ViewerBit] = {}
 
 def viewer_bit_register(name: str, bit: ViewerBit) -> None:
     _bits[name] = bit
+
+
+_PREFETCHED = "_kb_prefetched"
+
+
+def prefetched(request: HttpRequest, key: str) -> Any:
+    """The value of a bit's ``cache_key`` read with the versions (None: not read, or unset)."""
+    return getattr(request, _PREFETCHED, {}).get(key)
 
 
 def _no_lookup(request: HttpRequest, keys: list[Key]) -> None:
@@ -384,7 +395,9 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         viewer_id = request.user.pk
         facts_key = f"viewer:{viewer_id}:{page_key}"
         own_key = _viewer_state_key(viewer_id)
-        got = cache.get_many([VERSION_KEY, facts_key, own_key, VIEWER_STATE_ALL])
+        wanted = [bit.cache_key(request) for bit in _bits.values() if bit.cache_key]
+        got = cache.get_many([VERSION_KEY, facts_key, own_key, VIEWER_STATE_ALL, *wanted])
+        setattr(request, _PREFETCHED, {key: got.get(key) for key in wanted})
         version = got.get(VERSION_KEY) or content_version()
         stamp = (
             version,

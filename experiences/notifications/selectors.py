@@ -23,13 +23,14 @@ if TYPE_CHECKING:
 UNREAD_COUNT_SECONDS = 300
 
 
-def _unread_key(user_id: int) -> str:
+def unread_cache_key(user_id: int) -> str:
     return f"notifications-unread:{user_id}"
 
 
-def unread_count_of(*, user: User) -> int:
-    key = _unread_key(user.pk)
-    count = cache.get(key)
+def unread_count_of(*, user: User, known: int | None = None) -> int:
+    """``known``: the cached count, when the caller has read it already (shared pages)."""
+    key = unread_cache_key(user.pk)
+    count = cache.get(key) if known is None else known
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, UNREAD_COUNT_SECONDS)
@@ -37,7 +38,7 @@ def unread_count_of(*, user: User) -> int:
 
 
 def unread_count_forget(*, user_id: int) -> None:
-    key = _unread_key(user_id)
+    key = unread_cache_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
 

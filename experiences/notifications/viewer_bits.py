@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from experiences.core.shared_pages import Key, ViewerBit, viewer_bit_register
-from experiences.notifications.selectors import unread_count_of
+from experiences.core.shared_pages import Key, ViewerBit, prefetched, viewer_bit_register
+from experiences.notifications.selectors import unread_cache_key, unread_count_of
 
 
 def _badge(count: int) -> str:
@@ -30,7 +30,14 @@ def _badge_for(count: int, language: str | None) -> str:
 
 def _lookup(request: HttpRequest, keys: list[Key]) -> int:
     user: Any = request.user
-    return unread_count_of(user=user) if user.is_authenticated else 0
+    if not user.is_authenticated:
+        return 0
+    return unread_count_of(user=user, known=prefetched(request, unread_cache_key(user.pk)))
+
+
+def _cache_key(request: HttpRequest) -> str:
+    user: Any = request.user
+    return unread_cache_key(user.pk)
 
 
 def _html(request: HttpRequest, key: Key, found: int) -> str:
@@ -45,5 +52,12 @@ def _direct(request: HttpRequest | None, count: Any) -> str:
 
 def register() -> None:
     viewer_bit_register(
-        "unread", ViewerBit(key=lambda obj: (), lookup=_lookup, html=_html, direct=_direct)
+        "unread",
+        ViewerBit(
+            key=lambda obj: (),
+            lookup=_lookup,
+            html=_html,
+            direct=_direct,
+            cache_key=_cache_key,
+        ),
     )
