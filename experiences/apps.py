@@ -17,7 +17,7 @@ class ExperiencesConfig(AppConfig):
 
         from experiences.accounts import backends as accounts_backends
         from experiences.accounts import data_export as accounts_export
-        from experiences.core import caching, converters, shared_pages
+        from experiences.core import caching, converters, viewer_state
         from experiences.drafts import data_export as drafts_export
         from experiences.drafts.models import Draft
         from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
@@ -69,15 +69,15 @@ class ExperiencesConfig(AppConfig):
         # What shared signed-in pages know of a viewer (core/shared_pages.py): whether the
         # page is theirs to share (a draft, an open 学习专题, a group's rights), their 已学
         # and 收藏. Each of these writes makes it be asked again, for one viewer or all.
-        shared_pages.viewer_state_from(get_user_model(), lambda user: user.pk)
-        shared_pages.viewer_state_from(Draft, lambda draft: draft.author_id)
-        shared_pages.viewer_state_from(Bookmark, lambda mark: mark.user_id)
-        shared_pages.viewer_state_from(PrincipleRead, lambda mark: mark.user_id)
+        viewer_state.viewer_state_from(get_user_model(), lambda user: user.pk)
+        viewer_state.viewer_state_from(Draft, lambda draft: draft.author_id)
+        viewer_state.viewer_state_from(Bookmark, lambda mark: mark.user_id)
+        viewer_state.viewer_state_from(PrincipleRead, lambda mark: mark.user_id)
         for everyone in (Group, Permission, StudyTopic, Unit):
-            shared_pages.viewer_state_from(everyone, None)
+            viewer_state.viewer_state_from(everyone, None)
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(
-                shared_pages.viewer_state_receiver, dispatch_uid=f"kb-viewer-state-{name}"
+                viewer_state.viewer_state_receiver, dispatch_uid=f"kb-viewer-state-{name}"
             )
         # The search index follows every write path, in the same transaction.
         search_receivers.receivers_connect()

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from experiences.core.shared_pages import viewer_state_changed
+from experiences.core.viewer_state import viewer_state_changed
 
 DELETED_NAME = _("已注销用户")
 

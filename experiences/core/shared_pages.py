@@ -25,13 +25,8 @@ What may not be traded, and how it holds:
   (``user.is_staff``, ``perms.…``); such a page is marked unshareable and
   rendered per request, as before.
 
-*What is known about one viewer on one page* (whether they share it at all, their
-点赞 among its cards, their 已学 and 收藏) is kept per viewer and page, stamped with
-the content version, the viewer's own *state version*, the state version of
-everyone and the day: anything else it depends on (a draft, a 已学 mark, a group, a
-学习专题, a unit) bumps a state version when it is written (``viewer_state_from``,
-wired in ``apps.py``), now and again after commit, as the content version is. A
-shared hit then asks the database nothing.
+*What is known of a viewer on a page* (shares it or not, 点赞, 已学, 收藏) is kept
+under the content version and the viewer state versions (core/viewer_state.py).
 
 Adding a viewer bit (e.g. a per-card "edit" link for the author): register a
 filler with ``viewer_bit_register`` (key from the object, one batched lookup for
@@ -47,10 +42,9 @@ import functools
 import hashlib
 import logging
 import re
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,12 +52,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -74,6 +65,7 @@ from experiences.core.caching import (
     content_version,
     local_pages,
 )
+from experiences.core.viewer_state import viewer_stamp, viewer_state_keys
 
 logger = logging.getLogger(__name__)
 
@@ -293,75 +285,6 @@ def shared_render_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-# ---- Viewer state versions: what a viewer's facts depend on besides the content version.
-
-# Everyone's: groups' permissions, 学习专题, the unit tree.
-VIEWER_STATE_ALL = "viewer-state:all"
-
-
-def _viewer_state_key(user_id: object) -> str:
-    return f"viewer-state:{user_id}"
-
-
-def _state_bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # never set, evicted, or the cache is unavailable: a fresh value
-        cache.set(key, time.time_ns(), timeout=None)
-
-
-def viewer_state_changed(*, user_ids: Iterable[object] | None = None) -> None:
-    """Forget what is known about these viewers (``None``: every viewer) on every page.
-
-    Now, and again once the transaction commits: a request that looked between the
-    two kept what it saw under a state version already gone.
-    """
-    keys = [VIEWER_STATE_ALL] if user_ids is None else [_viewer_state_key(u) for u in user_ids]
-
-    def bump() -> None:
-        for key in keys:
-            _state_bump(key)
-
-    bump()
-    transaction.on_commit(bump)
-
-
-# Model -> the viewer a row belongs to (None: it concerns every viewer); apps.py fills it.
-_state_sources: dict[type[Model], Callable[[Model], object] | None] = {}
-
-
-def viewer_state_from(model: type[Model], viewer: Callable[[Any], object] | None) -> None:
-    """Declare that rows of ``model`` change what is known about ``viewer(row)`` (or all)."""
-    _state_sources[model] = viewer
-
-
-def viewer_state_receiver(sender: Any, **kwargs: Any) -> None:
-    """post_save, post_delete and m2m_changed receiver for the models declared above.
-
-    An m2m change is told by the instance whose relation changed (a user's groups:
-    that user; a group's members or permissions, a topic's units: everyone).
-    """
-    instance = kwargs.get("instance")
-    if instance is None or getattr(instance, "_meta", None) is None:
-        return
-    concrete = instance._meta.concrete_model
-    if concrete not in _state_sources:
-        return
-    if not kwargs.get("action", "post").startswith("post"):  # m2m: once, after the change
-        return
-    viewer = _state_sources[concrete]
-    viewer_state_changed(user_ids=None if viewer is None else [viewer(instance)])
-
-
-def _state_value(got: dict[str, Any], key: str) -> object:
-    value = got.get(key)
-    if value is None:
-        # First use, or evicted: a fresh value, so no fact kept under an older one is used.
-        cache.add(key, time.time_ns(), timeout=None)
-        value = cache.get(key)
-    return value
-
-
 def _without_messages(request: HttpRequest) -> bool:
     return not len(messages.get_messages(request))
 
@@ -394,18 +317,11 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         # among its cards, ...), read with the versions it was known under in one round trip.
         viewer_id = request.user.pk
         facts_key = f"viewer:{viewer_id}:{page_key}"
-        own_key = _viewer_state_key(viewer_id)
         wanted = [bit.cache_key(request) for bit in _bits.values() if bit.cache_key]
-        got = cache.get_many([VERSION_KEY, facts_key, own_key, VIEWER_STATE_ALL, *wanted])
+        got = cache.get_many([VERSION_KEY, facts_key, *viewer_state_keys(viewer_id), *wanted])
         setattr(request, _PREFETCHED, {key: got.get(key) for key in wanted})
         version = got.get(VERSION_KEY) or content_version()
-        stamp = (
-            version,
-            _state_value(got, own_key),
-            _state_value(got, VIEWER_STATE_ALL),
-            # Topics open and close with the day.
-            timezone.localdate().toordinal(),
-        )
+        stamp = (version, *viewer_stamp(got, viewer_id))
         stored = got.get(facts_key)
         facts: dict[str, Any] = dict(stored[1]) if stored and stored[0] == stamp else {}
         known = dict(facts)

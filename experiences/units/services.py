@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from experiences.core.shared_pages import viewer_state_changed
 from experiences.core.text import line_clean
+from experiences.core.viewer_state import viewer_state_changed
 from experiences.units.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Unit
 
 if TYPE_CHECKING:

@@ -18,12 +18,8 @@ from django.urls import reverse
 from django.views import View
 
 from experiences.core.caching import local_pages
-from experiences.core.shared_pages import (
-    SignedInPageCacheMixin,
-    _prefix,
-    marker,
-    viewer_state_changed,
-)
+from experiences.core.shared_pages import SignedInPageCacheMixin, _prefix, marker
+from experiences.core.viewer_state import viewer_state_changed
 from experiences.reflections.services import like_set, reflection_create
 from tests.factories import ReflectionFactory, UserFactory
 
