@@ -196,7 +196,11 @@
         readForm.replaceWith(done);
       }).catch(function () { /* the button still works */ });
     });
-    observer.observe(readForm);
+    // Only once the page is laid out with its styles: before that the end of the text
+    // can be in view for a moment, and the principle would count as read on opening.
+    var observe = function () { observer.observe(readForm); };
+    if (document.readyState === "complete") observe();
+    else window.addEventListener("load", observe);
   }
 })();
 /* === end of drafts, 收藏 and 已学 === */
