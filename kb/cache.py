@@ -14,6 +14,8 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from kb.near_cache import NearCache
+
 logger = logging.getLogger("kb.cache")
 
 # What a failed call answers instead: (args, kwargs) -> the answer of a miss.
@@ -61,9 +63,37 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
+    """Also keeps the keys named in OPTIONS["NEAR_KEYS"] in each process (near_cache.py)."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._options = dict(self._options)
+        self._near_keys = tuple(self._options.pop("NEAR_KEYS", ()))
+
+    @functools.cached_property
+    def _near(self) -> NearCache | None:
+        # Django's RedisCache keeps its LOCATIONs and pool options (untyped in the stubs).
+        servers: list[str] = self._servers  # type: ignore[attr-defined]
+        # Reads from replicas (several LOCATIONs) could lag the primary it tracks.
+        if not self._near_keys or len(servers) != 1:
+            return None
+        keys = [self.make_and_validate_key(key) for key in self._near_keys]
+        return NearCache(servers[0], self._cache._pool_options, keys)  # type: ignore[attr-defined]
+
+    def get_near(self, key, default=None):
+        """``get``, answered in this process for a NEAR_KEYS key while Redis tracks it."""
+        near = self._near
+        full_key = self.make_and_validate_key(key)
+        if near is None or not near.tracks(full_key):
+            return self.get(key, default)
+        value = near.get(full_key, lambda: self.get(key))
+        return default if value is None else value
+
+    def _near_forget(self, key):
+        near = self._near
+        if near is not None:
+            near.forget(self.make_and_validate_key(key))
 
 
 for _name in (
@@ -80,3 +110,19 @@ for _name in (
     "clear",
 ):
     setattr(ResilientRedisCache, _name, _resilient(_name))
+
+
+def _forgetting(name):
+    method = getattr(ResilientRedisCache, name)
+
+    @functools.wraps(method)
+    def wrapper(self, key, *args, **kwargs):
+        # This process's copy goes at once; the other processes' on the push.
+        self._near_forget(key)
+        return method(self, key, *args, **kwargs)
+
+    return wrapper
+
+
+for _name in ("set", "add", "delete", "incr"):
+    setattr(ResilientRedisCache, _name, _forgetting(_name))

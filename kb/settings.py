@@ -297,7 +297,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kb"),
             "TIMEOUT": 3600,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.2,
+                "socket_timeout": 0.5,
+                # Read by every cached page: kept in each process while Redis tracks
+                # it (kb/near_cache.py), so a page hit costs no round trip.
+                "NEAR_KEYS": ["content-version"],
+            },
         }
     }
 else:

@@ -58,8 +58,13 @@ _VISIBLE_CHANGE = "_kb_visible_change"
 
 
 def content_version() -> int:
-    """The shared version; read on every cacheable request, so every server sees a change."""
-    version: int | None = cache.get(VERSION_KEY)
+    """The shared version; read on every cacheable request, so every server sees a change.
+
+    Read with ``get_near`` where the cache has it (the Redis backend keeps this key in
+    each process and drops it the moment Redis reports a write); else a plain get.
+    """
+    get = getattr(cache, "get_near", cache.get)
+    version: int | None = get(VERSION_KEY)
     if version is None:
         # First use, or the cache was emptied: any fresh value invalidates old pages.
         version = int(time.time() * 1000)

@@ -1,0 +1,161 @@
+"""The per-process copy of hot keys (kb/near_cache.py) against a live Redis.
+
+What it may never do: serve a value after another client (another app server)
+changed it. What it is for: answering without a round trip while nothing changed.
+"""
+
+import secrets
+from unittest import mock
+
+import pytest
+import redis
+
+from kb import near_cache
+from kb.cache import ResilientRedisCache
+
+# A database of its own: the flush test empties it.
+URL = "redis://127.0.0.1:6379/12"
+
+
+def backend_for(url=URL, near_keys=("version",)):
+    return ResilientRedisCache(
+        url,
+        {
+            "KEY_PREFIX": f"kb-near-{secrets.token_hex(4)}",
+            "OPTIONS": {
+                "NEAR_KEYS": list(near_keys),
+                "socket_connect_timeout": 0.2,
+                "socket_timeout": 0.5,
+            },
+        },
+    )
+
+
+@pytest.fixture
+def backend():
+    backend = backend_for()
+    backend.set("version", 1)
+    yield backend
+    backend.delete("version")
+    if backend._near is not None:
+        with backend._near._lock:
+            backend._near._disconnect()
+
+
+@pytest.fixture
+def other():
+    """Another app server's connection."""
+    client = redis.Redis.from_url(URL)
+    yield client
+    client.close()
+
+
+def full(backend, key="version"):
+    return backend.make_and_validate_key(key)
+
+
+def test_a_kept_value_is_answered_without_asking_redis(backend):
+    assert backend.get_near("version") == 1
+    with mock.patch.object(backend, "get", side_effect=AssertionError("asked Redis")):
+        assert backend.get_near("version") == 1
+
+
+def test_a_write_by_another_server_shows_on_the_very_next_read(backend, other):
+    assert backend.get_near("version") == 1
+    for expected in range(2, 302):
+        other.incr(full(backend))
+        assert backend.get_near("version") == expected
+
+
+def test_a_write_from_this_process_shows_at_once(backend):
+    assert backend.get_near("version") == 1
+    backend.incr("version")
+    assert backend.get_near("version") == 2
+    backend.delete("version")
+    assert backend.get_near("version", "gone") == "gone"
+
+
+def test_a_value_read_while_it_changed_is_not_kept(backend, other):
+    real_get = backend.get
+
+    def get_then_another_server_writes(key, default=None):
+        value = real_get(key, default)
+        other.incr(full(backend))
+        return value
+
+    with mock.patch.object(backend, "get", side_effect=get_then_another_server_writes):
+        assert backend.get_near("version") == 1  # what Redis held when it was read
+    assert backend.get_near("version") == 2
+
+
+def test_a_flush_forgets_everything(backend, other):
+    assert backend.get_near("version") == 1
+    other.flushdb()
+    assert backend.get_near("version") is None
+
+
+def test_keys_not_named_are_plain_gets(backend, other):
+    backend.set("other", "甲")
+    assert backend.get_near("other") == "甲"
+    other.set(full(backend, "other"), 7)  # not tracked: nothing kept to go stale
+    assert backend.get_near("other") == 7
+    assert full(backend, "other") not in backend._near._values
+
+
+def test_a_killed_tracking_connection_stops_the_copies_then_reconnects(backend, other, monkeypatch):
+    assert backend.get_near("version") == 1
+    connection = backend._near._connection
+    connection.send_command("CLIENT", "ID")
+    assert other.client_kill_filter(_id=connection.read_response()) == 1
+    other.incr(full(backend))
+    monkeypatch.setattr(near_cache, "RETRY_SECONDS", 0.0)
+    assert backend.get_near("version") == 2
+    # Tracking again: kept, and still told of writes.
+    assert backend.get_near("version") == 2
+    assert backend._near._connection not in (None, connection)
+    other.incr(full(backend))
+    assert backend.get_near("version") == 3
+
+
+def test_a_silently_dead_connection_stops_serving_within_the_confirmation_time(
+    backend, other, monkeypatch
+):
+    assert backend.get_near("version") == 1
+    connection = backend._near._connection
+    # The network drops everything from now on: no push, no PONG.
+    monkeypatch.setattr(connection, "can_read", lambda timeout=0: False)
+    monkeypatch.setattr(
+        connection, "read_response", mock.Mock(side_effect=redis.exceptions.TimeoutError)
+    )
+    other.incr(full(backend))
+    clock = [near_cache.time.monotonic()]
+    monkeypatch.setattr(near_cache.time, "monotonic", lambda: clock[0])
+    assert backend.get_near("version") == 1  # within CONFIRM_SECONDS of the last confirmation
+    clock[0] += near_cache.CONFIRM_SECONDS
+    assert backend.get_near("version") == 2
+    assert backend._near._connection is None
+
+
+def test_a_forked_process_starts_afresh(backend, monkeypatch):
+    assert backend.get_near("version") == 1
+    inherited = backend._near._connection
+    monkeypatch.setattr(near_cache.os, "getpid", lambda: -1)
+    with mock.patch.object(backend, "get", wraps=backend.get) as get:
+        assert backend.get_near("version") == 1
+    assert get.call_count == 1
+    assert backend._near._connection is not inherited
+    inherited.disconnect()
+
+
+def test_redis_down_is_a_miss_and_reconnects_are_spaced():
+    backend = backend_for("redis://127.0.0.1:1/0")
+    with mock.patch.object(near_cache.NearCache, "_connect", autospec=True) as connect:
+        connect.side_effect = redis.exceptions.ConnectionError("refused")
+        for _ in range(5):
+            assert backend.get_near("version", "fallback") == "fallback"
+    assert connect.call_count == 1
+
+
+def test_several_servers_or_no_keys_mean_no_copies():
+    assert backend_for(near_keys=())._near is None
+    assert backend_for(f"{URL},{URL}")._near is None
