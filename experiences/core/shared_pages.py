@@ -44,7 +44,7 @@ import logging
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,7 @@ from experiences.core.caching import (
     content_version,
     local_pages,
 )
+from experiences.core.stand_in import StandIn
 from experiences.core.viewer_state import viewer_stamp, viewer_state_keys
 
 logger = logging.getLogger(__name__)
@@ -201,19 +202,29 @@ def viewer_value(request: HttpRequest, name: str, compute: Callable[[], object])
     return marker(name) if shared_render(request) else compute()
 
 
+@functools.lru_cache(maxsize=256)  # as many as local_pages keeps; the same bytes objects
+def _holes(content: bytes, prefix: str) -> tuple[list[bytes], list[tuple[str, Key]]]:
+    """``content`` cut at its markers, once per page: the texts between, each marker's bit."""
+    pieces = _pattern_for(prefix).split(content)  # text, name, args, text, ..., text
+    holes = [
+        (name.decode(), tuple(args.decode().split(".")[1:]))
+        for name, args in zip(pieces[1::3], pieces[2::3], strict=True)
+    ]
+    return pieces[0::3], holes
+
+
 def holes_fill(request: HttpRequest, content: bytes, facts: dict[str, Any] | None = None) -> bytes:
     """Every marker in ``content`` replaced by this request's viewer's bit.
 
     ``facts``: lookups kept for this viewer, page and content version; the
     ``per_version`` bits' lookups are taken from it, or made and added to it.
     """
-    pattern = _pattern_for(_prefix())
-    found = pattern.findall(content)
-    if not found:
+    texts, holes = _holes(content, _prefix())
+    if not holes:
         return content
     keys: defaultdict[str, list[Key]] = defaultdict(list)
-    for name, args in found:
-        keys[name.decode()].append(tuple(args.decode().split(".")[1:]))
+    for name, key in holes:
+        keys[name].append(key)
     lookups = {}
     for name, page_keys in keys.items():
         bit = _bits.get(name)
@@ -225,52 +236,11 @@ def holes_fill(request: HttpRequest, content: bytes, facts: dict[str, Any] | Non
             lookups[name] = facts[name]
         else:
             lookups[name] = bit.lookup(request, page_keys)
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        name = match.group(1).decode()
+    parts = [texts[0]]
+    for (name, key), text in zip(holes, texts[1:], strict=True):
         bit = _bits.get(name)
-        if bit is None:
-            return b""
-        key = tuple(match.group(2).decode().split(".")[1:])
-        return bit.html(request, key, lookups[name]).encode()
-
-    return pattern.sub(replace, content)
-
-
-class _StandIn:
-    """The viewer (``user``, ``perms``) while the shared copy renders.
-
-    Knows only what every signed-in viewer has in common; anything else a
-    template asks is recorded, and the page is then rendered per viewer.
-    """
-
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, asked: set[str], name: str) -> None:
-        self._asked = asked
-        self._name = name
-
-    def get_absolute_url(self) -> SafeString:
-        return marker("viewer-url")
-
-    def __getattr__(self, attribute: str) -> Any:
-        if attribute.startswith("_"):
-            raise AttributeError(attribute)
-        self._asked.add(f"{self._name}.{attribute}")
-        return ""
-
-    def __getitem__(self, item: Hashable) -> str:
-        # Templates try ``x[name]`` before ``x.name``: answered by __getattr__ (recorded).
-        raise KeyError(item)
-
-    def __contains__(self, item: object) -> bool:
-        self._asked.add(f"{item!r} in {self._name}")
-        return False
-
-    def __str__(self) -> str:
-        self._asked.add(str(self._name))
-        return ""
+        parts += (b"" if bit is None else bit.html(request, key, lookups[name]).encode(), text)
+    return b"".join(parts)
 
 
 def shared_render_context(request: HttpRequest) -> dict[str, Any]:
@@ -279,8 +249,8 @@ def shared_render_context(request: HttpRequest) -> dict[str, Any]:
     if asked is None:
         return {}
     return {
-        "user": _StandIn(asked, "user"),
-        "perms": _StandIn(asked, "perms"),
+        "user": StandIn(asked, "user", url=marker("viewer-url")),
+        "perms": StandIn(asked, "perms", url=marker("viewer-url")),
         "csrf_token": marker("csrf"),
     }
 
