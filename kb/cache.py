@@ -63,37 +63,63 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
 
 class ResilientRedisCache(RedisCache):
-    """Also keeps the keys named in OPTIONS["NEAR_KEYS"] in each process (near_cache.py)."""
+    """Also keeps the keys under OPTIONS["NEAR_PREFIXES"] in each process (near_cache.py)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
         self._options = dict(self._options)
-        self._near_keys = tuple(self._options.pop("NEAR_KEYS", ()))
+        self._near_prefixes = tuple(self._options.pop("NEAR_PREFIXES", ()))
 
     @functools.cached_property
     def _near(self) -> NearCache | None:
         # Django's RedisCache keeps its LOCATIONs and pool options (untyped in the stubs).
         servers: list[str] = self._servers  # type: ignore[attr-defined]
         # Reads from replicas (several LOCATIONs) could lag the primary it tracks.
-        if not self._near_keys or len(servers) != 1:
+        if not self._near_prefixes or len(servers) != 1:
             return None
-        keys = [self.make_and_validate_key(key) for key in self._near_keys]
-        return NearCache(servers[0], self._cache._pool_options, keys)  # type: ignore[attr-defined]
+        prefixes = [self.make_key(prefix) for prefix in self._near_prefixes]
+        return NearCache(servers[0], self._cache._pool_options, prefixes)  # type: ignore[attr-defined]
 
     def get_near(self, key, default=None):
-        """``get``, answered in this process for a NEAR_KEYS key while Redis tracks it."""
-        near = self._near
-        full_key = self.make_and_validate_key(key)
-        if near is None or not near.tracks(full_key):
-            return self.get(key, default)
-        value = near.get(full_key, lambda: self.get(key))
-        return default if value is None else value
+        """``get``, answered in this process for a key under NEAR_PREFIXES while Redis tracks it."""
+        return self.get_many_near([key]).get(key, default)
 
-    def _near_forget(self, key):
+    def get_many_near(self, keys):
+        """``get_many``, the keys under NEAR_PREFIXES answered in this process where kept."""
+        near = self._near
+        full = {self.make_and_validate_key(key): key for key in keys}
+        if near is None:
+            return self.get_many(keys)
+        tracked = [full_key for full_key in full if near.tracks(full_key)]
+        untracked = [key for full_key, key in full.items() if not near.tracks(full_key)]
+        result = self.get_many(untracked) if untracked else {}
+        loads = self._cache._serializer.loads
+        for full_key, raw in near.get_many(tracked, self._raw_with_ttl).items():
+            result[full[full_key]] = loads(raw)
+        return result
+
+    def _raw_with_ttl(self, full_keys):
+        """{key: (raw value, seconds to live)} in one round trip; a failure reads as misses."""
+        try:
+            pipe = self._cache.get_client(write=False).pipeline(transaction=False)
+            pipe.mget(full_keys)
+            for key in full_keys:
+                pipe.pttl(key)
+            raws, *ttls = pipe.execute()
+        except RedisError as error:
+            logger.warning("cache get_many failed, treated as a miss: %s", error)
+            return {}
+        # PTTL: -1 no expiry, -2 gone (then the value read is None as well).
+        return {
+            key: (raw, None if ttl == -1 else ttl / 1000)
+            for key, raw, ttl in zip(full_keys, raws, ttls, strict=True)
+        }
+
+    def _near_forget(self, keys):
         near = self._near
         if near is not None:
-            near.forget(self.make_and_validate_key(key))
+            near.forget(self.make_and_validate_key(key) for key in keys)
 
 
 for _name in (
@@ -112,17 +138,19 @@ for _name in (
     setattr(ResilientRedisCache, _name, _resilient(_name))
 
 
-def _forgetting(name):
+def _forgetting(name, many=False):
     method = getattr(ResilientRedisCache, name)
 
     @functools.wraps(method)
-    def wrapper(self, key, *args, **kwargs):
-        # This process's copy goes at once; the other processes' on the push.
-        self._near_forget(key)
-        return method(self, key, *args, **kwargs)
+    def wrapper(self, keys, *args, **kwargs):
+        # This process's copy goes at once; the other processes' on Redis's push.
+        self._near_forget(keys if many else [keys])
+        return method(self, keys, *args, **kwargs)
 
     return wrapper
 
 
-for _name in ("set", "add", "delete", "incr"):
+for _name in ("set", "add", "delete", "incr", "touch"):
     setattr(ResilientRedisCache, _name, _forgetting(_name))
+for _name in ("set_many", "delete_many"):
+    setattr(ResilientRedisCache, _name, _forgetting(_name, many=True))

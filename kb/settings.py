@@ -300,15 +300,24 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_connect_timeout": 0.2,
                 "socket_timeout": 0.5,
-                # Read by every cached page: kept in each process while Redis tracks
-                # it (kb/near_cache.py), so a page hit costs no round trip.
-                "NEAR_KEYS": ["content-version"],
+                # What every page hit reads (the content version; a colleague's
+                # session, user row, state versions, facts and unread count): kept in
+                # each process while Redis tracks it (kb/near_cache.py), so a page
+                # hit costs no round trip.
+                "NEAR_PREFIXES": [
+                    "content-version",
+                    "django.contrib.sessions.cached_db",
+                    "auth-user:",
+                    "viewer-state:",
+                    "viewer:",
+                    "notifications-unread:",
+                ],
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "kb.sessions"
 
 # The task queue: RQ on Redis (KB_QUEUE_URL, else REDIS_URL) sends notification mail;
 # production runs `make worker` beside the app servers. Without a queue URL, debug

@@ -51,7 +51,8 @@ class CachedModelBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         key = _user_key(user_id)
-        user = cache.get(key)
+        # Kept in each process while Redis tracks the key, where the cache can (kb/cache.py).
+        user = getattr(cache, "get_near", cache.get)(key)
         if user is None:
             user = super().get_user(user_id)  # None: no such user, or not active
             if user is not None:

@@ -288,7 +288,8 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         viewer_id = request.user.pk
         facts_key = f"viewer:{viewer_id}:{page_key}"
         wanted = [bit.cache_key(request) for bit in _bits.values() if bit.cache_key]
-        got = cache.get_many([VERSION_KEY, facts_key, *viewer_state_keys(viewer_id), *wanted])
+        get_many = getattr(cache, "get_many_near", cache.get_many)  # kept per process: kb/cache.py
+        got = get_many([VERSION_KEY, facts_key, *viewer_state_keys(viewer_id), *wanted])
         setattr(request, _PREFETCHED, {key: got.get(key) for key in wanted})
         version = got.get(VERSION_KEY) or content_version()
         stamp = (version, *viewer_stamp(got, viewer_id))

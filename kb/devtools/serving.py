@@ -160,6 +160,20 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
+    def log_out(self) -> int:
+        """Sign out through the nav's form (the token from the home page)."""
+        _, page, _ = self.get("/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if token is None:
+            raise RuntimeError("no form with a CSRF token on the home page: signed in?")
+        request = urllib.request.Request(
+            self.base_url + "/accounts/logout/",
+            data=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}).encode(),
+            method="POST",
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return int(response.status)
+
     def log_in(self, username: str, password: str, *, admin: bool = False) -> None:
         path = "/admin/login/" if admin else "/accounts/login/"
         status, page = self.post(path, {"username": username, "password": password, "next": "/"})

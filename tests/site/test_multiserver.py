@@ -185,3 +185,37 @@ def test_signed_in_pages_follow_changes_on_either_server(cluster):
     _, page, _ = reader_b.get(principle_path)
     form = like_form(page, pk)
     assert 'aria-pressed="false"' in form and '">0</span>' in form
+
+
+def test_a_sign_out_or_a_new_password_on_one_server_holds_on_the_other(cluster):
+    """Each server keeps sessions and user rows it has read (kb/near_cache.py): a sign-out
+    on A, or a password set by another process, shows on B's very next request."""
+    server_a, server_b = cluster.start(), cluster.start()
+    principle_path = "/essays/" + urllib.parse.quote("基层干部的心得体会/人情世故-坚定原则/")
+
+    reader_b = Browser(server_b)
+    reader_b.log_in("laoli", "Laoli-2026-pass")
+    for _ in range(3):  # B's worker now holds the session and the user row
+        _, page, _ = reader_b.get(principle_path)
+        assert "/users/laoli/" in page
+    # The same cookies, stolen or in a second tab, on the other server: sign out there.
+    same_on_a = Browser(server_a)
+    for cookie in reader_b.cookies:
+        same_on_a.cookies.set_cookie(cookie)
+    assert same_on_a.log_out() == 200
+    _, page, _ = reader_b.get(principle_path)
+    assert "/users/laoli/" not in page, "server B still signed in a session ended on A"
+
+    author_b = Browser(server_b)
+    author_b.log_in("xiaowang", "Xiaowang-2026-pass")
+    for _ in range(3):
+        _, page, _ = author_b.get(principle_path)
+        assert "/users/xiaowang/" in page
+    cluster.manage(
+        "shell",
+        "-c",
+        "from experiences.models import User; u = User.objects.get(username='xiaowang'); "
+        "u.set_password('Another-2026-pass'); u.save()",
+    )
+    _, page, _ = author_b.get(principle_path)
+    assert "/users/xiaowang/" not in page, "server B kept a session after the password changed"

@@ -17,13 +17,13 @@ from kb.cache import ResilientRedisCache
 URL = "redis://127.0.0.1:6379/12"
 
 
-def backend_for(url=URL, near_keys=("version",)):
+def backend_for(url=URL, near_prefixes=("version",)):
     return ResilientRedisCache(
         url,
         {
             "KEY_PREFIX": f"kb-near-{secrets.token_hex(4)}",
             "OPTIONS": {
-                "NEAR_KEYS": list(near_keys),
+                "NEAR_PREFIXES": list(near_prefixes),
                 "socket_connect_timeout": 0.2,
                 "socket_timeout": 0.5,
             },
@@ -56,8 +56,9 @@ def full(backend, key="version"):
 
 def test_a_kept_value_is_answered_without_asking_redis(backend):
     assert backend.get_near("version") == 1
-    with mock.patch.object(backend, "get", side_effect=AssertionError("asked Redis")):
+    with mock.patch.object(backend, "_raw_with_ttl", side_effect=AssertionError("asked Redis")):
         assert backend.get_near("version") == 1
+        assert backend.get_many_near(["version"]) == {"version": 1}
 
 
 def test_a_write_by_another_server_shows_on_the_very_next_read(backend, other):
@@ -76,16 +77,57 @@ def test_a_write_from_this_process_shows_at_once(backend):
 
 
 def test_a_value_read_while_it_changed_is_not_kept(backend, other):
-    real_get = backend.get
+    real_load = backend._raw_with_ttl
 
-    def get_then_another_server_writes(key, default=None):
-        value = real_get(key, default)
+    def load_then_another_server_writes(keys):
+        found = real_load(keys)
         other.incr(full(backend))
-        return value
+        return found
 
-    with mock.patch.object(backend, "get", side_effect=get_then_another_server_writes):
+    with mock.patch.object(backend, "_raw_with_ttl", side_effect=load_then_another_server_writes):
         assert backend.get_near("version") == 1  # what Redis held when it was read
     assert backend.get_near("version") == 2
+
+
+def test_a_value_is_kept_no_longer_than_redis_keeps_it(backend, monkeypatch):
+    backend.set("version:session", {"user": "7"}, timeout=30)
+    assert backend.get_near("version:session") == {"user": "7"}
+    clock = [near_cache.time.monotonic()]
+    monkeypatch.setattr(near_cache.time, "monotonic", lambda: clock[0])
+    with mock.patch.object(backend, "_raw_with_ttl", wraps=backend._raw_with_ttl) as load:
+        clock[0] += 29
+        assert backend.get_near("version:session") == {"user": "7"}
+        assert load.call_count == 0
+        clock[0] += 2  # past its TTL: asked again, whatever Redis has done about it yet
+        backend.get_near("version:session")
+        assert load.call_count == 1
+
+
+def test_every_read_gets_its_own_object(backend):
+    backend.set("version:user", {"perms": set()})
+    first = backend.get_near("version:user")
+    first["perms"].add("leaked")
+    assert backend.get_near("version:user") == {"perms": set()}
+
+
+def test_many_keys_at_once_tracked_or_not(backend, other):
+    backend.set("other", "甲")
+    backend.set("version:a", "乙")
+    assert backend.get_many_near(["version", "version:a", "version:none", "other"]) == {
+        "version": 1,
+        "version:a": "乙",
+        "other": "甲",
+    }
+    other.set(full(backend, "version:none"), 3)
+    assert backend.get_many_near(["version", "version:none"]) == {"version": 1, "version:none": 3}
+
+
+def test_the_number_of_values_kept_is_bounded(backend, monkeypatch):
+    monkeypatch.setattr(near_cache, "MAX_ENTRIES", 3)
+    for i in range(5):
+        backend.set(f"version:{i}", i)
+        assert backend.get_near(f"version:{i}") == i
+    assert len(backend._near._values) == 3
 
 
 def test_a_flush_forgets_everything(backend, other):
@@ -140,9 +182,9 @@ def test_a_forked_process_starts_afresh(backend, monkeypatch):
     assert backend.get_near("version") == 1
     inherited = backend._near._connection
     monkeypatch.setattr(near_cache.os, "getpid", lambda: -1)
-    with mock.patch.object(backend, "get", wraps=backend.get) as get:
+    with mock.patch.object(backend, "_raw_with_ttl", wraps=backend._raw_with_ttl) as load:
         assert backend.get_near("version") == 1
-    assert get.call_count == 1
+    assert load.call_count == 1
     assert backend._near._connection is not inherited
     inherited.disconnect()
 
@@ -157,5 +199,5 @@ def test_redis_down_is_a_miss_and_reconnects_are_spaced():
 
 
 def test_several_servers_or_no_keys_mean_no_copies():
-    assert backend_for(near_keys=())._near is None
+    assert backend_for(near_prefixes=())._near is None
     assert backend_for(f"{URL},{URL}")._near is None
