@@ -14,7 +14,10 @@ class SessionStore(cached_db.SessionStore):
     def load(self):
         get_near = getattr(self._cache, "get_near", None)
         if get_near is not None:
-            data = get_near(self.cache_key)
+            try:
+                data = get_near(self.cache_key)
+            except Exception:  # as Django's own load: an unreadable copy is no copy
+                data = None
             if data is not None:
                 return data
         return super().load()  # the cache again, then the database

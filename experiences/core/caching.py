@@ -3,8 +3,10 @@
 Pages that anonymous visitors read (home, essay, principle, tag pages, lists
 and searches) are cached together with the site-wide *content version* they
 were rendered under, in the shared cache and in a small per-process copy.
-Each request reads the version from the shared cache (one small round trip)
-and serves a copy only if it was rendered under that version. Any change to
+Each request reads the version from the shared cache (with Redis, a copy kept
+in the process that Redis's invalidation push drops the moment the version
+moves: kb/near_cache.py) and serves a copy only if it was rendered under that
+version. Any change to
 content a page shows (essays, principles, quotations, reflections, 点赞, tags)
 bumps the version, so every server's next request renders afresh. It bumps
 when the change is made and again once the transaction commits: a server that
@@ -182,8 +184,8 @@ CachedPage = tuple[int, bytes, str]
 class _LocalPages:
     """A small per-process copy of recently served pages, checked against the shared version.
 
-    A hit then costs one tiny round trip (the version) instead of fetching
-    and unpickling the page from the shared cache on every request.
+    A hit then costs reading the version instead of fetching and unpickling
+    the page from the shared cache on every request.
     """
 
     def __init__(self, size: int = 256) -> None:

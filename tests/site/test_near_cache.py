@@ -201,3 +201,32 @@ def test_redis_down_is_a_miss_and_reconnects_are_spaced():
 def test_several_servers_or_no_keys_mean_no_copies():
     assert backend_for(near_prefixes=())._near is None
     assert backend_for(f"{URL},{URL}")._near is None
+
+
+@pytest.mark.django_db
+def test_sessions_are_read_from_the_copy_and_a_sign_out_ends_them():
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from kb.sessions import SessionStore
+
+    redis_cache = {
+        "default": {
+            "BACKEND": "kb.cache.ResilientRedisCache",
+            "LOCATION": URL,
+            "KEY_PREFIX": f"kb-near-{secrets.token_hex(4)}",
+            "OPTIONS": {"NEAR_PREFIXES": ["django.contrib.sessions.cached_db"]},
+        }
+    }
+    with override_settings(CACHES=redis_cache):
+        store = SessionStore()
+        store["_auth_user_id"] = "7"
+        store.create()
+        assert SessionStore(store.session_key)["_auth_user_id"] == "7"  # read, and kept
+        with mock.patch.object(
+            ResilientRedisCache, "_raw_with_ttl", side_effect=AssertionError("asked Redis")
+        ):
+            assert SessionStore(store.session_key)["_auth_user_id"] == "7"
+        SessionStore(store.session_key).delete()  # a sign-out, in "another" store
+        assert SessionStore(store.session_key).load() == {}
+        caches["default"].clear()
