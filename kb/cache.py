@@ -83,12 +83,19 @@ class ResilientRedisCache(RedisCache):
 
     def get_near(self, key, default=None):
         """``get``, answered in this process for a key under NEAR_PREFIXES while Redis tracks it."""
-        return self.get_many_near([key]).get(key, default)
+        near = self._near
+        if near is None:
+            return self.get(key, default)
+        full_key = self.make_key(key)
+        if not near.tracks(full_key):
+            return self.get(key, default)
+        raw = near.get_many([full_key], self._raw_with_ttl).get(full_key)
+        return default if raw is None else self._cache._serializer.loads(raw)
 
     def get_many_near(self, keys):
         """``get_many``, the keys under NEAR_PREFIXES answered in this process where kept."""
         near = self._near
-        full = {self.make_and_validate_key(key): key for key in keys}
+        full = {self.make_key(key): key for key in keys}
         if near is None:
             return self.get_many(keys)
         tracked = [full_key for full_key in full if near.tracks(full_key)]

@@ -19,11 +19,18 @@ A kept value is used only while that holds:
 - it is kept no longer than its Redis TTL (read with it), so an expired session
   is never answered from here even before Redis gets round to deleting it;
 - at most ``CONFIRM_SECONDS`` after the last confirmation a PING goes over the
-  tracking connection and its PONG comes after every push sent before it, so a
-  connection that died silently stops serving within that time;
-- any error on the tracking connection, a FLUSHDB/FLUSHALL, or a fork (gunicorn
-  preloads the app) drops every kept value; reads then go to Redis as before,
-  and the connection is tried again every ``RETRY_SECONDS``.
+  tracking connection and its PONG comes after every push sent before it: a push
+  held up on the way (a lost packet) or a connection that died silently delays a
+  change by that much at most, and the PING waits for the push or fails;
+- any error on the tracking connection or in reading a push, a FLUSHDB/FLUSHALL,
+  or a fork (gunicorn preloads the app) drops every kept value; reads then go to
+  Redis as before, and the connection is tried again every ``RETRY_SECONDS``;
+- a process idle for ``IDLE_SECONDS`` reconnects rather than read the pushes it
+  missed (Redis holds them for it meanwhile: its output buffer, which
+  ``maxmemory-clients`` can bound in production).
+
+Django keeps one cache object per thread, so a gthread worker has one of these
+(and one tracking connection) per thread.
 
 Values are kept as the bytes Redis holds and unpickled on every read: no request
 ever shares an object (a user with its permission cache) with another.
@@ -41,12 +48,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from redis import ConnectionPool
-from redis.exceptions import RedisError
+from redis._parsers import _RESP3Parser
+from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger("kb.cache")
 
-CONFIRM_SECONDS = 1.0
+CONFIRM_SECONDS = 0.25
 RETRY_SECONDS = 5.0
+IDLE_SECONDS = 30.0
 # Sessions, users and viewer facts of the colleagues active on this process.
 MAX_ENTRIES = 4096
 
@@ -59,9 +68,14 @@ class NearCache:
 
     def __init__(self, url: str, pool_options: dict[str, Any], prefixes: Iterable[str]) -> None:
         self._url = url
-        # RESP3 so that invalidations arrive as pushes on the tracking connection itself.
-        self._pool_options = {**pool_options, "protocol": 3}
-        self._prefixes = tuple(sorted(set(prefixes)))
+        # RESP3 so that invalidations arrive as pushes on the tracking connection itself,
+        # read by redis-py's own parser (hiredis's, if installed, may not know pushes).
+        self._pool_options = {**pool_options, "protocol": 3, "parser_class": _RESP3Parser}
+        # Redis refuses overlapping prefixes; a shorter one covers the longer anyway.
+        unique = set(prefixes)
+        self._prefixes = tuple(
+            sorted(p for p in unique if not any(p != q and p.startswith(q) for q in unique))
+        )
         self._lock = threading.Lock()
         # full key -> (raw value, monotonic deadline or None)
         self._values: OrderedDict[str, tuple[bytes, float | None]] = OrderedDict()
@@ -69,7 +83,10 @@ class NearCache:
         self._pid = os.getpid()
         self._confirmed_at = 0.0
         self._retry_at = 0.0
-        # Counts invalidations and resets: a value read across a change is not kept.
+        # Loads in flight per key, and those invalidated meanwhile (not kept); resets and
+        # flushes count in the epoch instead.
+        self._loading: dict[str, int] = {}
+        self._stale: set[str] = set()
         self._epoch = 0
 
     def tracks(self, key: str) -> bool:
@@ -89,18 +106,29 @@ class NearCache:
                     found[key] = kept[0]
                 else:
                     missing.append(key)
+            if not missing:
+                return found
+            for key in missing:
+                self._loading[key] = self._loading.get(key, 0) + 1
             epoch = self._epoch
-        if not missing:
-            return found
-        loaded = load(missing)
+        try:
+            loaded = load(missing)
+        finally:
+            with self._lock:
+                keep = ready and self._ready() and self._epoch == epoch
+                stale = set(self._stale)
+                for key in missing:
+                    self._loading[key] -= 1
+                    if not self._loading[key]:
+                        del self._loading[key]
+                        self._stale.discard(key)
         with self._lock:
-            keep = ready and self._ready() and self._epoch == epoch
             now = time.monotonic()
             for key, (raw, ttl) in loaded.items():
                 if raw is None:
                     continue
                 found[key] = raw
-                if keep and (ttl is None or ttl > 0):
+                if keep and key not in stale and (ttl is None or ttl > 0):
                     self._values[key] = (raw, None if ttl is None else now + ttl)
                     self._values.move_to_end(key)
             while len(self._values) > MAX_ENTRIES:
@@ -110,9 +138,8 @@ class NearCache:
     def forget(self, keys: Iterable[str]) -> None:
         """Drop this process's values of ``keys`` at once (a write from this process)."""
         with self._lock:
-            self._epoch += 1
             for key in keys:
-                self._values.pop(key, None)
+                self._drop(key)
 
     # What follows runs under the lock.
 
@@ -124,18 +151,28 @@ class NearCache:
             self._drop_all()
         now = time.monotonic()
         try:
-            if self._connection is None:
+            connection = self._connection
+            # redis-py reconnects a closed connection by itself, without tracking; and an
+            # idle process's backlog of pushes costs less dropped than read.
+            if connection is not None and (
+                connection._sock is None or now - self._confirmed_at >= IDLE_SECONDS
+            ):
+                self._disconnect()
+                connection = None
+            if connection is None:
                 if now < self._retry_at:
                     return False
                 self._connect()
                 self._confirmed_at = now
             elif now - self._confirmed_at >= CONFIRM_SECONDS:
-                self._connection.send_command("PING")
-                self._connection.read_response()  # pushes sent before the PONG are read first
+                connection.send_command("PING")
+                # Pushes sent before the PONG are read (and handled) first.
+                if connection.read_response() not in (b"PONG", "PONG"):
+                    raise ResponseError("the tracking connection did not answer PING")
                 self._confirmed_at = now
             else:
-                while self._connection.can_read(timeout=0):
-                    self._connection.read_response(push_request=True)
+                while connection.can_read(timeout=0):
+                    connection.read_response(push_request=True)
         except (RedisError, OSError) as error:
             logger.warning("near cache off for %.0f s: %s", RETRY_SECONDS, error)
             self._disconnect()
@@ -147,6 +184,8 @@ class NearCache:
         pool = ConnectionPool.from_url(self._url, **self._pool_options)
         connection: Any = pool.make_connection()
         connection.connect()
+        if not isinstance(connection._parser, _RESP3Parser):
+            raise ResponseError("the tracking connection does not read RESP3 pushes")
         connection._parser.set_invalidation_push_handler(self._invalidated)
         prefixes = [word for prefix in self._prefixes for word in ("PREFIX", prefix)]
         connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", *prefixes)
@@ -161,16 +200,27 @@ class NearCache:
             with contextlib.suppress(RedisError, OSError):
                 connection.disconnect()
 
+    def _drop(self, key: str) -> None:
+        self._values.pop(key, None)
+        if key in self._loading:
+            self._stale.add(key)
+
     def _drop_all(self) -> None:
         self._epoch += 1
         self._values.clear()
 
     def _invalidated(self, push: list[Any]) -> None:
         # [b"invalidate", [key, ...]], or [b"invalidate", None] after FLUSHDB/FLUSHALL.
-        self._epoch += 1
-        keys = push[1] if len(push) > 1 else None
-        if keys is None:
-            self._values.clear()
-            return
-        for key in keys:
-            self._values.pop(key.decode() if isinstance(key, bytes) else key, None)
+        # redis-py logs and swallows what a push handler raises: nothing may escape here.
+        try:
+            keys = push[1] if len(push) > 1 else None
+            if keys is None:
+                self._drop_all()
+                return
+            for key in keys:
+                self._drop(
+                    key.decode("utf-8", "surrogateescape") if isinstance(key, bytes) else key
+                )
+        except Exception:
+            logger.exception("unreadable invalidation: every kept value dropped")
+            self._drop_all()

@@ -173,7 +173,10 @@ def build_fingerprint() -> str:
 
 
 def _page_key(request: HttpRequest) -> str:
-    path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The path as routed and the query string as sent: unique per URL, without
+    # get_full_path's re-quoting (a tenth of an anonymous hit's own time).
+    query = request.META.get("QUERY_STRING", "")
+    path_digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
     return f"page:{build_fingerprint()}:{path_digest}"
 
 

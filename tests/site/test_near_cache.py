@@ -230,3 +230,46 @@ def test_sessions_are_read_from_the_copy_and_a_sign_out_ends_them():
         SessionStore(store.session_key).delete()  # a sign-out, in "another" store
         assert SessionStore(store.session_key).load() == {}
         caches["default"].clear()
+
+
+def test_a_change_to_another_key_does_not_cost_a_load_its_copy(backend, other):
+    real_load = backend._raw_with_ttl
+
+    def load_while_another_key_changes(keys):
+        found = real_load(keys)
+        other.set(full(backend, "version:elsewhere"), 1)
+        return found
+
+    with mock.patch.object(backend, "_raw_with_ttl", side_effect=load_while_another_key_changes):
+        assert backend.get_near("version") == 1
+    with mock.patch.object(backend, "_raw_with_ttl", side_effect=AssertionError("asked Redis")):
+        assert backend.get_near("version") == 1
+
+
+def test_an_unreadable_push_drops_every_copy(backend):
+    assert backend.get_near("version") == 1
+    backend._near._invalidated([b"invalidate", [["not", "a", "key"]]])
+    assert backend._near._values == {}
+
+
+def test_an_idle_process_reconnects_instead_of_reading_its_backlog(backend, other, monkeypatch):
+    assert backend.get_near("version") == 1
+    connection = backend._near._connection
+    other.incr(full(backend))
+    clock = [near_cache.time.monotonic() + near_cache.IDLE_SECONDS]
+    monkeypatch.setattr(near_cache.time, "monotonic", lambda: clock[0])
+    assert backend.get_near("version") == 2
+    assert backend._near._connection not in (None, connection)
+
+
+def test_overlapping_prefixes_are_tracked_as_one():
+    backend = backend_for(near_prefixes=("version", "version:sub", "other:"))
+    assert backend._near._prefixes == (full(backend, "other:"), full(backend, "version"))
+    backend.set("version:sub:1", 5)
+    try:
+        assert backend.get_near("version:sub:1") == 5
+        assert backend._near._connection is not None  # Redis took the prefixes
+    finally:
+        backend.delete("version:sub:1")
+        with backend._near._lock:
+            backend._near._disconnect()
