@@ -13,6 +13,7 @@ runs vary by ±10%).
 """
 
 import random
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -170,6 +171,9 @@ class Command(BaseCommand):
             KB_DEVTOOLS="1",
             KB_BENCHMARK_CEILING="1",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            # A cache of its own: another bench database (or an earlier run) on the same
+            # Redis must not answer for this one (the content version, pages, users).
+            CACHE_KEY_PREFIX=f"kb-bench-{secrets.token_hex(4)}",
         )
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
         server, base = gunicorn_start(env=env, workers=workers)
