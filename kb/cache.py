@@ -126,7 +126,7 @@ class ResilientRedisCache(RedisCache):
     def _near_forget(self, keys):
         near = self._near
         if near is not None:
-            near.forget(self.make_and_validate_key(key) for key in keys)
+            near.forget(self.make_key(key) for key in keys)
 
 
 for _name in (
