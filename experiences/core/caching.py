@@ -59,20 +59,31 @@ USER_VISIBLE_FIELDS = ("username", "display_name", "unit", "post", "years_of_ser
 _VISIBLE_CHANGE = "_kb_visible_change"
 
 
-def content_version() -> int:
-    """The shared version; read on every cacheable request, so every server sees a change.
+def counter_value(key: str, known: object = None) -> object:
+    """A shared version counter (``known``: its value if the caller read it already).
 
-    Read with ``get_near`` where the cache has it (the Redis backend keeps this key in
-    each process and drops it the moment Redis reports a write); else a plain get.
+    Read with ``get_near`` where the cache has it (the Redis backend keeps these keys
+    in each process and drops them the moment Redis reports a write); else a plain get.
     """
-    get = getattr(cache, "get_near", cache.get)
-    version: int | None = get(VERSION_KEY)
-    if version is None:
-        # First use, or the cache was emptied: any fresh value invalidates old pages.
-        version = int(time.time() * 1000)
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = int(cache.get(VERSION_KEY, version))
-    return version
+    value = getattr(cache, "get_near", cache.get)(key) if known is None else known
+    if value is None:
+        # First use, or the cache was emptied: any fresh value outdates what was kept.
+        fresh = time.time_ns()
+        cache.add(key, fresh, timeout=None)
+        value = cache.get(key, fresh)
+    return value
+
+
+def counter_bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # never set, evicted, or the cache is unavailable: fresh on next read
+        cache.delete(key)
+
+
+def content_version() -> int:
+    """The shared version; read on every cacheable request, so every server sees a change."""
+    return cast(int, counter_value(VERSION_KEY))
 
 
 def cached_per_content_version(name: str, compute: Callable[[], T]) -> T:
@@ -90,10 +101,7 @@ def cached_per_content_version(name: str, compute: Callable[[], T]) -> T:
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet, or the cache is unavailable
-        cache.delete(VERSION_KEY)
+    counter_bump(VERSION_KEY)
 
 
 # The models whose rows pages show; filled by the app's ``ready`` (pages_show), so

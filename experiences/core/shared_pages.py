@@ -205,12 +205,13 @@ def viewer_value(request: HttpRequest, name: str, compute: Callable[[], object])
 @functools.lru_cache(maxsize=256)  # as many as local_pages keeps; the same bytes objects
 def _holes(content: bytes, prefix: str) -> tuple[list[bytes], list[tuple[str, Key]]]:
     """``content`` cut at its markers, once per page: the texts between, each marker's bit."""
-    pieces = _pattern_for(prefix).split(content)  # text, name, args, text, ..., text
-    holes = [
-        (name.decode(), tuple(args.decode().split(".")[1:]))
-        for name, args in zip(pieces[1::3], pieces[2::3], strict=True)
-    ]
-    return pieces[0::3], holes
+    texts, holes, start = [], [], 0
+    for match in _pattern_for(prefix).finditer(content):
+        texts.append(content[start : match.start()])
+        holes.append((match.group(1).decode(), tuple(match.group(2).decode().split(".")[1:])))
+        start = match.end()
+    texts.append(content[start:])
+    return texts, holes
 
 
 def holes_fill(request: HttpRequest, content: bytes, facts: dict[str, Any] | None = None) -> bytes:

@@ -10,14 +10,14 @@ bumps the content version; this module knows no domain.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+
+from experiences.core.caching import counter_bump, counter_value
 
 # Everyone's: groups' permissions, 学习专题, the unit tree.
 VIEWER_STATE_ALL = "viewer-state:all"
@@ -25,13 +25,6 @@ VIEWER_STATE_ALL = "viewer-state:all"
 
 def viewer_state_key(user_id: object) -> str:
     return f"viewer-state:{user_id}"
-
-
-def _state_bump(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # never set, evicted, or the cache is unavailable: a fresh value
-        cache.set(key, time.time_ns(), timeout=None)
 
 
 def viewer_state_changed(*, user_ids: Iterable[object] | None = None) -> None:
@@ -44,7 +37,7 @@ def viewer_state_changed(*, user_ids: Iterable[object] | None = None) -> None:
 
     def bump() -> None:
         for key in keys:
-            _state_bump(key)
+            counter_bump(key)
 
     bump()
     transaction.on_commit(bump)
@@ -77,15 +70,6 @@ def viewer_state_receiver(sender: Any, **kwargs: Any) -> None:
     viewer_state_changed(user_ids=None if viewer is None else [viewer(instance)])
 
 
-def state_value(got: dict[str, Any], key: str) -> object:
-    value = got.get(key)
-    if value is None:
-        # First use, or evicted: a fresh value, so no fact kept under an older one is used.
-        cache.add(key, time.time_ns(), timeout=None)
-        value = cache.get(key)
-    return value
-
-
 def viewer_state_keys(viewer_id: object) -> list[str]:
     """The keys ``viewer_stamp`` reads, to be fetched with the caller's own in one round trip."""
     return [viewer_state_key(viewer_id), VIEWER_STATE_ALL]
@@ -94,8 +78,8 @@ def viewer_state_keys(viewer_id: object) -> list[str]:
 def viewer_stamp(got: dict[str, Any], viewer_id: object) -> tuple[object, object, int]:
     """(the viewer's state version, everyone's, the day) from ``got`` (the keys above)."""
     return (
-        state_value(got, viewer_state_key(viewer_id)),
-        state_value(got, VIEWER_STATE_ALL),
+        counter_value(viewer_state_key(viewer_id), got.get(viewer_state_key(viewer_id))),
+        counter_value(VIEWER_STATE_ALL, got.get(VIEWER_STATE_ALL)),
         # Topics open and close with the day.
         timezone.localdate().toordinal(),
     )
