@@ -48,6 +48,14 @@ def test_http_benchmark_dry_run_lists_the_pages():
     assert "principle, signed in: /essays/" in out.getvalue()
 
 
+def test_each_http_benchmark_run_has_a_cache_of_its_own(tmp_path):
+    from kb.devtools.management.commands.benchmark_http import Command
+
+    first, second = (Command.server_env(str(tmp_path))["CACHE_KEY_PREFIX"] for _ in range(2))
+    assert first.startswith("kb-bench-") and second.startswith("kb-bench-")
+    assert first != second  # another bench database on the same Redis never answers
+
+
 def test_fault_drill_needs_postgresql():
     if connection.vendor == "postgresql":
         out = StringIO()

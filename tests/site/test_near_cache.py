@@ -76,6 +76,19 @@ def test_a_write_from_this_process_shows_at_once(backend):
     assert backend.get_near("version", "gone") == "gone"
 
 
+def test_a_write_from_this_process_needs_no_push(backend, monkeypatch):
+    assert backend.get_near("version") == 1
+    # No push arrives and no confirmation is due: only the process's own forgetting works.
+    monkeypatch.setattr(near_cache, "CONFIRM_SECONDS", 3600.0)
+    monkeypatch.setattr(backend._near._connection, "can_read", lambda timeout=0: False)
+    backend.incr("version")
+    assert backend.get_near("version") == 2
+    backend.set_many({"version": 5})
+    assert backend.get_near("version") == 5
+    backend.delete_many(["version"])
+    assert backend.get_near("version") is None
+
+
 def test_a_value_read_while_it_changed_is_not_kept(backend, other):
     real_load = backend._raw_with_ttl
 
@@ -273,3 +286,29 @@ def test_overlapping_prefixes_are_tracked_as_one():
         backend.delete("version:sub:1")
         with backend._near._lock:
             backend._near._disconnect()
+
+
+@pytest.mark.django_db
+def test_an_unreadable_session_copy_reads_as_none():
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from kb.sessions import SessionStore
+
+    redis_cache = {
+        "default": {
+            "BACKEND": "kb.cache.ResilientRedisCache",
+            "LOCATION": URL,
+            "KEY_PREFIX": f"kb-near-{secrets.token_hex(4)}",
+            "OPTIONS": {"NEAR_PREFIXES": ["django.contrib.sessions.cached_db"]},
+        }
+    }
+    with override_settings(CACHES=redis_cache):
+        store = SessionStore()
+        store["_auth_user_id"] = "7"
+        store.create()
+        with mock.patch.object(
+            ResilientRedisCache, "get_near", side_effect=ValueError("unpickling failed")
+        ):
+            assert SessionStore(store.session_key)["_auth_user_id"] == "7"  # Django's own load
+        caches["default"].clear()

@@ -163,9 +163,9 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")
         self.stdout.write(f"数据载入用时 {time.perf_counter() - started:.1f} 秒")
 
-    def serve_and_measure(self, *, duration, connections, workers, runs, **options):
-        static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
-        env = production_env(
+    @staticmethod
+    def server_env(static_root: str) -> dict[str, str]:
+        return production_env(
             DJANGO_STATIC_ROOT=static_root,
             # The ceiling view is served only with the development tools on.
             KB_DEVTOOLS="1",
@@ -175,6 +175,10 @@ class Command(BaseCommand):
             # Redis must not answer for this one (the content version, pages, users).
             CACHE_KEY_PREFIX=f"kb-bench-{secrets.token_hex(4)}",
         )
+
+    def serve_and_measure(self, *, duration, connections, workers, runs, **options):
+        static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
+        env = self.server_env(static_root)
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
         server, base = gunicorn_start(env=env, workers=workers)
         try:
