@@ -111,7 +111,7 @@ check-migrations: install
 # Production-style serving: DEBUG off, gunicorn, whitenoise with hashed, compressed files.
 # Needs DJANGO_SECRET_KEY (and DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL as deployed).
 # Notification mail is sent by the task queue's worker, not by gunicorn: run
-# `make worker` beside it with the same environment (README, "Deployment").
+# `make worker` beside it with the same environment (docs/operations.md, "Deployment").
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput

@@ -2,7 +2,7 @@
 letters, Cyrillic look-alikes, case): each group keeps one tag, spelled normally.
 
 Search documents of the merged tags are rebuilt by ``manage.py rebuild_search_index``
-(the README says when); the pages read the tags themselves and are right at once.
+(docs/security.md says when); the pages read the tags themselves and are right at once.
 """
 
 from collections import defaultdict

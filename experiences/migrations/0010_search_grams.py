@@ -8,7 +8,7 @@ from django.db import migrations, models
 # stripped of positions: only their presence is asked about, and positions
 # would double their size. Words keep their positions (phrase queries for
 # tokens such as covid-19 need them). Existing documents get their bigrams from
-# `manage.py rebuild_search_index` (README, "Search").
+# `manage.py rebuild_search_index` (docs/search.md).
 PG_FORWARD = """
 DROP INDEX IF EXISTS search_document_vector_gin;
 ALTER TABLE experiences_searchdocument DROP COLUMN IF EXISTS search_vector;

@@ -2,7 +2,8 @@
 
 Cuts the client addresses in login records older than KB_IP_RETENTION_DAYS
 (default 7) to their network: IPv4 /24, IPv6 /48 (experiences/accounts/logins.py).
-Run daily from cron (README); running it twice changes nothing more.
+Run daily from cron (docs/operations.md, "Logs and addresses"); running it twice
+changes nothing more.
 """
 
 from django.conf import settings
