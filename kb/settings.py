@@ -196,6 +196,10 @@ KB_IP_RETENTION_DAYS = int(os.environ.get("KB_IP_RETENTION_DAYS", "7"))
 KB_DATA_EXPORTS_PER_HOUR = int(os.environ.get("KB_DATA_EXPORTS_PER_HOUR", "5"))
 KB_ACCOUNT_DELETE_TRIES_PER_HOUR = int(os.environ.get("KB_ACCOUNT_DELETE_TRIES_PER_HOUR", "5"))
 
+# New accounts per client address an hour (a county office behind one NAT address
+# signing up together may need more for the day of its training session).
+KB_SIGNUPS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KB_SIGNUPS_PER_ADDRESS_PER_HOUR", "10"))
+
 # Password reset mail: at most this many per address and per client an hour.
 PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))
 PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))

@@ -19,6 +19,8 @@ from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
 from experiences.reading.selectors import progress_of_published
 from experiences.reflections.models import Reflection
 
+HOUR = 3600
+
 
 class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     """A colleague's public page: profile and published reflections."""
@@ -58,6 +60,13 @@ class PrivacyPolicyView(TemplateView):
 
 
 class SignupView(CreateView):
+    """Sign-up, with at most a few new accounts per client address an hour.
+
+    Only a sign-up that would create an account counts: a colleague correcting
+    a typo is not held back, a script minting accounts is. Over the limit the
+    form comes back (429) with everything typed and a Chinese message.
+    """
+
     form_class = SignupForm
     template_name = "accounts/signup.html"
 
@@ -67,6 +76,17 @@ class SignupView(CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        allowed = throttle_hit(
+            scope="signup-client",
+            key=client_ip(self.request),
+            limit=settings.KB_SIGNUPS_PER_ADDRESS_PER_HOUR,
+            seconds=HOUR,
+        )
+        if not allowed:
+            form.add_error(None, _("这个网络地址注册的账号过多\uff0c请一小时后再试。"))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         user = form.save()
         login(self.request, user, backend="experiences.accounts.backends.CachedModelBackend")
         messages.success(self.request, _("注册成功\uff0c欢迎\uff01"))

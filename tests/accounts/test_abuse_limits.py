@@ -1,0 +1,60 @@
+"""Limits on what one client can do with accounts (issue 25, items 2 to 4).
+
+Sign-up: a script minted a dozen accounts from one address in four seconds.
+Login: one wrong password for each of many usernames from one address (password
+spraying) never reached the per-user lockout. Password change: the current
+password could be guessed without end from a signed-in session.
+"""
+
+import pytest
+from django.urls import reverse
+
+from experiences.accounts.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+NEW_PASSWORD = "Ganbu-2026-jiceng"
+
+
+def signup(client, username, ip="203.0.113.9"):
+    data = {
+        "username": username,
+        "display_name": f"同事{username}",
+        "unit": "城关镇",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "privacy_consent": "on",
+    }
+    return client.post(reverse("signup"), data, REMOTE_ADDR=ip)
+
+
+def test_signups_per_address_are_limited_in_chinese_and_keep_what_was_typed(client, settings):
+    settings.KB_SIGNUPS_PER_ADDRESS_PER_HOUR = 3
+    for index in range(3):
+        assert signup(client, f"bot{index}x").status_code == 302
+        client.post(reverse("logout"))
+    response = signup(client, "bot3x")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "这个网络地址注册的账号过多\uff0c请一小时后再试。" in page
+    assert 'value="bot3x"' in page
+    assert 'value="城关镇"' in page
+    assert not User.objects.filter(username="bot3x").exists()
+    # A colleague elsewhere still signs up.
+    assert signup(client, "colleague", ip="198.51.100.7").status_code == 302
+
+
+def test_a_signup_with_mistakes_does_not_count(client, settings):
+    settings.KB_SIGNUPS_PER_ADDRESS_PER_HOUR = 1
+    for _ in range(3):
+        response = client.post(
+            reverse("signup"),
+            {"username": "xiaozhang", "password1": "x", "password2": "y"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assert response.status_code == 200
+    assert signup(client, "xiaozhang").status_code == 302
+    client.post(reverse("logout"))
+    assert signup(client, "xiaoli").status_code == 429
