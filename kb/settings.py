@@ -179,6 +179,11 @@ LOGOUT_REDIRECT_URL = "experiences:home"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (one guess at each of many usernames) never reaches the limit
+# above: this handler also locks out an address after this many failures in the
+# same 30 minutes, whatever the usernames (experiences/accounts/lockout.py).
+AXES_HANDLER = "experiences.accounts.lockout.AddressLockoutHandler"
+KB_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("KB_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -58,3 +58,35 @@ def test_a_signup_with_mistakes_does_not_count(client, settings):
     assert signup(client, "xiaozhang").status_code == 302
     client.post(reverse("logout"))
     assert signup(client, "xiaoli").status_code == 429
+
+
+def login(client, username, password, ip="203.0.113.9"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_password_spraying_from_one_address_is_locked_out(client, settings):
+    settings.KB_LOGIN_FAILURES_PER_ADDRESS = 6
+    UserFactory(username="laozhao")
+    # One wrong guess per username: the per-user lockout (5) never comes into play.
+    answers = [login(client, f"name{index}", "wrong").status_code for index in range(6)]
+    assert answers == [200] * 5 + [429]
+    # The next guess, even a right one, goes no further: the same Chinese lockout page.
+    response = login(client, "laozhao", PASSWORD)
+    assert response.status_code == 429
+    assert "登录暂时被锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # A colleague at another address is not affected.
+    assert login(client, "laozhao", PASSWORD, ip="198.51.100.7").status_code == 302
+
+
+def test_signing_in_clears_a_colleagues_own_typos_from_the_address_count(client, settings):
+    settings.KB_LOGIN_FAILURES_PER_ADDRESS = 4
+    UserFactory(username="laozhao")
+    for _ in range(3):
+        login(client, "laozhao", "wrong")
+    assert login(client, "laozhao", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    answers = [login(client, f"name{index}", "wrong").status_code for index in range(4)]
+    assert answers == [200, 200, 200, 429]
