@@ -200,6 +200,9 @@ KB_IP_RETENTION_DAYS = int(os.environ.get("KB_IP_RETENTION_DAYS", "7"))
 # A colleague's own data: ZIP downloads, and wrong passwords on the deletion form, per hour.
 KB_DATA_EXPORTS_PER_HOUR = int(os.environ.get("KB_DATA_EXPORTS_PER_HOUR", "5"))
 KB_ACCOUNT_DELETE_TRIES_PER_HOUR = int(os.environ.get("KB_ACCOUNT_DELETE_TRIES_PER_HOUR", "5"))
+# Password changes (each asks for the current password) per colleague an hour: more
+# room than deletion, as a new password the validators refuse is tried again.
+KB_PASSWORD_CHANGE_TRIES_PER_HOUR = int(os.environ.get("KB_PASSWORD_CHANGE_TRIES_PER_HOUR", "10"))
 
 # New accounts per client address an hour (a county office behind one NAT address
 # signing up together may need more for the day of its training session).

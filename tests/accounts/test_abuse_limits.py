@@ -90,3 +90,47 @@ def test_signing_in_clears_a_colleagues_own_typos_from_the_address_count(client,
     client.post(reverse("logout"))
     answers = [login(client, f"name{index}", "wrong").status_code for index in range(4)]
     assert answers == [200, 200, 200, 429]
+
+
+def change_password(client, old_password):
+    return client.post(
+        reverse("password_change"),
+        {"old_password": old_password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+
+def test_wrong_current_passwords_on_password_change_are_throttled(client, user, settings):
+    settings.KB_PASSWORD_CHANGE_TRIES_PER_HOUR = 3
+    client.force_login(user)
+    for _ in range(3):
+        response = change_password(client, "guess")
+        assert response.status_code == 200
+        assert "你的旧密码不正确" in response.content.decode()
+    # Even the right one, until the hour is over; and the page does not tell right from wrong.
+    right, wrong = change_password(client, PASSWORD), change_password(client, "guess")
+    for response in (right, wrong):
+        assert response.status_code == 429
+        page = response.content.decode()
+        assert "尝试次数过多\uff0c请一小时后再试。" in page
+        assert "你的旧密码不正确" not in page
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    # Another colleague is not affected.
+    client.force_login(UserFactory())
+    assert change_password(client, PASSWORD).status_code == 302
+
+
+def test_over_the_deletion_limit_the_page_does_not_tell_a_right_password(client, user, settings):
+    settings.KB_ACCOUNT_DELETE_TRIES_PER_HOUR = 1
+    client.force_login(user)
+    url = reverse("account_delete")
+    client.post(url, {"password": "guess", "reflections": "keep"})
+    pages = [
+        client.post(url, {"password": password, "reflections": "keep"}).content.decode()
+        for password in ("guess", PASSWORD)
+    ]
+    for page in pages:
+        assert "尝试次数过多\uff0c请一小时后再试。" in page
+        assert "密码不正确" not in page
+        assert 'value="keep" required id="id_reflections_0" checked' in page  # the choice kept
+    assert User.objects.filter(pk=user.pk).exists()
