@@ -199,3 +199,24 @@ def test_own_page_links_to_data_and_leaving(client, user, other_user):
     assert f'href="{reverse("account_delete")}"' in own
     other = client.get(reverse("experiences:user_detail", args=["laoli"])).content.decode()
     assert reverse("account_delete") not in other
+
+
+def test_failed_logins_under_my_name_come_without_the_other_partys_address(client, user):
+    # Someone else, elsewhere, typed this colleague's name with a wrong password.
+    stranger = Client()
+    stranger.post(
+        reverse("login"),
+        {"username": user.username, "password": "guess"},
+        REMOTE_ADDR="198.51.100.77",
+        HTTP_USER_AGENT="StrangerBrowser/1.0",
+    )
+    client.force_login(user)
+    archive = download(client)
+    raw = archive.read("logins/logins.json").decode()
+    assert "198.51.100.77" not in raw and "StrangerBrowser" not in raw
+    logins = json.loads(raw)
+    (counter,) = logins["failed_login_counters"]
+    assert counter["failures_since_start"] == 1 and counter["attempt_time"]
+    assert "ip_address" not in counter and "user_agent" not in counter
+    for row in logins["failed_logins"]:
+        assert set(row) == {"attempt_time", "path_info", "locked_out"}
