@@ -40,10 +40,10 @@ def address_failures(*, request: HttpRequest) -> int:
 
 
 def address_locked(*, request: HttpRequest) -> bool:
-    return (
-        settings.AXES_LOCK_OUT_AT_FAILURE
-        and address_failures(request=request) >= settings.KB_LOGIN_FAILURES_PER_ADDRESS
-    )
+    # Set by django-axes' own defaults (axes.conf): locking out can be switched off.
+    if not getattr(settings, "AXES_LOCK_OUT_AT_FAILURE", True):
+        return False
+    return address_failures(request=request) >= settings.KB_LOGIN_FAILURES_PER_ADDRESS
 
 
 class AddressLockoutHandler(AxesDatabaseHandler):

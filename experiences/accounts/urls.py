@@ -16,9 +16,7 @@ urlpatterns = [
     path("profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
     path("data/", data_views.DataExportView.as_view(), name="data_export"),
     path("delete/", data_views.AccountDeleteView.as_view(), name="account_delete"),
-    path(
-        "password_change/", views.ThrottledPasswordChangeView.as_view(), name="password_change"
-    ),
+    path("password_change/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -3,8 +3,8 @@
 Their reflections in every state, one Markdown file each with front matter
 (title, principle, status, dates, tags) and the body exactly as typed; the
 点赞 they gave; and the moderation log about their reflections themselves (not
-about other colleagues' replies to them) and, for a moderator, their own actions. Read in chunks: a thousand reflections never
-sit in memory at once.
+about other colleagues' replies to them) and, for a moderator, their own actions.
+Read in chunks: a thousand reflections never sit in memory at once.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ REFLECTION_SUBJECT_PREFIX = "心得 #"
 
 
 def reflection_subject(reflection: Reflection) -> str:
-    return f"{REFLECTION_SUBJECT_PREFIX}{reflection.pk}《{reflection.display_title}》\uff08{reflection.author}\uff09"
+    title = f"《{reflection.display_title}》"
+    return f"{REFLECTION_SUBJECT_PREFIX}{reflection.pk}{title}\uff08{reflection.author}\uff09"
 
 
 def moderation_log(

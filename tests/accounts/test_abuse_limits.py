@@ -95,7 +95,11 @@ def test_signing_in_clears_a_colleagues_own_typos_from_the_address_count(client,
 def change_password(client, old_password):
     return client.post(
         reverse("password_change"),
-        {"old_password": old_password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": old_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
     )
 
 

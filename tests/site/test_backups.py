@@ -354,7 +354,7 @@ def mode(path: Path) -> int:
 
 class FakePostgreSQL:
     vendor = "postgresql"
-    settings_dict = {"NAME": "kb"}  # noqa: RUF012
+    settings_dict = {"NAME": "kb"}
 
 
 def test_a_dump_is_private_before_pg_dump_writes_a_byte(tmp_path, usual_umask, monkeypatch):
