@@ -179,6 +179,11 @@ LOGOUT_REDIRECT_URL = "experiences:home"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (one guess at each of many usernames) never reaches the limit
+# above: this handler also locks out an address after this many failures in the
+# same 30 minutes, whatever the usernames (experiences/accounts/lockout.py).
+AXES_HANDLER = "experiences.accounts.lockout.AddressLockoutHandler"
+KB_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("KB_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -195,6 +200,13 @@ KB_IP_RETENTION_DAYS = int(os.environ.get("KB_IP_RETENTION_DAYS", "7"))
 # A colleague's own data: ZIP downloads, and wrong passwords on the deletion form, per hour.
 KB_DATA_EXPORTS_PER_HOUR = int(os.environ.get("KB_DATA_EXPORTS_PER_HOUR", "5"))
 KB_ACCOUNT_DELETE_TRIES_PER_HOUR = int(os.environ.get("KB_ACCOUNT_DELETE_TRIES_PER_HOUR", "5"))
+# Password changes (each asks for the current password) per colleague an hour: more
+# room than deletion, as a new password the validators refuse is tried again.
+KB_PASSWORD_CHANGE_TRIES_PER_HOUR = int(os.environ.get("KB_PASSWORD_CHANGE_TRIES_PER_HOUR", "10"))
+
+# New accounts per client address an hour (a county office behind one NAT address
+# signing up together may need more for the day of its training session).
+KB_SIGNUPS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KB_SIGNUPS_PER_ADDRESS_PER_HOUR", "10"))
 
 # Password reset mail: at most this many per address and per client an hour.
 PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))

@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from experiences.accounts.data_export import data_export_write
 from experiences.accounts.deletion import AccountAlreadyDeleted, account_delete
-from experiences.accounts.forms import AccountDeleteForm
+from experiences.accounts.forms import AccountDeleteForm, form_refuse
 from experiences.core.client import throttle_hit
 
 HOUR = 3600
@@ -77,8 +77,12 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
             seconds=HOUR,
         )
         if not allowed:
-            form = self.get_form()
-            form.add_error(None, _("尝试次数过多\uff0c请一小时后再试。"))
+            form = form_refuse(
+                form=self.form_class(
+                    user=request.user, initial={"reflections": request.POST.get("reflections")}
+                ),
+                message=_("尝试次数过多\uff0c请一小时后再试。"),
+            )
             return self.form_invalid(form)
         return super().post(request, *args, **kwargs)
 

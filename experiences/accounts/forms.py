@@ -124,6 +124,17 @@ class ProfileForm(LabelledErrorsMixin, DisplayNameMixin, forms.ModelForm):
         }
 
 
+def form_refuse(*, form: forms.Form, message: str) -> forms.Form:
+    """``form``, unbound, carrying ``message`` alone: for a try refused by a limit.
+
+    A bound form would be cleaned, checking the password; whether its "wrong
+    password" error then showed would answer the very guess the limit refused.
+    """
+    form.cleaned_data = {}  # what add_error expects of a form that was cleaned
+    form.add_error(None, message)
+    return form
+
+
 class AccountDeleteForm(forms.Form):
     """Leaving: the password again, and what becomes of the published reflections."""
 

@@ -10,7 +10,8 @@ its /48. That still tells an administrator roughly where a wave of guesses came
 from, not which household. ``manage.py logs_prune`` does it, daily from cron.
 
 These rows are keyed by the username typed, not by a user: a colleague's export
-includes them, and deleting an account deletes them.
+includes them (failed attempts without the address and browser of whoever typed
+the name), and deleting an account deletes them.
 """
 
 from __future__ import annotations
@@ -130,8 +131,19 @@ def _username_q(username: str) -> Q:
     return Q(username__iexact=username)
 
 
+# A failed login is anyone's who typed the name: its address and browser are
+# theirs, not the colleague's, and stay out of the colleague's export.
+FAILED_LOGIN_EXPORT_FIELDS = ("attempt_time", "path_info")
+
+
 def login_records_of(*, username: str) -> dict[str, list[dict]]:
-    """Every login record kept under ``username``, for the colleague's own export."""
+    """Every login record kept under ``username``, for the colleague's own export.
+
+    Sign-ins in full (address, browser): they are the colleague's own, or an
+    intruder's into their account, which they have every reason to see. Failed
+    attempts only by time, page and count: whoever typed the name may be a third
+    party, whose address and browser are not the colleague's data.
+    """
     fields = ("attempt_time", "ip_address", "user_agent", "path_info")
     records: dict[str, list[dict]] = {
         "successful_logins": [
@@ -144,13 +156,13 @@ def login_records_of(*, username: str) -> dict[str, list[dict]]:
             {**row, "attempt_time": row["attempt_time"].isoformat()}
             for row in AccessAttempt.objects.filter(_username_q(username))
             .order_by("attempt_time")
-            .values(*fields, "failures_since_start")
+            .values(*FAILED_LOGIN_EXPORT_FIELDS, "failures_since_start")
         ],
         "failed_logins": [
             {**row, "attempt_time": row["attempt_time"].isoformat()}
             for row in AccessFailureLog.objects.filter(_username_q(username))
             .order_by("attempt_time")
-            .values(*fields, "locked_out")
+            .values(*FAILED_LOGIN_EXPORT_FIELDS, "locked_out")
         ],
     }
     for row in records["successful_logins"]:

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetView
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
-from experiences.accounts.forms import ProfileForm, SignupForm
+from experiences.accounts.forms import ProfileForm, SignupForm, form_refuse
 from experiences.accounts.models import User
 from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.client import client_ip, throttle_hit
@@ -18,6 +18,8 @@ from experiences.core.site import site_domain, site_scheme
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
 from experiences.reading.selectors import progress_of_published
 from experiences.reflections.models import Reflection
+
+HOUR = 3600
 
 
 class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
@@ -58,6 +60,13 @@ class PrivacyPolicyView(TemplateView):
 
 
 class SignupView(CreateView):
+    """Sign-up, with at most a few new accounts per client address an hour.
+
+    Only a sign-up that would create an account counts: a colleague correcting
+    a typo is not held back, a script minting accounts is. Over the limit the
+    form comes back (429) with everything typed and a Chinese message.
+    """
+
     form_class = SignupForm
     template_name = "accounts/signup.html"
 
@@ -67,6 +76,17 @@ class SignupView(CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        allowed = throttle_hit(
+            scope="signup-client",
+            key=client_ip(self.request),
+            limit=settings.KB_SIGNUPS_PER_ADDRESS_PER_HOUR,
+            seconds=HOUR,
+        )
+        if not allowed:
+            form.add_error(None, _("这个网络地址注册的账号过多\uff0c请一小时后再试。"))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         user = form.save()
         login(self.request, user, backend="experiences.accounts.backends.CachedModelBackend")
         messages.success(self.request, _("注册成功\uff0c欢迎\uff01"))
@@ -111,6 +131,34 @@ class ThrottledPasswordResetView(PasswordResetView):
         if per_address and per_client:
             return super().form_valid(form)
         return redirect(self.get_success_url())
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    """Django's password change, with a few tries per colleague an hour, as deletion has.
+
+    The current password is asked for so that a borrowed or stolen session
+    cannot take the account over; without a limit that question could be
+    guessed at without end. Every submission counts (a right guess must not
+    slip through once the limit is reached); over it, the form comes back (429)
+    with a Chinese message and the password is not checked.
+    """
+
+    def post(self, request, *args, **kwargs):
+        allowed = throttle_hit(
+            scope="password-change",
+            key=str(request.user.pk),
+            limit=settings.KB_PASSWORD_CHANGE_TRIES_PER_HOUR,
+            seconds=HOUR,
+        )
+        if not allowed:
+            form = form_refuse(
+                form=self.get_form_class()(user=request.user),
+                message=_("尝试次数过多\uff0c请一小时后再试。"),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class ProfileUpdateView(LoginRequiredMixin, UpdateView):

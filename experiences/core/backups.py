@@ -8,6 +8,10 @@ Backups are named by the time they were taken, in UTC: ``kb-20260101T020000Z.pgd
 or ``.sqlite3``; the names sort in time order, which is how the oldest are pruned.
 A backup is written under a ``.partial`` name and renamed once complete, so a
 crash never leaves a file that looks like a good backup.
+
+A backup holds every colleague's data, password digests included: the directory
+is made (or tightened to) 0700 and each file is created 0600 before pg_dump or
+SQLite write a byte into it, so at no moment can another local account read it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -112,10 +117,54 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         )
 
 
-def backup_write(connection: BaseDatabaseWrapper, path: Path) -> None:
-    """A consistent snapshot of the connection's database, written to path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+DIRECTORY_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def _tighten(path: Path, mode: int) -> bool:
+    """chmod ``path`` to ``mode`` if it is ours and looser; False if it stays looser."""
+    status = path.stat()
+    if not status.st_mode & 0o077:
+        return True
+    # Never a shared directory such as /tmp (sticky) or one that is not ours.
+    if status.st_mode & stat.S_ISVTX or status.st_uid != os.geteuid():
+        return False
+    try:
+        path.chmod(mode)
+    except OSError:
+        return False
+    return True
+
+
+def backup_directory_prepare(directory: Path) -> list[Path]:
+    """Make the backup directory 0700, or tighten it and the backups already in it.
+
+    Returns what could not be tightened (not ours, or a shared directory such as
+    /tmp), for the operator to see; the new backup is 0600 whatever the directory.
+    """
+    directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    loose = [] if _tighten(directory, DIRECTORY_MODE) else [directory]
+    loose += [old for old in backups_existing(directory) if not _tighten(old, FILE_MODE)]
+    return loose
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 (never wider, whatever the umask)."""
+    path.unlink(missing_ok=True)  # a leftover of a killed run
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.close(descriptor)
+
+
+def backup_write(connection: BaseDatabaseWrapper, path: Path) -> list[Path]:
+    """A consistent snapshot of the connection's database, written to path (mode 0600).
+
+    Returns what backup_directory_prepare could not tighten.
+    """
+    loose = backup_directory_prepare(path.parent)
     partial = path.with_name(path.name + ".partial")
+    # Created 0600 before anything is written: pg_dump and SQLite open the existing
+    # file (truncating, keeping its mode) instead of creating one with the umask.
+    _create_private(partial)
     try:
         if connection.vendor == "postgresql":
             args, env = pg_command_env(connection.settings_dict)
@@ -133,6 +182,7 @@ def backup_write(connection: BaseDatabaseWrapper, path: Path) -> None:
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
+    return loose
 
 
 def postgresql_tables(settings_dict: Mapping[str, Any]) -> list[str]:

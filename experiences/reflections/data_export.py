@@ -2,9 +2,9 @@
 
 Their reflections in every state, one Markdown file each with front matter
 (title, principle, status, dates, tags) and the body exactly as typed; the
-点赞 they gave; and the moderation log about their reflections (and, for a
-moderator, their own actions). Read in chunks: a thousand reflections never
-sit in memory at once.
+点赞 they gave; and the moderation log about their reflections themselves (not
+about other colleagues' replies to them) and, for a moderator, their own actions.
+Read in chunks: a thousand reflections never sit in memory at once.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from taggit.models import TaggedItem
 
 from experiences.accounts.data_export import SectionFile, json_file, register_section
 from experiences.reflections.models import Like, ModerationLog, Reflection
+from experiences.reflections.moderation import REFLECTION_SUBJECT_PREFIX
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -125,8 +125,15 @@ def _log_rows(logs) -> list[dict]:
 
 
 def moderation_section(user: User) -> Iterable[SectionFile]:
-    """What moderators did to their reflections, and what they did as a moderator."""
-    about = ModerationLog.objects.filter(Q(reflection__author=user))
+    """What moderators did to their reflections, and what they did as a moderator.
+
+    Only what was done to the reflections themselves: replies are logged against
+    the reflection they answer, but another colleague's reply (a rejected one, with
+    the moderator's reason) is that colleague's, never shown to this author.
+    """
+    about = ModerationLog.objects.filter(
+        reflection__author=user, subject__startswith=REFLECTION_SUBJECT_PREFIX
+    )
     own = ModerationLog.objects.filter(actor=user)
     data = {"about_my_reflections": _log_rows(about), "my_moderation_actions": _log_rows(own)}
     if data["about_my_reflections"] or data["my_moderation_actions"]:

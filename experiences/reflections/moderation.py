@@ -32,8 +32,14 @@ def reflection_initial_status(*, author: User) -> str:
     return Reflection.Status.PUBLISHED if trusted else Reflection.Status.PENDING
 
 
+# How the log's subject names a reflection itself; a reply logged against its
+# reflection is named "回复 #…" (replies/moderation.py). The data export tells them apart.
+REFLECTION_SUBJECT_PREFIX = "心得 #"
+
+
 def reflection_subject(reflection: Reflection) -> str:
-    return f"心得 #{reflection.pk}《{reflection.display_title}》\uff08{reflection.author}\uff09"
+    title = f"《{reflection.display_title}》"
+    return f"{REFLECTION_SUBJECT_PREFIX}{reflection.pk}{title}\uff08{reflection.author}\uff09"
 
 
 def moderation_log(

@@ -20,7 +20,8 @@ from experiences.core.markdown import markdown_render
 from experiences.reflections.models import ModerationLog, Reflection
 from experiences.reflections.moderation import reflection_reject
 from experiences.reflections.services import like_set
-from tests.factories import ReflectionFactory
+from experiences.replies.moderation import reply_reject
+from tests.factories import ReflectionFactory, ReplyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,46 @@ def test_own_page_links_to_data_and_leaving(client, user, other_user):
     assert f'href="{reverse("account_delete")}"' in own
     other = client.get(reverse("experiences:user_detail", args=["laoli"])).content.decode()
     assert reverse("account_delete") not in other
+
+
+def test_failed_logins_under_my_name_come_without_the_other_partys_address(client, user):
+    # Someone else, elsewhere, typed this colleague's name with a wrong password.
+    stranger = Client()
+    stranger.post(
+        reverse("login"),
+        {"username": user.username, "password": "guess"},
+        REMOTE_ADDR="198.51.100.77",
+        HTTP_USER_AGENT="StrangerBrowser/1.0",
+    )
+    client.force_login(user)
+    archive = download(client)
+    raw = archive.read("logins/logins.json").decode()
+    assert "198.51.100.77" not in raw and "StrangerBrowser" not in raw
+    logins = json.loads(raw)
+    (counter,) = logins["failed_login_counters"]
+    assert counter["failures_since_start"] == 1 and counter["attempt_time"]
+    assert "ip_address" not in counter and "user_agent" not in counter
+    for row in logins["failed_logins"]:
+        assert set(row) == {"attempt_time", "path_info", "locked_out"}
+
+
+def test_another_colleagues_rejected_reply_stays_out_of_the_authors_export(
+    client, user, other_user, principle, moderator
+):
+    mine = ReflectionFactory(author=user, principle=principle, title="走访心得")
+    reply = ReplyFactory(reflection=mine, author=other_user, body="只给版主看的气话")
+    reply_reject(reply=reply, reason="人身攻击", moderator=moderator)
+    reflection_reject(reflection=mine, reason="离题了", moderator=moderator)
+    client.force_login(user)
+    archive = download(client)
+    everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert "只给版主看的气话" not in everything
+    assert "人身攻击" not in everything
+    moderation = json.loads(archive.read("moderation/moderation.json"))
+    # What was done to the reflection itself is still there.
+    assert [entry["reason"] for entry in moderation["about_my_reflections"]] == ["离题了"]
+
+    # The reply's author has it: their reply, its status and the reason.
+    client.force_login(other_user)
+    reply_md = download(client).read(f"replies/{reply.pk:06d}.md").decode()
+    assert "只给版主看的气话" in reply_md and 'rejection_reason: "人身攻击"' in reply_md

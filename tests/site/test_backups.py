@@ -333,3 +333,79 @@ def test_restore_command_exits_non_zero_with_a_chinese_message(tmp_path):
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}
     raw.close()
     assert tables == {"from_backup"}
+
+
+# A backup holds everyone's data: 0600 files in a 0700 directory, from the first byte.
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most servers run with (0022): files 0644, directories 0755 by default."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+class FakePostgreSQL:
+    vendor = "postgresql"
+    settings_dict = {"NAME": "kb"}
+
+
+def test_a_dump_is_private_before_pg_dump_writes_a_byte(tmp_path, usual_umask, monkeypatch):
+    from experiences.core import backups
+
+    modes = []
+
+    def pg_dump(command, env):
+        target = Path(command[command.index("--file") + 1])
+        modes.append(mode(target) if target.exists() else None)
+        with target.open("wb") as file:  # as pg_dump opens its --file
+            file.write(b"PGDMP")
+
+    monkeypatch.setattr(backups, "_run", pg_dump)
+    path = tmp_path / "backups" / "kb-20260101T000000Z.pgdump"
+    backup_write(FakePostgreSQL(), path)
+    assert modes == [0o600]
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700
+
+
+def test_the_backup_command_tightens_the_directory_and_older_backups(
+    tmp_path, usual_umask, settings
+):
+    directory = tmp_path / "backups"
+    directory.mkdir(mode=0o755)
+    suffix = ".pgdump" if on_postgresql() else ".sqlite3"
+    older = directory / f"kb-20200101T000000Z{suffix}"
+    older.write_bytes(b"old")
+    older.chmod(0o644)
+    notes = directory / "notes.txt"
+    notes.write_bytes(b"the operator's own file")
+    notes.chmod(0o644)
+    settings.KB_BACKUP_DIR = directory
+    call_command("backup", keep=5, stdout=io.StringIO())
+    (newest,) = [p for p in backups_existing(directory) if p != older]
+    assert mode(directory) == 0o700
+    assert mode(newest) == 0o600
+    assert mode(older) == 0o600
+    assert mode(notes) == 0o644  # not a backup: left alone
+
+
+def test_a_shared_directory_is_not_tightened_but_the_backup_is_private(
+    tmp_path, usual_umask, settings
+):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp
+    settings.KB_BACKUP_DIR = shared
+    err = io.StringIO()
+    call_command("backup", stdout=io.StringIO(), stderr=err)
+    assert mode(shared) == 0o777
+    assert "无法把" in err.getvalue() and "仅本用户可读写" in err.getvalue()
+    assert [mode(p) for p in backups_existing(shared)] == [0o600]

@@ -4,6 +4,7 @@ A consistent snapshot of the whole database into KB_BACKUP_DIR, named by the
 time in UTC (kb-20260101T020000Z.pgdump or .sqlite3): pg_dump's custom format
 for PostgreSQL, the online backup API for SQLite. Then only the newest
 KB_BACKUP_KEEP backups are kept. `manage.py restore FILE` puts one back.
+The directory is 0700 and every backup 0600: a dump holds everyone's data.
 """
 
 import time
@@ -59,9 +60,17 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         try:
-            backup_write(connection, path)
+            loose = backup_write(connection, path)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        for other in loose:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"无法把 {other} 设为仅本用户可读写"
+                    "\uff08不属于当前用户或是共享目录\uff09\uff1b"
+                    "请把备份放在专用目录里。"
+                )
+            )
         size = path.stat().st_size / (1024 * 1024)
         self.stdout.write(
             self.style.SUCCESS(
