@@ -1,8 +1,9 @@
 """举报 (Flag): one reader's report of a reflection or a reply, and what became of it.
 
 A flag points at exactly one item and carries its reporter's trust weight, which
-decides whether it helps hide the item (``services.py``). When the item is deleted the flag stays (its
-``subject`` says what it was) so the reader still learns the outcome on 我的举报.
+decides whether it helps hide the item (``services.py``). When the item is deleted
+the flag stays (its ``subject`` says what it was) so the reader still learns the
+outcome on 我的举报.
 The moderation queue lists items, not flags: the proxies below are the items
 with open flags, shown with their reasons and counts.
 """

@@ -21,7 +21,6 @@ from experiences.flags.services import FlagClosed, OwnFlagRefused, flag_create
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
 
-
 HOUR = 3600
 
 
@@ -62,7 +61,9 @@ class FlagCreateMixin(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         if not self._within_limits():
-            form.add_error(None, _("一小时内举报次数过多\uff0c请稍后再试。紧急情况请直接联系版主。"))
+            form.add_error(
+                None, _("一小时内举报次数过多\uff0c请稍后再试。紧急情况请直接联系版主。")
+            )
             response = self.form_invalid(form)  # what was typed stays in the form
             response.status_code = 429
             return response

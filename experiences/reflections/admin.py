@@ -31,9 +31,7 @@ from experiences.reflections.services import reflection_moderator_edit
 
 QUEUE_EXCERPT_CHARS = 80
 
-OWN_SKIPPED = _(
-    "不能审核自己发表的内容\uff1a已跳过其中 %(count)d 条\uff0c请由其他版主处理。"
-)
+OWN_SKIPPED = _("不能审核自己发表的内容\uff1a已跳过其中 %(count)d 条\uff0c请由其他版主处理。")
 
 
 def own_items_skip(modeladmin, request, queryset):
