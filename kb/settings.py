@@ -365,8 +365,19 @@ BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)
 REFLECTIONS_PER_HOUR = int(os.environ.get("REFLECTIONS_PER_HOUR", "10"))
 # Replies (回复): the same kind of limit, counted apart from reflections.
 REPLIES_PER_HOUR = int(os.environ.get("REPLIES_PER_HOUR", "30"))
-# 举报: this many readers flagging one item hide it from public pages until a moderator reviews it.
+# 举报: an item is hidden from public pages, until a moderator reviews it, once the summed
+# trust weight of its open flags reaches this. An established colleague weighs 1, a new or
+# untrusted account 0 (its flag only goes to the moderators' queue), a moderator or other
+# staff member the whole threshold (experiences/flags/services.py).
 KB_FLAG_HIDE_THRESHOLD = int(os.environ.get("KB_FLAG_HIDE_THRESHOLD", "3"))
+# A reporter weighs 1 only once their account is this many days old and has this many
+# published reflections.
+KB_FLAG_TRUST_DAYS = int(os.environ.get("KB_FLAG_TRUST_DAYS", "14"))
+KB_FLAG_TRUST_REFLECTIONS = int(os.environ.get("KB_FLAG_TRUST_REFLECTIONS", "1"))
+# 举报 allowed an hour per account and per client address (several colleagues may share
+# one office address, so that limit is higher).
+KB_FLAGS_PER_HOUR = int(os.environ.get("KB_FLAGS_PER_HOUR", "10"))
+KB_FLAGS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KB_FLAGS_PER_ADDRESS_PER_HOUR", "30"))
 
 # Logs are JSON lines on stdout, each with the request id of the request that
 # wrote it (kb/logging.py); set DJANGO_LOG_FORMAT=text for plain text.

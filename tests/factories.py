@@ -1,7 +1,10 @@
 """factory_boy factories for the content model."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from experiences.core.markdown import markdown_render
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
@@ -79,6 +82,21 @@ class ReflectionFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+class EstablishedUserFactory(UserFactory):
+    """A colleague whose 举报 counts toward hiding (issue 25): the account is two months
+    old and has a published reflection. Fresh ``UserFactory`` accounts weigh nothing."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timedelta(days=60))
+
+    @factory.post_generation
+    def published(self, create, extracted, **kwargs):
+        if create:
+            ReflectionFactory(author=self)
 
 
 class LikeFactory(factory.django.DjangoModelFactory):

@@ -1,23 +1,30 @@
-"""Admin for moderators: flagged reflections and replies (reasons, counts), reviewed by
-keeping or removing them, and the read-only record of every flag.
+"""Admin for moderators: flagged reflections and replies (reasons, counts, trust weight),
+reviewed by keeping or removing them, and the read-only record of every flag.
 
-Reviews go through ``flags/services.py``, which logs them and tells each reader.
+Reviews go through ``flags/services.py``, which logs them and tells each reader. Items
+the moderator wrote or flagged stay listed, marked for another moderator; the actions
+skip them and say so (nobody reviews their own).
 """
 
 from collections import Counter
 
-from django.contrib import admin
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
 from experiences.flags.services import flags_review
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import user_can_moderate
+from experiences.reflections.moderation import SelfReviewRefused, user_can_moderate
 from experiences.replies.models import Reply
 
 OPEN = Q(flags__outcome=Flag.Outcome.OPEN)
+
+OWN_SKIPPED = _(
+    "不能复核自己发表或自己举报的内容\uff1a已跳过其中 %(count)d 条\uff0c请由其他版主处理。"
+)
 
 
 class FlaggedItemAdmin(NoEditingMixin, admin.ModelAdmin):
@@ -30,13 +37,26 @@ class FlaggedItemAdmin(NoEditingMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         open_flags = Flag.objects.filter(outcome=Flag.Outcome.OPEN).order_by("created_at")
+        field = "reply" if self.concrete is Reply else "reflection"
+        flagged_by_viewer = Exists(
+            open_flags.filter(reporter_id=request.user.pk, **{field: OuterRef("pk")})
+        )
         return (
             super()
             .get_queryset(request)
             .filter(OPEN)
-            .annotate(open_flag_count=Count("flags", filter=OPEN))
+            .annotate(
+                open_flag_count=Count("flags", filter=OPEN),
+                open_flag_weight=Sum("flags__weight", filter=OPEN),
+                viewer_own=Case(
+                    When(author_id=request.user.pk, then=True),
+                    When(flagged_by_viewer, then=True),
+                    default=False,
+                    output_field=BooleanField(),
+                ),
+            )
             .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
-            .order_by("-open_flag_count", "pk")
+            .order_by("-open_flag_weight", "-open_flag_count", "pk")
         )
 
     def has_view_permission(self, request, obj=None):
@@ -52,6 +72,15 @@ class FlaggedItemAdmin(NoEditingMixin, admin.ModelAdmin):
     def flag_count(self, item):
         return item.open_flag_count
 
+    @admin.display(description=_("分量"), ordering="open_flag_weight")
+    def flag_weight(self, item):
+        # Against the hiding threshold: new accounts' flags weigh 0 (flags/services.py).
+        return f"{item.open_flag_weight or 0} / {settings.KB_FLAG_HIDE_THRESHOLD}"
+
+    @admin.display(description=_("复核"))
+    def reviewer(self, item):
+        return _("须由其他版主复核") if item.viewer_own else ""
+
     @admin.display(description=_("举报理由"))
     def flag_reasons(self, item):
         counts = Counter(str(flag.get_reason_display()) for flag in item.open_flags)
@@ -64,12 +93,18 @@ class FlaggedItemAdmin(NoEditingMixin, admin.ModelAdmin):
         return item.flag_hidden
 
     def _review(self, request, queryset, *, keep: bool):
-        items, flags = 0, 0
+        items, flags, own = 0, 0, 0
         for item in queryset:
-            flags += flags_review(
-                item=self.concrete.objects.get(pk=item.pk), keep=keep, moderator=request.user
-            )
+            try:
+                flags += flags_review(
+                    item=self.concrete.objects.get(pk=item.pk), keep=keep, moderator=request.user
+                )
+            except SelfReviewRefused:
+                own += 1  # the service changed nothing and told nobody
+                continue
             items += 1
+        if own:
+            self.message_user(request, OWN_SKIPPED % {"count": own}, level=messages.WARNING)
         return items, flags
 
     @admin.action(
@@ -96,7 +131,16 @@ class FlaggedItemAdmin(NoEditingMixin, admin.ModelAdmin):
 @admin.register(FlaggedReflection)
 class FlaggedReflectionAdmin(FlaggedItemAdmin):
     concrete = Reflection
-    list_display = ("__str__", "author", "flag_count", "flag_reasons", "hidden", "created_at")
+    list_display = (
+        "__str__",
+        "author",
+        "flag_count",
+        "flag_weight",
+        "flag_reasons",
+        "hidden",
+        "reviewer",
+        "created_at",
+    )
     readonly_fields = ("author", "title", "body", "status", "created_at")
     fields = readonly_fields
 
@@ -104,7 +148,16 @@ class FlaggedReflectionAdmin(FlaggedItemAdmin):
 @admin.register(FlaggedReply)
 class FlaggedReplyAdmin(FlaggedItemAdmin):
     concrete = Reply
-    list_display = ("__str__", "author", "flag_count", "flag_reasons", "hidden", "created_at")
+    list_display = (
+        "__str__",
+        "author",
+        "flag_count",
+        "flag_weight",
+        "flag_reasons",
+        "hidden",
+        "reviewer",
+        "created_at",
+    )
     readonly_fields = ("author", "reflection", "body", "status", "created_at")
     fields = readonly_fields
 
@@ -113,7 +166,7 @@ class FlaggedReplyAdmin(FlaggedItemAdmin):
 class FlagAdmin(NoEditingMixin, admin.ModelAdmin):
     """Every flag and its outcome; read-only, changed only by reviewing its item."""
 
-    list_display = ("created_at", "reporter", "subject", "reason", "detail", "outcome")
+    list_display = ("created_at", "reporter", "subject", "reason", "detail", "weight", "outcome")
     list_filter = ("outcome", "reason")
     search_fields = ("subject", "detail", "reporter__username")
     list_select_related = ("reporter",)

@@ -1,7 +1,9 @@
 """举报 (Flag): one reader's report of a reflection or a reply, and what became of it.
 
-A flag points at exactly one item. When the item is deleted the flag stays (its
-``subject`` says what it was) so the reader still learns the outcome on 我的举报.
+A flag points at exactly one item and carries its reporter's trust weight, which
+decides whether it helps hide the item (``services.py``). When the item is deleted
+the flag stays (its ``subject`` says what it was) so the reader still learns the
+outcome on 我的举报.
 The moderation queue lists items, not flags: the proxies below are the items
 with open flags, shown with their reasons and counts.
 """
@@ -61,6 +63,9 @@ class Flag(models.Model):
     outcome = models.CharField(
         _("处理结果"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN, db_index=True
     )
+    # The reporter's trust when they flagged (services.reporter_weight): what counts
+    # toward hiding the item. A zero-weight flag only asks a moderator to look.
+    weight = models.PositiveSmallIntegerField(_("分量"), default=1, editable=False)
     created_at = models.DateTimeField(_("举报时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -1,16 +1,38 @@
-"""举报: flagging an item, hiding it at the threshold, and a moderator's review.
+"""举报: flagging an item, hiding it by trusted flags, and a moderator's review.
+
+Who can hide what (issue 25): every flag carries its reporter's trust weight,
+fixed when it is made (``reporter_weight``):
+
+- a moderator, or any other staff member (appointed, not signed up): the whole
+  KB_FLAG_HIDE_THRESHOLD, so their one flag hides the item at once;
+- an established colleague (an account at least KB_FLAG_TRUST_DAYS old with at
+  least KB_FLAG_TRUST_REFLECTIONS published reflections, which a moderator let
+  through), or anyone holding a role (版主, 编辑, 组织员 groups): 1;
+- anyone else (a new account, or one nobody has vouched for): 0.
+
+An item is hidden once the summed weight of its open flags reaches the threshold.
+A zero-weight flag hides nothing but is recorded and puts the item in the
+moderators' queue: they decide. So a handful of fresh sign-ups can no longer
+hide the site's reflections. How often one may flag is limited in the view
+(per account and per address, KB_FLAGS_PER_HOUR, KB_FLAGS_PER_ADDRESS_PER_HOUR).
+
+Nobody reviews their own: a moderator cannot review an item they wrote or
+flagged (``SelfReviewRefused``); nothing changes and no reporter is told.
 
 Each write locks the flagged item's row first, so concurrent flags count one after
-another and the Nth flag always hides the item. Hiding and reviewing save the item
-itself, so the content version, the search index and the reply count follow.
+another and the flag that reaches the threshold always hides the item. Hiding and
+reviewing save the item itself, so the content version, the search index and the
+reply count follow.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from experiences.core.text import line_clean
@@ -18,9 +40,11 @@ from experiences.flags.models import Flag
 from experiences.flags.signals import flag_resolved
 from experiences.reflections.models import ModerationLog, Reflection
 from experiences.reflections.moderation import (
+    SelfReviewRefused,
     moderation_log,
     reflection_reject,
     reflection_subject,
+    user_can_moderate,
 )
 from experiences.replies.models import Reply
 from experiences.replies.moderation import reply_count_refresh, reply_reject, reply_subject
@@ -65,9 +89,37 @@ def _hidden_set(item: Item, hidden: bool) -> None:
         reply_count_refresh(reflection_id=item.reflection_id)
 
 
+def reporter_weight(*, reporter: User) -> int:
+    """How much one 举报 by ``reporter`` counts toward hiding an item (see the module's
+    docstring): signing up costs nothing, so a new account's flag alone hides nothing."""
+    threshold = max(settings.KB_FLAG_HIDE_THRESHOLD, 1)
+    if reporter.is_staff or reporter.is_superuser or user_can_moderate(user=reporter):
+        return threshold
+    if reporter.groups.exists():
+        return 1
+    if reporter.date_joined > timezone.now() - timedelta(days=settings.KB_FLAG_TRUST_DAYS):
+        return 0
+    needed = settings.KB_FLAG_TRUST_REFLECTIONS
+    published = (
+        Reflection.objects.filter(
+            author=reporter, status=Reflection.Status.PUBLISHED, flag_hidden=False
+        )
+        .values("pk")[:needed]
+        .count()
+    )
+    return 1 if published >= needed else 0
+
+
+def open_weight_of(item: Item) -> int:
+    """The summed weight of the item's open flags: what hiding compares to the threshold."""
+    total = open_flags_of(item).aggregate(total=Sum("weight"))["total"]
+    return int(total or 0)
+
+
 def flag_create(*, reporter: User, item: Item, reason: str, detail: str = "") -> tuple[Flag, bool]:
     """Flag ``item`` once; returns (flag, created). A second flag (a double submit, a
-    second tab) returns the first. Hides the item at KB_FLAG_HIDE_THRESHOLD open flags."""
+    second tab) returns the first. Hides the item once the weight of its open flags
+    reaches KB_FLAG_HIDE_THRESHOLD; a flag of weight 0 only queues it for a moderator."""
     field = _item_field(item)
     try:
         with transaction.atomic():
@@ -84,12 +136,12 @@ def flag_create(*, reporter: User, item: Item, reason: str, detail: str = "") ->
                 subject=_subject(item),
                 reason=reason,
                 detail=line_clean(detail)[: Flag._meta.get_field("detail").max_length],
+                weight=reporter_weight(reporter=reporter),
                 **{field: item},
             )
             flag.full_clean()
             flag.save()
-            open_flags = Flag.objects.filter(outcome=Flag.Outcome.OPEN, **{field: item}).count()
-            if open_flags >= settings.KB_FLAG_HIDE_THRESHOLD:
+            if flag.weight and open_weight_of(item) >= settings.KB_FLAG_HIDE_THRESHOLD:
                 _hidden_set(item, True)
     except IntegrityError:
         # A concurrent request of the same reader stored it first.
@@ -117,9 +169,14 @@ def open_flags_of(item: Item) -> QuerySet[Flag]:
 def flags_review(*, item: Item, keep: bool, moderator: User) -> int:
     """A moderator's decision on a flagged item: keep it (shown again) or remove it
     (rejected, with the flags' reasons for its author). Closes its open flags, telling
-    each reader; returns how many."""
+    each reader; returns how many.
+
+    Refused (``SelfReviewRefused``, nothing changed, nobody told) when the moderator
+    wrote the item or flagged it: that review is another moderator's."""
     item = _locked(item)
     flags = open_flags_of(item)
+    if item.author_id == moderator.pk or flags.filter(reporter_id=moderator.pk).exists():
+        raise SelfReviewRefused
     reasons = "、".join(sorted({str(flag.get_reason_display()) for flag in flags}))
     if keep:
         _hidden_set(item, False)

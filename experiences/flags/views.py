@@ -1,8 +1,11 @@
 """举报: the form for a reflection or a reply, and 我的举报 with each flag's outcome.
 
-Only signed-in readers flag, only items everyone can see, never their own.
+Only signed-in readers flag, only items everyone can see, never their own, and at
+most KB_FLAGS_PER_HOUR times an hour per account and KB_FLAGS_PER_ADDRESS_PER_HOUR
+per client address (counted in the shared cache, so every app server counts together).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -10,12 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
+from experiences.core.client import client_ip, throttle_hit
 from experiences.core.web import ForgivingPaginationMixin
 from experiences.flags.forms import FlagForm
 from experiences.flags.models import Flag
 from experiences.flags.services import FlagClosed, OwnFlagRefused, flag_create
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
+
+HOUR = 3600
 
 
 class FlagCreateMixin(LoginRequiredMixin, FormView):
@@ -37,7 +43,30 @@ class FlagCreateMixin(LoginRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.item, **kwargs)
 
+    def _within_limits(self) -> bool:
+        # Both counters count every attempt, so neither is skipped by failing the other.
+        per_account = throttle_hit(
+            scope="flag-account",
+            key=str(self.request.user.pk),
+            limit=settings.KB_FLAGS_PER_HOUR,
+            seconds=HOUR,
+        )
+        per_address = throttle_hit(
+            scope="flag-address",
+            key=client_ip(self.request),
+            limit=settings.KB_FLAGS_PER_ADDRESS_PER_HOUR,
+            seconds=HOUR,
+        )
+        return per_account and per_address
+
     def form_valid(self, form):
+        if not self._within_limits():
+            form.add_error(
+                None, _("一小时内举报次数过多\uff0c请稍后再试。紧急情况请直接联系版主。")
+            )
+            response = self.form_invalid(form)  # what was typed stays in the form
+            response.status_code = 429
+            return response
         try:
             _flag, created = flag_create(
                 reporter=self.request.user,

@@ -40,6 +40,11 @@ class Notification(models.Model):
         verbose_name=_("心得"),
     )
     count = models.PositiveIntegerField(_("人数"), default=1)
+    # Only for gathered 点赞: the colleagues counted, so ``count`` is how many distinct
+    # people liked while it was unread (toggling 点赞 again counts no one twice).
+    likers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("点赞的同事")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)

@@ -26,8 +26,8 @@ def reflection_was_moderated(
     notification_for_reflection_moderated(reflection=reflection, approved=approved, reason=reason)
 
 
-def reflection_was_liked(sender: Any, reflection: Any, **kwargs: Any) -> None:
-    notification_for_like(reflection=reflection)
+def reflection_was_liked(sender: Any, reflection: Any, user: Any, **kwargs: Any) -> None:
+    notification_for_like(reflection=reflection, liker=user)
 
 
 def reply_was_published(sender: Any, reply: Any, **kwargs: Any) -> None:

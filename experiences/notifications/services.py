@@ -11,7 +11,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,25 +85,32 @@ def notification_for_reflection_moderated(
     )
 
 
-def notification_for_like(*, reflection: Reflection) -> Notification:
-    """One more 点赞: counted into the author's unread notification for this reflection.
+def notification_for_like(*, reflection: Reflection, liker: User) -> Notification:
+    """One more 点赞: ``liker`` is counted into the author's unread notification for
+    this reflection.
 
     Likes are gathered, not one notification each: while the author has not read it,
-    each new 点赞 raises its count and brings it to the top. The partial unique
-    constraint makes concurrent first 点赞 meet in one row.
+    a colleague not yet counted raises its count and brings it to the top. The count
+    is the number of distinct colleagues (``likers``): one who takes a 点赞 back and
+    gives it again is counted once, so toggling can never inflate it. The partial
+    unique constraint makes concurrent first 点赞 meet in one row, and the row lock
+    counts them one after another.
     """
     recipient = reflection.author
     title = _title_of(reflection)
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                unread = Notification.objects.select_for_update().filter(
-                    recipient=recipient,
-                    reflection=reflection,
-                    kind=Notification.Kind.LIKES,
-                    read_at__isnull=True,
+                notification = (
+                    Notification.objects.select_for_update()
+                    .filter(
+                        recipient=recipient,
+                        reflection=reflection,
+                        kind=Notification.Kind.LIKES,
+                        read_at__isnull=True,
+                    )
+                    .first()
                 )
-                notification = unread.first()
                 if notification is None:
                     notification = Notification.objects.create(
                         recipient=recipient,
@@ -114,11 +120,14 @@ def notification_for_like(*, reflection: Reflection) -> Notification:
                         url=_url_of(reflection),
                         text=_likes_text(count=1, title=title),
                     )
-                else:
-                    unread.update(count=F("count") + 1)
-                    notification.refresh_from_db(fields=["count"])
+                    notification.likers.add(liker)
+                elif not notification.likers.filter(pk=liker.pk).exists():
+                    notification.likers.add(liker)
+                    notification.count = notification.likers.count()
                     notification.text = _likes_text(count=notification.count, title=title)
-                    notification.save(update_fields=["text", "updated_at"])
+                    notification.save(update_fields=["count", "text", "updated_at"])
+                else:
+                    return notification  # already counted: nothing new to tell
                 unread_count_forget(user_id=recipient.pk)
                 return notification
         except IntegrityError:

@@ -5,6 +5,7 @@ three steps (back to the list, tick, choose an action). This page renders the bo
 as readers will see it, shows the tags and the author's record, and decides with one
 POST button: 通过, 通过并设为精选, or 驳回 with the reason typed beside it. Decisions go
 through ``moderation.pending_reflection_decide`` and are logged as the list actions are.
+A moderator's own reflection is not reviewed here: its page sends them back to the queue.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from experiences.core.web import id_from
 from experiences.reflections.models import Reflection
 from experiences.reflections.moderation import (
     Decision,
+    SelfReviewRefused,
     pending_reflection_decide,
     user_can_moderate,
 )
@@ -43,6 +45,9 @@ DONE_MESSAGES = {
     Decision.FEATURE: gettext_lazy("已通过\u300a%(title)s\u300b\uff0c并设为精选。"),
     Decision.REJECT: gettext_lazy("已驳回\u300a%(title)s\u300b\uff0c作者会看到驳回理由。"),
 }
+
+
+OWN_REFLECTION = gettext_lazy("这是你自己的心得\uff0c不能由你审核\uff0c请由其他版主处理。")
 
 
 class QueueReviewMixin(_AdminBase):
@@ -72,6 +77,9 @@ class QueueReviewMixin(_AdminBase):
                 request, _("这条心得已不在待审核队列中\uff08可能已被其他版主处理\uff09。")
             )
             return HttpResponseRedirect(self._queue_url())
+        if reflection.author_id == request.user.pk:
+            messages.warning(request, OWN_REFLECTION)
+            return HttpResponseRedirect(self._queue_url())
         errors: list[str] = []
         reason = ""
         if request.method == "POST":
@@ -82,19 +90,25 @@ class QueueReviewMixin(_AdminBase):
             elif decision == Decision.REJECT and not reason:
                 errors.append(_("请填写驳回理由\uff0c作者会看到它。"))
             else:
-                decided = pending_reflection_decide(
-                    reflection_id=reflection.pk,
-                    decision=decision,
-                    moderator=request.user,  # type: ignore[arg-type]
-                    reason=reason,
-                )
+                try:
+                    decided = pending_reflection_decide(
+                        reflection_id=reflection.pk,
+                        decision=decision,
+                        moderator=request.user,  # type: ignore[arg-type]
+                        reason=reason,
+                    )
+                except SelfReviewRefused:
+                    messages.warning(request, OWN_REFLECTION)
+                    return HttpResponseRedirect(self._queue_url())
                 if decided is None:
                     messages.info(request, _("这条心得已被其他版主处理\uff0c没有再改动。"))
                 else:
                     messages.success(
                         request, str(DONE_MESSAGES[decision]) % {"title": decided.display_title}
                     )
-                return HttpResponseRedirect(self._next_url(after=reflection))
+                return HttpResponseRedirect(
+                    self._next_url(after=reflection, moderator_id=request.user.pk)
+                )
         return TemplateResponse(
             request,
             self.review_template,
@@ -115,11 +129,13 @@ class QueueReviewMixin(_AdminBase):
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
-    def _next_url(self, *, after: Reflection) -> str:
-        """The next item in the queue (oldest first), else the queue itself."""
+    def _next_url(self, *, after: Reflection, moderator_id: int | None) -> str:
+        """The next item in the queue (oldest first) that is not the moderator's own,
+        else the queue itself."""
         following = (
             Reflection.objects.filter(status=Reflection.Status.PENDING)
             .exclude(pk=after.pk)
+            .exclude(author_id=moderator_id)
             .order_by("created_at", "pk")
             .values_list("pk", flat=True)
             .first()

@@ -1,4 +1,9 @@
-"""Moderation: who publishes directly, approving, rejecting, featuring, and the log of it all."""
+"""Moderation: who publishes directly, approving, rejecting, featuring, and the log of it all.
+
+Nobody reviews their own work: a moderator who approves, rejects or features a
+reflection they wrote is refused (``SelfReviewRefused``), here and for replies and
+举报 alike; the admin leaves such items to another moderator and says so.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,16 @@ if TYPE_CHECKING:
     from experiences.accounts.models import User
 
 MODERATE_PERMISSION = "experiences.moderate_reflection"
+
+
+class SelfReviewRefused(Exception):
+    """A moderator tried to review (approve, reject, feature, clear 举报) their own item."""
+
+
+def review_self_check(*, moderator: User | AnonymousUser | None, author_id: int | None) -> None:
+    """Refuse a review of the moderator's own item; a system decision (no moderator) passes."""
+    if moderator is not None and moderator.pk is not None and moderator.pk == author_id:
+        raise SelfReviewRefused
 
 
 def user_can_moderate(*, user: User | AnonymousUser | None) -> bool:
@@ -61,6 +76,7 @@ def moderation_log(
 
 @transaction.atomic
 def reflection_publish(*, reflection: Reflection, moderator: User | None = None) -> Reflection:
+    review_self_check(moderator=moderator, author_id=reflection.author_id)
     was_published = reflection.status == Reflection.Status.PUBLISHED
     reflection.status = Reflection.Status.PUBLISHED
     reflection.rejection_reason = ""
@@ -79,6 +95,7 @@ def reflection_publish(*, reflection: Reflection, moderator: User | None = None)
 def reflection_reject(
     *, reflection: Reflection, reason: str, moderator: User | None = None
 ) -> Reflection:
+    review_self_check(moderator=moderator, author_id=reflection.author_id)
     reflection.status = Reflection.Status.REJECTED
     reflection.rejection_reason = reason.strip()
     reflection.is_featured = False
@@ -102,7 +119,10 @@ def reflection_reject(
 
 @transaction.atomic
 def reflection_feature(*, reflection: Reflection, featured: bool, moderator: User) -> bool:
-    """Feature a published reflection (shown first on its principle and the home page)."""
+    """Feature a published reflection (shown first on its principle and the home page).
+    Not one's own: featuring is a review. Taking one's own off the list is allowed."""
+    if featured:
+        review_self_check(moderator=moderator, author_id=reflection.author_id)
     if featured and reflection.status != Reflection.Status.PUBLISHED:
         return False
     if reflection.is_featured == featured:
@@ -139,6 +159,7 @@ def pending_reflection_decide(
     )
     if reflection is None:
         return None
+    review_self_check(moderator=moderator, author_id=reflection.author_id)
     if decision == Decision.REJECT:
         return reflection_reject(reflection=reflection, reason=reason, moderator=moderator)
     reflection_publish(reflection=reflection, moderator=moderator)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
-from experiences.reflections.admin import RejectForm
+from experiences.reflections.admin import RejectForm, own_items_skip
 from experiences.reflections.moderation import user_can_moderate
 from experiences.replies.models import PendingReply, Reply
 from experiences.replies.moderation import reply_publish, reply_reject
@@ -17,7 +17,7 @@ from experiences.replies.services import reply_delete, reply_moderator_edit
 
 
 class ReplyModerationMixin:
-    """Approve and reject (with a reason the author reads), each logged."""
+    """Approve and reject (with a reason the author reads), each logged; never one's own."""
 
     def has_moderate_permission(self, request):
         return user_can_moderate(user=request.user)
@@ -25,6 +25,7 @@ class ReplyModerationMixin:
     @admin.action(description=_("通过所选回复\uff08发布\uff09"), permissions=["moderate"])
     def approve(self, request, queryset):
         count = 0
+        queryset = own_items_skip(self, request, queryset)
         for reply in queryset.exclude(status=Reply.Status.PUBLISHED):
             reply_publish(reply=Reply.objects.get(pk=reply.pk), moderator=request.user)
             count += 1
@@ -32,6 +33,9 @@ class ReplyModerationMixin:
 
     @admin.action(description=_("驳回所选回复\uff08需填写理由\uff09"), permissions=["moderate"])
     def reject(self, request, queryset):
+        queryset = own_items_skip(self, request, queryset)
+        if not queryset.exists():
+            return None
         if "apply" in request.POST:
             form = RejectForm(request.POST)
             if form.is_valid():

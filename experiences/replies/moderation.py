@@ -1,4 +1,5 @@
 """Moderating replies: the same trust rule as reflections, approving and rejecting, logged.
+As for reflections, no moderator approves or rejects a reply they wrote.
 
 A reply is logged against its reflection in the one moderation log, so a
 moderator reads a thread's history in one place.
@@ -14,7 +15,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.moderation import moderation_log, reflection_initial_status
+from experiences.reflections.moderation import (
+    moderation_log,
+    reflection_initial_status,
+    review_self_check,
+)
 from experiences.replies.models import Reply
 from experiences.replies.signals import reply_published
 
@@ -50,6 +55,8 @@ def reply_count_refresh(*, reflection_id: int) -> None:
 
 @transaction.atomic
 def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
+    """Publish a reply; a moderator never approves their own (``SelfReviewRefused``)."""
+    review_self_check(moderator=moderator, author_id=reply.author_id)
     was_public = reply.is_public
     reply.status = Reply.Status.PUBLISHED
     reply.rejection_reason = ""
@@ -70,6 +77,8 @@ def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
 
 @transaction.atomic
 def reply_reject(*, reply: Reply, reason: str, moderator: User | None = None) -> Reply:
+    """Reject a reply; a moderator never reviews their own (``SelfReviewRefused``)."""
+    review_self_check(moderator=moderator, author_id=reply.author_id)
     reply.status = Reply.Status.REJECTED
     reply.rejection_reason = reason.strip()
     reply.save(update_fields=["status", "rejection_reason"])

@@ -7,7 +7,7 @@ from experiences.flags.models import Flag
 from experiences.replies.models import Reply
 from tests.browser.conftest import assert_fits_the_screen, menu_open
 from tests.browser.test_reflections import log_in
-from tests.factories import FlagFactory, ReflectionFactory, UserFactory
+from tests.factories import EstablishedUserFactory, FlagFactory, ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -66,11 +66,13 @@ def test_reply_quote_and_flag(live_server, seed_essay, page, browser, screen, sn
     assert_fits_the_screen(page)
     snap("my-flags")
 
-    # Two more colleagues flag it: a visitor no longer sees it.
+    # 小钱's account is minutes old: her flag alone hides nothing (issue 25). Three
+    # established colleagues flag it too: a visitor no longer sees it.
     flagged = Reply.objects.get(body__startswith="说得对")
-    for _ in range(2):
-        FlagFactory(item=flagged, reporter=UserFactory())
-    assert Flag.objects.filter(reply=flagged).count() == 3
+    assert not flagged.flag_hidden
+    for _ in range(3):
+        FlagFactory(item=flagged, reporter=EstablishedUserFactory())
+    assert Flag.objects.filter(reply=flagged).count() == 4
     visitor_context = browser.new_context(viewport=screen)
     visitor = visitor_context.new_page()
     visitor.goto(base + reflection.get_absolute_url())

@@ -12,7 +12,7 @@ from experiences.flags.services import flag_create
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
 from experiences.replies.services import reply_create
-from tests.factories import ReflectionFactory, UserFactory
+from tests.factories import EstablishedUserFactory, ReflectionFactory, UserFactory
 from tests.reflections.test_concurrency import WORKERS, run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +30,7 @@ def test_one_reader_flagging_at_once_stores_one_flag():
 def test_readers_flagging_at_once_reach_the_threshold(settings):
     settings.KB_FLAG_HIDE_THRESHOLD = WORKERS
     reflection = ReflectionFactory()
-    readers = iter(UserFactory.create_batch(WORKERS))
+    readers = iter(EstablishedUserFactory.create_batch(WORKERS))
     lock = threading.Lock()
 
     def flag():

@@ -1,4 +1,6 @@
-"""举报 as readers and moderators use it: flagging, hiding at the threshold, review, outcomes."""
+"""举报 as readers and moderators use it: flagging, hiding at the threshold, review, outcomes.
+
+Who may hide what, the rate limit and self-review (issue 25) are in test_trust.py."""
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -9,7 +11,13 @@ from experiences.flags.models import Flag
 from experiences.flags.signals import flag_resolved
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
-from tests.factories import FlagFactory, ReflectionFactory, ReplyFactory, UserFactory
+from tests.factories import (
+    EstablishedUserFactory,
+    FlagFactory,
+    ReflectionFactory,
+    ReplyFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +49,8 @@ def flag_url(item):
 
 
 def hide(item, count=3):
-    return [FlagFactory(item=item, reporter=UserFactory()) for _ in range(count)]
+    """Flags by established colleagues (weight 1 each): three hide an item."""
+    return [FlagFactory(item=item, reporter=EstablishedUserFactory()) for _ in range(count)]
 
 
 def test_anonymous_is_sent_to_log_in(client, reflection):

@@ -82,6 +82,57 @@ def test_unlike_and_relike_by_the_same_person_is_not_counted_twice_in_likes(prin
     assert Notification.objects.get(recipient=reflection.author).count == 1
 
 
+def test_one_colleague_toggling_like_seven_times_is_one_colleague(client, principle):
+    """Issue 25, item 5: the count is distinct colleagues, whatever the toggling."""
+    reflection = ReflectionFactory(principle=principle, title="甜嘴公心")
+    liker = UserFactory()
+    client.force_login(liker)
+    like = reverse("experiences:reflection_like", args=[reflection.pk])
+    for _ in range(7):
+        client.post(like)
+        client.post(like, {"action": "unlike"})
+    client.post(like)
+    notification = Notification.objects.get(recipient=reflection.author)
+    assert notification.count == 1
+    assert notification.text == "1 位同事赞了你的心得《甜嘴公心》"
+
+
+def test_an_unlike_never_raises_the_count(principle):
+    reflection = ReflectionFactory(principle=principle, title="甜嘴公心")
+    first, second, third = UserFactory.create_batch(3)
+    like_set(user=first, reflection=reflection, liked=True)
+    like_set(user=second, reflection=reflection, liked=True)
+    like_set(user=first, reflection=reflection, liked=False)
+    assert Notification.objects.get().count == 2  # left as it was
+    like_set(user=first, reflection=reflection, liked=True)  # back again: already counted
+    assert Notification.objects.get().count == 2
+    like_set(user=third, reflection=reflection, liked=True)  # a new colleague counts
+    notification = Notification.objects.get()
+    assert notification.count == 3 and notification.text.startswith("3 位同事")
+
+
+def test_unread_like_notifications_from_before_are_recounted(principle):
+    """Migration 0020: an unread notification a toggle had inflated is brought down to
+    the colleagues who still like it, never raised."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("experiences.migrations.0020_trust_flag_weight_like_likers")
+    reflection = ReflectionFactory(principle=principle, title="旧通知")
+    liker = UserFactory()
+    like_set(user=liker, reflection=reflection, liked=True)
+    notification = Notification.objects.get()
+    notification.likers.clear()
+    Notification.objects.filter(pk=notification.pk).update(
+        count=7, text="7 位同事赞了你的心得《旧通知》"
+    )
+    migration.likers_fill(apps, None)
+    notification.refresh_from_db()
+    assert notification.count == 1 and notification.text == "1 位同事赞了你的心得《旧通知》"
+    assert list(notification.likers.all()) == [liker]
+
+
 def test_list_is_your_own_newest_first_with_the_unread_count(client, user, other_user):
     older = NotificationFactory(recipient=user, text="较早的通知")
     newer = NotificationFactory(recipient=user, text="较新的通知")
