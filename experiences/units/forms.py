@@ -32,7 +32,7 @@ class UnitAdminForm(forms.ModelForm):
         # a unit may keep the parent it has.
         allowed = scope_q(scope)
         parent = Unit.objects.get_parent(self.instance) if self.instance.pk else None
-        if parent is not None:
+        if parent is not None and scope is not None:  # (an empty Q() would vanish in the OR)
             allowed |= Q(pk=parent.pk)
         if scope is not None and self.instance.pk is None:
             # A new top-level unit would lie outside every subtree.

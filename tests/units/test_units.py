@@ -201,3 +201,45 @@ def test_the_user_admin_offers_the_unit(admin_client):
     person = UserFactory(username="someone")
     html = admin_client.get(reverse("admin:experiences_user_change", args=[person.pk])).content
     assert "所属单位" in html.decode() and 'name="org_unit"' in html.decode()
+
+
+@pytest.fixture
+def town_organiser_client(client):
+    """An organiser of 甲镇 who was also given the unit admin's add and change rights."""
+    from django.contrib.auth.models import Group, Permission
+
+    if not Group.objects.filter(name="组织员").exists():
+        importlib.import_module("experiences.migrations.0017_study").organisers_create(apps, None)
+    units = unit_tree({"县委": {"甲镇": {"甲一村": {}}, "乙镇": {"乙一村": {}}}})
+    person = UserFactory(username="jiazuzhi", is_staff=True, org_unit=units["甲镇"])
+    person.groups.add(Group.objects.get(name="组织员"))
+    for codename in ("add_unit", "change_unit"):
+        person.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(person)
+    return client, units
+
+
+def test_an_organiser_edits_units_only_within_their_subtree(town_organiser_client):
+    client, units = town_organiser_client
+    change = reverse("admin:experiences_unit_change", args=[units["甲一村"].pk])
+    form = client.get(change).context["adminform"].form
+    assert {unit.name for unit in form.fields["parent"].queryset} == {"甲镇"}
+    # Moving a village to another town: not offered, so refused; nothing moves.
+    response = client.post(change, {"name": "甲一村", "code": "", "parent": units["乙镇"].pk})
+    assert response.status_code == 200
+    assert Unit.objects.get_parent(Unit.objects.get(name="甲一村")).name == "甲镇"
+    # Their own town keeps its parent (above their subtree) when renamed.
+    town = reverse("admin:experiences_unit_change", args=[units["甲镇"].pk])
+    response = client.post(town, {"name": "甲镇新", "code": "", "parent": units["县委"].pk})
+    assert response.status_code == 302 and Unit.objects.filter(name="甲镇新").exists()
+    # A new unit needs a parent in their subtree: a top-level one would lie outside it.
+    add = reverse("admin:experiences_unit_add")
+    response = client.post(add, {"name": "新县", "code": "", "parent": ""})
+    assert "请选择上级单位" in response.content.decode()
+    response = client.post(add, {"name": "甲二村", "code": "", "parent": units["甲镇"].pk})
+    assert response.status_code == 302
+    assert Unit.objects.get(name="甲二村").is_within(Unit.objects.get(name="甲镇新"))
+    # Another town's unit cannot even be opened.
+    other = reverse("admin:experiences_unit_change", args=[units["乙镇"].pk])
+    assert client.post(other, {"name": "改名", "code": "", "parent": ""}).status_code == 302
+    assert Unit.objects.filter(name="乙镇").exists()
