@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from experiences.core.text import line_clean
 from experiences.study.access import scope_q
 from experiences.units.models import Unit
+from experiences.units.services import MAX_IMPORT_BYTES
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -75,6 +76,8 @@ class UnitImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("请上传 .csv 或 .xlsx 文件。"))
+        if upload.size > MAX_IMPORT_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("文件太大\uff1a最多 5 MB。"))
         return upload
 
 

@@ -243,3 +243,132 @@ def test_an_organiser_edits_units_only_within_their_subtree(town_organiser_clien
     other = reverse("admin:experiences_unit_change", args=[units["乙镇"].pk])
     assert client.post(other, {"name": "改名", "code": "", "parent": ""}).status_code == 302
     assert Unit.objects.filter(name="乙镇").exists()
+
+
+# ---- Bounds on what an import reads ----
+
+
+def xlsx_bytes(rows, *, dimension=None, sheet_xml=None) -> bytes:
+    """An .xlsx of ``rows``; its first sheet's declared dimension or whole XML replaced."""
+    import re
+    import zipfile
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    plain = io.BytesIO()
+    workbook.save(plain)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                if dimension:
+                    content = re.sub(rb'<dimension ref="[^"]*"', dimension.encode(), content)
+                if sheet_xml is not None:
+                    content = sheet_xml
+            target.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    return patched.getvalue()
+
+
+def test_xlsx_declared_dimension_is_ignored(monkeypatch):
+    """A sheet claiming A1:XFD… is read three columns wide, not 16,384 cells a row."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    widest = []
+    original = ReadOnlyWorksheet._get_row
+
+    def counting(self, *args, **kwargs):
+        row = original(self, *args, **kwargs)
+        widest.append(len(row))
+        return row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", counting)
+    rows = [["名称", "上级单位", "编码"]] + [[f"单位{i}", None, f"C{i}"] for i in range(50)]
+    data = xlsx_bytes(rows, dimension='<dimension ref="A1:XFD20000"')
+    read = units_rows_read(filename="u.xlsx", data=data)
+    assert len(read) == 50 and read[0].name == "单位0" and read[-1].code == "C49"
+    assert max(widest) == 3
+
+
+def test_a_sheet_longer_than_the_bound_is_refused_not_read_to_its_end(monkeypatch):
+    from experiences.units import services
+
+    monkeypatch.setattr(services, "MAX_IMPORT_ROWS", 5)
+    monkeypatch.setattr(services, "MAX_IMPORT_LINES", 10)
+    # Mostly blank rows: the old reader skipped them all, however many there were.
+    rows = [["甲镇", None, "J"]] + [[None, None, None, "备注"]] * 30
+    for filename, data in (
+        ("u.xlsx", xlsx_bytes(rows)),
+        ("u.csv", ("甲镇,,J\n" + ",,,备注\n" * 30).encode()),
+    ):
+        with pytest.raises(UnitImportError, match="行数太多\uff1a最多 5 行"):
+            units_rows_read(filename=filename, data=data)
+
+
+@pytest.mark.parametrize("length", [5000, 140000])
+def test_a_huge_csv_cell_gets_a_message(length):
+    data = ("名称,上级单位,编码\n甲镇,," + "长" * length + "\n").encode()
+    with pytest.raises(UnitImportError, match="第 2 行"):
+        units_rows_read(filename="u.csv", data=data)
+
+
+def test_a_huge_xlsx_cell_gets_a_message():
+    data = xlsx_bytes([["甲镇", "长" * 5000, None]])
+    with pytest.raises(UnitImportError, match="单元格太长"):
+        units_rows_read(filename="u.xlsx", data=data)
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused_unread(monkeypatch):
+    from experiences.units import services
+
+    monkeypatch.setattr(services, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    with pytest.raises(UnitImportError, match="Excel 文件内容太大"):
+        units_rows_read(filename="u.xlsx", data=xlsx_bytes([["甲镇", None, None]]))
+
+
+def test_a_broken_sheet_inside_a_valid_zip_gets_a_message():
+    data = xlsx_bytes([["甲镇"]], sheet_xml=b"<worksheet><sheetData><row r='x'><c")
+    with pytest.raises(UnitImportError, match="无法读取这个 Excel 文件"):
+        units_rows_read(filename="u.xlsx", data=data)
+
+
+def test_reading_stops_at_the_time_bound(monkeypatch):
+    from experiences.units import services
+
+    monkeypatch.setattr(services, "MAX_IMPORT_SECONDS", -1.0)  # already past: no clock involved
+    with pytest.raises(UnitImportError, match="用时太长"):
+        units_rows_read(filename="u.csv", data=SHEET.encode())
+
+
+def test_every_bad_file_gets_a_chinese_message_in_the_admin_and_the_command(
+    admin_client, tmp_path, monkeypatch
+):
+    from experiences.units import services
+
+    url = reverse("admin:experiences_unit_import")
+    bad_files = {
+        "cell.csv": ("甲镇,," + "长" * 140000 + "\n").encode(),
+        "broken.xlsx": xlsx_bytes([["甲镇"]], sheet_xml=b"<worksheet><sheetData><row"),
+        "zip.xlsx": b"PK\x03\x04 not really",
+    }
+    for name, data in bad_files.items():
+        response = admin_client.post(url, {"file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 200, name
+        assert 'class="errorlist' in response.content.decode(), name
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as raised:
+            call_command("import_units", str(path))
+        assert any("\u4e00" <= char <= "\u9fff" for char in str(raised.value)), name
+    assert not Unit.objects.exists()
+    # Too large: refused by the form and the command before the file is read.
+    monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 10)
+    monkeypatch.setattr("experiences.units.forms.MAX_IMPORT_BYTES", 10)
+    monkeypatch.setattr("experiences.management.commands.import_units.MAX_IMPORT_BYTES", 10)
+    response = admin_client.post(url, {"file": SimpleUploadedFile("u.csv", SHEET.encode())})
+    assert "文件太大" in response.content.decode()
+    path = tmp_path / "big.csv"
+    path.write_bytes(SHEET.encode())
+    with pytest.raises(CommandError, match="文件太大"):
+        call_command("import_units", str(path))
