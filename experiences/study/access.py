@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from experiences.study.models import ORGANISERS_GROUP, StudyTopic
@@ -66,12 +67,26 @@ def path_within(path: str, scope: list[str] | None) -> bool:
 
 
 def may_use_dashboard(user: User | AnonymousUser) -> bool:
-    """Whether viewer_scope is not []: checked cheaply, as every home page asks."""
+    """Whether viewer_scope is not []: an organiser with a unit, or the whole tree.
+
+    Every home page asks, so it is one query rather than the organiser check plus
+    the two of loading the user's permissions; the permission is looked up as
+    ModelBackend (the only backend granting permissions) would.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or (user.org_unit_id is not None and is_organiser(user)):
+    if user.is_superuser:
         return True
-    return user.has_perm(WHOLE_TREE_PERMISSION)
+    app_label, codename = WHOLE_TREE_PERMISSION.split(".")
+    granted = Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    ) | Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    )
+    organiser = Q(groups__name=ORGANISERS_GROUP, org_unit__isnull=False)
+    return get_user_model().objects.filter(granted | organiser, pk=user.pk).exists()
 
 
 def topics_visible(user: User | AnonymousUser, scope: list[str] | None) -> QuerySet[StudyTopic]:

@@ -86,6 +86,7 @@ def topic_pages(topic, county):
 @pytest.mark.parametrize("who", ["moderator", "former", "staff"])
 def test_staff_without_an_organiser_role_reads_no_unit(client, county, people, county_topic, who):
     client.force_login(people[who])
+    assert "进入工作台" not in client.get("/").content.decode()
     for url, params in topic_pages(county_topic, county):
         assert client.get(url, params).status_code == 404, url
     assert client.get(reverse("experiences:dashboard")).status_code == 404
@@ -107,15 +108,22 @@ def test_organisers_read_their_own_town_only(client, county, people, county_topi
     assert "全站" not in html and "甲镇及其下级单位" in html
 
 
-@pytest.mark.parametrize("who", ["superuser", "whole_tree"])
+@pytest.mark.parametrize("who", ["superuser", "whole_tree", "whole_tree_group"])
 def test_the_whole_tree_is_for_superusers_and_the_explicit_permission(
     client, county, people, county_topic, who
 ):
     person = people["superuser"]
+    whole_tree = Permission.objects.get(codename="view_all_units")
     if who == "whole_tree":
         person = people["staff"]
-        person.user_permissions.add(Permission.objects.get(codename="view_all_units"))
+        person.user_permissions.add(whole_tree)
+    elif who == "whole_tree_group":
+        person = people["staff"]
+        group = Group.objects.create(name="县委组织部")
+        group.permissions.add(whole_tree)
+        person.groups.add(group)
     client.force_login(person)
+    assert "进入工作台" in client.get("/").content.decode()
     for url, params in topic_pages(county_topic, county):
         assert client.get(url, params).status_code == 200, url
     response = client.get(
