@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from openpyxl import load_workbook
 
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.study.services import study_topic_save
@@ -95,17 +96,25 @@ def test_staff_without_an_organiser_role_reads_no_unit(client, county, people, c
     assert not StudyReminderRequest.objects.exists()
 
 
-def test_organisers_read_their_own_town_only(client, county, people, county_topic):
-    client.force_login(people["jia"])
+@pytest.mark.parametrize(
+    ("who", "town", "village", "other_village", "other_member"),
+    [("jia", "甲镇", "甲一村", "乙一村", "yicun"), ("yi", "乙镇", "乙一村", "甲一村", "jiacun")],
+)
+def test_organisers_read_their_own_town_only(
+    client, county, people, county_topic, who, town, village, other_village, other_member
+):
+    client.force_login(people[who])
     report = reverse("experiences:study_report", args=[county_topic.pk])
     response = client.get(report)
-    assert [row.unit.name for row in response.context["rows"]] == ["甲镇", "甲一村"]
-    response = client.get(report, {"unit": county["乙一村"].pk, "missing": "1"})
-    assert "members" not in response.context and "yicun" not in response.content.decode()
+    assert [row.unit.name for row in response.context["rows"]] == [town, village]
+    response = client.get(report, {"unit": county[other_village].pk, "missing": "1"})
+    assert "members" not in response.context and other_member not in response.content.decode()
     xlsx = client.get(reverse("experiences:study_xlsx", args=[county_topic.pk]))
-    assert b"yicun" not in xlsx.content
+    sheet = load_workbook(io.BytesIO(xlsx.content))["成员"]
+    listed = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert people[who].username in listed and other_member not in listed
     html = client.get(reverse("experiences:dashboard")).content.decode()
-    assert "全站" not in html and "甲镇及其下级单位" in html
+    assert "全站" not in html and f"{town}及其下级单位" in html
 
 
 @pytest.mark.parametrize("who", ["superuser", "whole_tree", "whole_tree_group"])
