@@ -1,11 +1,20 @@
-"""学习专题 in the admin: staff see every topic; organisers theirs and those in their subtree."""
+"""学习专题 in the admin, under the scope rule (experiences.study.access).
+
+Whole-tree viewers see every topic; organisers theirs and those organised in
+their subtree, and may change only topics whose every target lies in it.
+Reminder requests show an organiser only those made in their subtree.
+"""
 
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin
-from experiences.study.access import viewer_scope
+from experiences.study.access import (
+    scope_q,
+    topic_editable_with,
+    topics_visible,
+    viewer_scope,
+)
 from experiences.study.forms import StudyTopicAdminForm
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.study.services import study_topic_save
@@ -27,13 +36,21 @@ class StudyTopicAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        scope = viewer_scope(request.user)
-        if scope is None:
-            return queryset
-        mine = Q(organisers=request.user) | Q(created_by=request.user)
-        for root in scope:
-            mine |= Q(organisers__org_unit__path__startswith=root)
-        return queryset.filter(pk__in=queryset.filter(mine).values("pk"))
+        visible = topics_visible(request.user, viewer_scope(request.user))
+        return queryset.filter(pk__in=visible.values("pk"))
+
+    def _editable(self, request, topic) -> bool:
+        if topic is None or topic.pk is None:
+            return True
+        targets = topic.target_units.values_list("path", flat=True)
+        return topic_editable_with(targets, viewer_scope(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        # A topic reaching outside the organiser's subtree is shown read-only.
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
@@ -67,3 +84,18 @@ class StudyTopicAdmin(admin.ModelAdmin):
 class StudyReminderRequestAdmin(NoEditingMixin, admin.ModelAdmin):
     list_display = ["topic", "requested_by", "recipients", "created_at", "sent_at"]
     list_select_related = ["topic", "requested_by"]
+
+    def get_queryset(self, request):
+        """Organisers: requests for topics they see, made by someone in their subtree.
+
+        A request's 待提醒人数 counts the requester's whole subtree: one made
+        above the organiser (or by the daily command) would show other towns' figures.
+        """
+        queryset = super().get_queryset(request)
+        scope = viewer_scope(request.user)
+        if scope is None:
+            return queryset
+        visible = topics_visible(request.user, scope)
+        return queryset.filter(
+            scope_q(scope, "requested_by__org_unit__"), topic__in=visible.values("pk")
+        )

@@ -1,4 +1,5 @@
-"""The dashboard's figures, limited to the viewer's units (staff: the whole site).
+"""The dashboard's figures, limited to the viewer's scope (study.access: the whole site
+only for superusers and holders of view_all_units).
 
 Pending reflections and replies, open 举报, open 专题 with their rates, reflections per week and the
 most used tags. The open topics are capped, so the page's query count stays

@@ -213,7 +213,11 @@ def study_docx(
     writer.page_break()
 
     reflections = list(reflections)
-    principles = list(topic.principles.select_related("essay").order_by("essay_id", "position"))
+    # Published essays only, even for a topic that chose a principle before the rule
+    # (or whose essay went back to draft): an unpublished text never leaves the editors.
+    principles = list(
+        topic.principles.published().select_related("essay").order_by("essay_id", "position")
+    )
     groups: dict[str, list[Reflection]] = {}
     for reflection in reflections:
         unit = reflection.author.org_unit

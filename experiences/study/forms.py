@@ -1,11 +1,16 @@
-"""The admin's 学习专题 form: dates in order, a target unit or more, in the organiser's tree."""
+"""The admin's 学习专题 form: dates in order, a target unit or more, in the organiser's tree.
+
+Its choices follow the scope rule (experiences.study.access): units and
+organisers in the editor's subtree, principles of published essays only.
+"""
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.text import line_clean
+from experiences.essays.models import Principle
+from experiences.study.access import scope_q
 from experiences.study.models import ORGANISERS_GROUP, StudyTopic
 from experiences.units.models import Unit
 
@@ -20,7 +25,10 @@ class StudyTopicAdminForm(forms.ModelForm):
         label=_("参学单位"),
         queryset=Unit.objects.order_by("path"),
         help_text=_("选中的单位包括其全部下级单位。"),
-        error_messages={"required": _("请至少选择一个参学单位。")},
+        error_messages={
+            "required": _("请至少选择一个参学单位。"),
+            "invalid_choice": _("只能选择你所管理范围内的单位。"),
+        },
     )
 
     class Meta:
@@ -43,16 +51,32 @@ class StudyTopicAdminForm(forms.ModelForm):
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        if scope is not None:
-            # An organiser assigns only units inside their own subtree.
-            condition = Q(pk__in=[])
-            for root in scope:
-                condition |= Q(path__startswith=root)
-            self.fields["target_units"].queryset = Unit.objects.filter(condition).order_by("path")
-        self.fields["organisers"].queryset = (
-            get_user_model().objects.filter(groups__name=ORGANISERS_GROUP).order_by("username")
-        )
-        self.fields["organisers"].help_text = _("只能选择“组织员”组的成员。")
+        # An organiser assigns only units, and names only organisers, inside their own subtree
+        # (the service keeps the organisers outside it). A read-only view has no such fields.
+        fields = self.fields
+        if "target_units" in fields:
+            fields["target_units"].queryset = Unit.objects.filter(scope_q(scope)).order_by("path")
+        if "organisers" in fields:
+            fields["organisers"].queryset = (
+                get_user_model()
+                .objects.filter(scope_q(scope, "org_unit__"), groups__name=ORGANISERS_GROUP)
+                .select_related("org_unit")
+                .order_by("username")
+            )
+            fields["organisers"].help_text = _("只能选择“组织员”组的成员。")
+            fields["organisers"].error_messages["invalid_choice"] = _(
+                "只能选择你所管理范围内的组织员。"
+            )
+        if "principles" in fields:
+            # A draft essay's principles are not offered: the 汇编 would print unpublished text.
+            fields["principles"].queryset = (
+                Principle.objects.published()
+                .select_related("essay")
+                .order_by("essay_id", "position")
+            )
+            fields["principles"].error_messages["invalid_choice"] = _(
+                "只能选择已发布文章中的原则。"
+            )
 
     def clean_title(self):
         title = line_clean(self.cleaned_data["title"]).strip()

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from experiences.core.text import line_clean
+from experiences.essays.models import Essay, Principle
+from experiences.study.access import path_within, topic_editable_with, viewer_scope
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.study.reminders import study_assigned_enqueue
 
@@ -16,7 +20,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from experiences.accounts.models import User
-    from experiences.essays.models import Principle
     from experiences.units.models import Unit
 
 
@@ -35,11 +38,37 @@ def study_topic_save(
 ) -> StudyTopic:
     """Create (``topic`` unsaved) or update a topic with its principles, units and organisers.
 
+    With an ``actor`` the scope rule holds here, whatever form called: only
+    someone whose scope covers every current target may change a topic, new
+    targets must lie in their scope, and organisers outside it are kept (an
+    organiser cannot remove a colleague of another town). Only principles of
+    published essays may be studied: a draft's text must not reach the 汇编.
     Members the targets newly cover are told once the save commits (a queued job).
     """
     previous_targets = (
         list(topic.target_units.values_list("path", flat=True)) if topic.pk is not None else []
     )
+    principles = list(principles)
+    target_units, organisers = list(target_units), list(organisers)
+    chosen = [principle.pk for principle in principles]
+    drafts = Principle.objects.filter(pk__in=chosen).exclude(essay__status=Essay.Status.PUBLISHED)
+    if drafts.exists():
+        raise ValidationError({"principles": _("只能选择已发布文章中的原则。")})
+    if actor is not None:
+        scope = viewer_scope(actor)
+        if not topic_editable_with(previous_targets, scope):
+            raise PermissionDenied
+        if not all(path_within(unit.path, scope) for unit in target_units):
+            raise PermissionDenied
+        if scope is not None:
+            # The actor manages organisers in their subtree only; the others stay as they were.
+            def theirs(person: User) -> bool:
+                return person.org_unit is not None and path_within(person.org_unit.path, scope)
+
+            kept = []
+            if topic.pk is not None:
+                kept = [p for p in topic.organisers.select_related("org_unit") if not theirs(p)]
+            organisers = [person for person in organisers if theirs(person)] + kept
     topic.title = line_clean(title).strip()
     topic.description = description.replace("\x00", "").strip()
     topic.start_date, topic.due_date = start_date, due_date

@@ -1,8 +1,9 @@
 """学习专题 pages: the report (with drill-down), its exports, reminder requests, the dashboard.
 
-Only staff and the topic's organisers (and organisers above them in the unit
-tree) reach a topic's pages; everyone else gets a 404 that reveals nothing.
-What a page shows is limited to the viewer's own subtree.
+Only whole-tree viewers (superusers, view_all_units) and the topic's organisers
+(and organisers above them in the unit tree) reach a topic's pages; everyone
+else, staff included, gets a 404 that reveals nothing. What a page shows is
+limited to the viewer's own subtree (experiences.study.access).
 """
 
 from urllib.parse import quote

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from experiences.study.access import scope_q, viewer_scope
 from experiences.units.forms import UnitAdminForm, UnitImportForm, UserUnitForm
 from experiences.units.models import Unit
 from experiences.units.services import (
@@ -42,9 +43,26 @@ class UnitAdmin(admin.ModelAdmin):
         return unit.member_total
 
     def get_queryset(self, request):
+        """The viewer's subtree only (list, change, delete, autocomplete): the scope rule."""
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(member_total=Count("members"))
+        scope = viewer_scope(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(scope_q(scope))
+            .annotate(member_total=Count("members"))
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        scope = viewer_scope(request.user)
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, scope=scope, **inner)
+
+        return ScopedForm
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -1,10 +1,13 @@
 """Forms of the unit tree: the admin's unit form, the sheet import, mapping a user to a unit."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.text import line_clean
+from experiences.study.access import scope_q
 from experiences.units.models import Unit
+from experiences.units.services import MAX_IMPORT_BYTES
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -24,15 +27,24 @@ class UnitAdminForm(forms.ModelForm):
         model = Unit
         fields = ["name", "code"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only units in the editor's scope may become a parent (experiences.study.access);
+        # a unit may keep the parent it has.
+        allowed = scope_q(scope)
+        parent = Unit.objects.get_parent(self.instance) if self.instance.pk else None
+        if parent is not None and scope is not None:  # (an empty Q() would vanish in the OR)
+            allowed |= Q(pk=parent.pk)
+        if scope is not None and self.instance.pk is None:
+            # A new top-level unit would lie outside every subtree.
+            self.fields["parent"].required = True
+            self.fields["parent"].error_messages["required"] = _("请选择上级单位。")
+        parents = Unit.objects.filter(allowed)
         if self.instance.pk:
-            parent = Unit.objects.get_parent(self.instance)
             self.fields["parent"].initial = parent.pk if parent else None
             # A unit cannot move under itself or its own subtree.
-            self.fields["parent"].queryset = Unit.objects.exclude(
-                path__startswith=self.instance.path
-            ).order_by("path")
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents.order_by("path")  # type: ignore[attr-defined]
 
     def clean_name(self):
         name = line_clean(self.cleaned_data["name"]).strip()
@@ -64,6 +76,8 @@ class UnitImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("请上传 .csv 或 .xlsx 文件。"))
+        if upload.size > MAX_IMPORT_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("文件太大\uff1a最多 5 MB。"))
         return upload
 
 

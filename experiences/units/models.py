@@ -13,6 +13,9 @@ from treebeard.mp_tree import MP_Node
 
 NAME_MAX_LENGTH = 100
 CODE_MAX_LENGTH = 50
+# Seeing every unit's figures (reports, rosters, exports, dashboard, admin lists):
+# superusers, and whoever is granted this. Being staff is not enough.
+WHOLE_TREE_PERMISSION = "experiences.view_all_units"
 
 
 class Unit(MP_Node):
@@ -32,6 +35,7 @@ class Unit(MP_Node):
         ordering = ["path"]
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
+        permissions = [("view_all_units", _("可以查看全部单位的学习情况"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"], condition=~Q(code=""), name="unit_code_unique"

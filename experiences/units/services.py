@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+import zipfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,14 +25,20 @@ from experiences.core.viewer_state import viewer_state_changed
 from experiences.units.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Unit
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterator
 
     from django.db.models import QuerySet
 
     from experiences.accounts.models import User
 
+# Bounds on what an import reads, whatever the file declares (see units_rows_read).
 MAX_IMPORT_ROWS = 20000
+MAX_IMPORT_LINES = 2 * MAX_IMPORT_ROWS  # blank lines included
+MAX_IMPORT_COLUMNS = 3
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_CELL_CHARS = 1000
+MAX_IMPORT_SECONDS = 10.0
 HEADER_WORDS = {"name", "名称", "单位", "单位名称"}
 
 
@@ -92,25 +100,44 @@ def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Uni
 
 
 def units_rows_read(*, filename: str, data: bytes) -> list[UnitRow]:
-    """Rows of (name, parent, code) from a .csv (UTF-8 or GBK) or .xlsx file."""
+    """Rows of (name, parent, code) from a .csv (UTF-8 or GBK) or .xlsx file.
+
+    What is read is bounded whatever the file claims: its size, the unpacked
+    size of an .xlsx, the first three columns only (an .xlsx's declared
+    dimension is ignored), a number of lines, the length of a cell and the
+    time spent. Any file past a bound, or unreadable, raises UnitImportError
+    with a message for the person who uploaded it.
+    """
     if len(data) > MAX_IMPORT_BYTES:
         raise UnitImportError(_("文件太大\uff1a最多 5 MB。"))
+    deadline = time.monotonic() + MAX_IMPORT_SECONDS
     raw = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
     rows: list[UnitRow] = []
+    too_many = UnitImportError(_("行数太多\uff1a最多 %(max)d 行。") % {"max": MAX_IMPORT_ROWS})
     for line, cells in raw:
-        cells = [line_clean("" if cell is None else str(cell)).strip() for cell in cells[:3]]
-        cells += [""] * (3 - len(cells))
+        if time.monotonic() > deadline:
+            raise UnitImportError(_("读取文件用时太长\uff0c请删去空行或拆分成几个较小的文件。"))
+        if line > MAX_IMPORT_LINES:
+            raise too_many  # blank lines included: a sheet is not read to its claimed end
+        cells = ["" if cell is None else str(cell) for cell in cells[:MAX_IMPORT_COLUMNS]]
+        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            raise UnitImportError(
+                _("第 %(line)d 行有单元格太长\uff1a每格最多 %(max)d 个字符。")
+                % {"line": line, "max": MAX_CELL_CHARS}
+            )
+        cells = [line_clean(cell).strip() for cell in cells]
+        cells += [""] * (MAX_IMPORT_COLUMNS - len(cells))
         if not any(cells):
             continue
         if not rows and cells[0].lower() in HEADER_WORDS:
             continue  # the header row
         rows.append(UnitRow(line=line, name=cells[0], parent=cells[1], code=cells[2]))
         if len(rows) > MAX_IMPORT_ROWS:
-            raise UnitImportError(_("行数太多\uff1a最多 %(max)d 行。") % {"max": MAX_IMPORT_ROWS})
+            raise too_many
     return rows
 
 
-def _csv_rows(data: bytes) -> Iterable[tuple[int, Any]]:
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -119,18 +146,54 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, Any]]:
             continue
     else:
         raise UnitImportError(_("无法识别文件编码\uff0c请另存为 UTF-8 的 CSV。"))
-    return enumerate(csv.reader(io.StringIO(text)), start=1)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:  # a field past csv's own limit, a NUL byte, a stray quote
+        raise UnitImportError(
+            _("第 %(line)d 行无法读取\uff08单元格太长或格式有误\uff09\uff0c请检查后重新上传。")
+            % {"line": reader.line_num}
+        ) from error
 
 
-def _xlsx_rows(data: bytes) -> Iterable[tuple[int, Any]]:
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    unreadable = _("无法读取这个 Excel 文件\uff0c请确认是 .xlsx 格式。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnitImportError(unreadable) from error
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        # A small zip can unpack to gigabytes: refused before openpyxl parses anything.
+        raise UnitImportError(_("Excel 文件内容太大\uff0c请只保留单位表格后另存再上传。"))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise UnitImportError(_("无法读取这个 Excel 文件\uff0c请确认是 .xlsx 格式。")) from error
-    sheet = workbook.worksheets[0]
-    return [(line, list(row)) for line, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+        raise UnitImportError(unreadable) from error
+    try:
+        if not workbook.worksheets:
+            raise UnitImportError(_("这个 Excel 文件里没有工作表。"))
+        sheet = workbook.worksheets[0]
+        # Explicit bounds: without them read-only openpyxl pads every row to the sheet's
+        # declared dimension (A1:XFD20000 is 16,384 cells a row).
+        cells = sheet.iter_rows(
+            min_row=1,
+            max_row=MAX_IMPORT_LINES + 1,
+            min_col=1,
+            max_col=MAX_IMPORT_COLUMNS,
+            values_only=True,
+        )
+        for line, row in enumerate(cells, start=1):
+            yield line, list(row)
+    except UnitImportError:
+        raise
+    except Exception as error:  # a broken sheet inside a valid zip
+        raise UnitImportError(unreadable) from error
+    finally:
+        workbook.close()
 
 
 def _row_errors(row: UnitRow) -> list[str]:

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from tests.factories import StudyTopicFactory, UserFactory, unit_tree
@@ -66,3 +66,11 @@ def topic(tree, town_organiser):
         target_units=[tree["城关县"]],
         organisers=[town_organiser],
     )
+
+
+@pytest.fixture
+def whole_tree_viewer(db):
+    """Staff granted the explicit whole-tree permission (being staff alone is no scope)."""
+    person = UserFactory(username="quanxian", is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="view_all_units"))
+    return person

@@ -28,17 +28,24 @@ def activity(tree, topic):
     return east, river
 
 
-def test_dashboard_is_for_staff_and_organisers(client, tree, county_organiser):
+def test_dashboard_is_for_organisers_and_whole_tree_viewers(
+    client, tree, county_organiser, whole_tree_viewer
+):
     assert client.get("/dashboard/").status_code == 302
     client.force_login(member_in(tree["东一村"]))
     assert client.get("/dashboard/").status_code == 404
     client.force_login(county_organiser)
     assert client.get("/dashboard/").status_code == 200
+    client.force_login(whole_tree_viewer)
+    assert "范围\uff1a全站" in client.get("/dashboard/").content.decode()
+    # Being staff is no scope: no dashboard, not even an empty one.
     client.force_login(UserFactory(is_staff=True))
-    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/").status_code == 404
 
 
-def test_dashboard_is_scoped_to_the_viewers_units(client, topic, activity, town_organiser):
+def test_dashboard_is_scoped_to_the_viewers_units(
+    client, topic, activity, town_organiser, whole_tree_viewer
+):
     client.force_login(town_organiser)
     response = client.get("/dashboard/")
     context = response.context
@@ -51,7 +58,7 @@ def test_dashboard_is_scoped_to_the_viewers_units(client, topic, activity, town_
     html = response.content.decode()
     assert "<svg" in html and "<script" not in html[html.index("<svg") : html.index("</svg>")]
 
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(whole_tree_viewer)
     context = client.get("/dashboard/").context
     assert context["pending_count"] == 3
     assert {name for name, _n in context["tags"]} == {"东边标签", "河口标签"}
@@ -206,7 +213,7 @@ def test_an_organiser_assigns_only_units_in_their_subtree(client, tree, town_org
 
 
 def test_dashboard_counts_pending_replies_and_open_flags_in_scope(
-    client, tree, topic, activity, town_organiser
+    client, tree, topic, activity, town_organiser, whole_tree_viewer
 ):
     from experiences.flags.models import Flag
     from experiences.flags.services import flag_create
@@ -223,6 +230,6 @@ def test_dashboard_counts_pending_replies_and_open_flags_in_scope(
     client.force_login(town_organiser)
     context = client.get("/dashboard/").context
     assert (context["pending_replies"], context["flagged_items"]) == (1, 1)
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(whole_tree_viewer)
     context = client.get("/dashboard/").context
     assert (context["pending_replies"], context["flagged_items"]) == (2, 2)

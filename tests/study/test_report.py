@@ -96,9 +96,11 @@ def test_anonymous_is_sent_to_login(client, topic):
     assert reverse("login") in response["Location"]
 
 
-def test_staff_and_organisers_above_may_see_it(client, topic, county_organiser):
-    staff = UserFactory(is_staff=True)
-    for person in (staff, county_organiser):
+def test_whole_tree_viewers_and_organisers_above_may_see_it(
+    client, topic, county_organiser, whole_tree_viewer
+):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    for person in (superuser, whole_tree_viewer, county_organiser):
         client.force_login(person)
         assert report(client, topic).status_code == 200
 

@@ -4,7 +4,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.units.services import UnitImportError, units_import, units_rows_read
+from experiences.units.services import (
+    MAX_IMPORT_BYTES,
+    UnitImportError,
+    units_import,
+    units_rows_read,
+)
 
 
 class Command(BaseCommand):
@@ -18,6 +23,8 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"找不到文件\uff1a{path}")
+        if file.stat().st_size > MAX_IMPORT_BYTES:  # refused before it is read into memory
+            raise CommandError("文件太大\uff1a最多 5 MB。")
         try:
             rows = units_rows_read(filename=file.name, data=file.read_bytes())
         except UnitImportError as problem:
