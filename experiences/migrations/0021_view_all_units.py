@@ -9,7 +9,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("experiences", "0019_alter_user_managers"),
+        ("experiences", "0020_trust_flag_weight_like_likers"),
     ]
 
     operations = [
