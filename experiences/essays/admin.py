@@ -143,7 +143,7 @@ class EssayAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "author_line", "status")}),
-        (_("正文"), {"fields": ("opening", "closing")}),
+        (_("正文"), {"fields": ("opening", "closing", "notes")}),
         (
             _("导入记录"),
             {

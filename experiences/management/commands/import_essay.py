@@ -99,7 +99,8 @@ class Command(BaseCommand):
         for principle in parsed.principles:
             tags = principle_tags.get(principle.slug)
             write(
-                f"  原则 {principle.position}{COLON}既要「{principle.baseline}」{COMMA}"
+                f"  原则 {principle.position}{COLON}"
+                f"{principle.opener}「{principle.baseline}」{COMMA}"
                 f"{principle.connective}「{principle.emphasis}」— {len(principle.paragraphs)} 段"
                 f"{COMMA}{len(principle.quotations)} 条引语"
                 + (f"{COMMA}标签{COLON}{'、'.join(tags)}" if tags else "")
@@ -114,6 +115,10 @@ class Command(BaseCommand):
                     f"  修复{COLON}{repair.description}{COLON}{repair.before!r} → {repair.after!r}"
                 )
             )
+        for note in parsed.notes:
+            write(f"  编者按或作者简介{COLON}{note}")
+        for line in parsed.removed:
+            write(warn(f"  已略去\uff08{line.label}\uff09{COLON}{line.text}"))
         for text_left in parsed.unplaced:
             write(warn(f"  未归位文字{COLON}{text_left}"))
 
