@@ -60,7 +60,7 @@ _SEP = rf"[\s{COLONS}/\uff0f|\uff5c·•]"
 DATE = (
     r"(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|\d{1,2}:\d{2}(?::\d{2})?)"
+    rf"|\d{{1,2}}[{COLONS}]\d{{2}}(?:[{COLONS}]\d{{2}})?)"
 )
 DATE_AFTER_NAME = re.compile(rf"[\s{COLONS}/\uff0f|\uff5c·•]*{DATE}.*$")
 # A line that only carries a date or a time (with 发布于, 发表于 and the like around it).
@@ -103,7 +103,7 @@ PROMPT_LINE = re.compile(
 # The 公众号 footer: its words (阅读 1.2万, 在看 12, 点赞, 分享, 写留言, 阅读原文…)
 # and counts, nothing else; END between dashes; the heading of the list of
 # other articles.
-_FOOTER_WORDS = "阅读原文|阅读|在看|点赞|赞|分享|转发|收藏|写留言|留言|投诉|喜欢作者|赞赏|推荐"
+_FOOTER_WORDS = "阅读原文|阅读|在看|点赞|赞|分享|转发|收藏|写留言|留言|投诉|喜欢作者|赞赏"
 FOOTER_LINE = re.compile(
     rf"^(?:(?:{_FOOTER_WORDS})\s*(?:\d+(?:\.\d+)?\s*[万wWkK千]?\+?)?[\s|\uff5c·•/]*)+$"
     r"|^[-—_=~\s]*end[-—_=~\s]*$",
