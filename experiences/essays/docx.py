@@ -28,7 +28,7 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
+from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
 from experiences.essays.headings import line_heading
 from experiences.essays.parser import EssayImportError, essay_text_decode

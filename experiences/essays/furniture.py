@@ -202,4 +202,4 @@ def note_kind(line: str) -> str | None:
 def note_marker_alone(line: str) -> bool:
     """编者按 or 作者简介 alone on its line: the note is the line after it."""
     match = _EDITOR_NOTE.match(line) or _AUTHOR_NOTE.match(line)
-    return bool(match) and not line[match.end() :].strip()
+    return match is not None and not line[match.end() :].strip()

@@ -20,5 +20,5 @@ EMPHASIS = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 
 @register.filter
 def essay_paragraph(value: object) -> SafeString:
-    text = cjk_punctuate(str(conditional_escape(value)))
+    text = cjk_punctuate(str(conditional_escape(str(value))))
     return mark_safe(EMPHASIS.sub(r"<strong>\1</strong>", text))  # noqa: S308 - escaped above
