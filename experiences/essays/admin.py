@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from experiences.core.limits import MAX_TAG_LENGTH, MAX_TAGS
+from experiences.essays.docx import essay_upload_text
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
 from experiences.essays.parser import (
     EssayImportError,
     ParsedEssay,
     essay_parse,
-    essay_text_decode,
 )
 from experiences.essays.services import essays_status_set
 from experiences.tagging.services import tags_parse
@@ -103,9 +103,16 @@ class EssayImportForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "style": "width: 100%"}),
-        help_text=_("粘贴全文\uff0c或上传 .txt 文件。可以在这里直接修改原文\uff0c再预览。"),
+        help_text=_(
+            "粘贴全文\uff0c或上传 .txt 或 Word\uff08.docx\uff09文件。"
+            "可以在这里直接修改原文\uff0c再预览。"
+        ),
     )
-    upload = forms.FileField(label=_("或上传 .txt 文件"), required=False)
+    upload = forms.FileField(
+        label=_("或上传 .txt 或 .docx 文件"),
+        required=False,
+        help_text=_("Word 的标题样式和自动编号会写成“一、二、”\uff0c加粗的文字保留为强调。"),
+    )
     no_principles = forms.BooleanField(
         label=_("这篇文章确实没有原则"),
         required=False,
@@ -113,17 +120,24 @@ class EssayImportForm(forms.Form):
     )
 
     MAX_UPLOAD = 1024 * 1024
+    # A Word file carries its images and styles: more room, although only text is kept.
+    MAX_DOCX_UPLOAD = 20 * 1024 * 1024
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["notices"] = []
         upload = cleaned.get("upload")
         if upload:
-            if upload.size > self.MAX_UPLOAD:
-                raise forms.ValidationError(_("文件太大\uff1a最多 1 MB。"))
+            is_docx = (upload.name or "").lower().endswith(".docx")
+            if upload.size > (self.MAX_DOCX_UPLOAD if is_docx else self.MAX_UPLOAD):
+                raise forms.ValidationError(
+                    _("文件太大\uff1aWord 文档最多 20 MB\uff0c文本文件最多 1 MB。")
+                )
             try:
-                cleaned["text"] = essay_text_decode(upload.read())
+                read = essay_upload_text(upload.name or "", upload.read())
             except EssayImportError as error:
                 raise forms.ValidationError(str(error)) from error
+            cleaned["text"], cleaned["notices"] = read.text, read.notices
         if not (cleaned.get("text") or "").strip():
             raise forms.ValidationError(_("请粘贴原文或上传文件。"))
         return cleaned
@@ -143,7 +157,7 @@ class EssayAdmin(SimpleHistoryAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "author_line", "status")}),
-        (_("正文"), {"fields": ("opening", "closing")}),
+        (_("正文"), {"fields": ("opening", "closing", "notes")}),
         (
             _("导入记录"),
             {
@@ -177,11 +191,13 @@ class EssayAdmin(SimpleHistoryAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         parsed = None
+        notices: list[str] = []
         principle_rows: list[dict[str, object]] = []
         form = EssayImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             text, title = form.cleaned_data["text"], form.cleaned_data["title"] or None
             allow_none = form.cleaned_data["no_principles"]
+            notices = form.cleaned_data["notices"]
             try:
                 parsed = essay_parse(
                     text=text, title=title, allow_no_principles=allow_none, title_fallback=True
@@ -225,6 +241,7 @@ class EssayAdmin(SimpleHistoryAdmin):
                 "form": form,
                 "parsed": parsed,
                 "principle_rows": principle_rows,
+                "import_notices": notices,
                 "limits": {"tags_max": MAX_TAGS, "tag_length_max": MAX_TAG_LENGTH},
                 "opts": self.model._meta,
             },

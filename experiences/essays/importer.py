@@ -98,6 +98,7 @@ def essay_import(
         "author_line": parsed.author_line,
         "opening": "\n".join(parsed.opening),
         "closing": "\n".join(parsed.closing),
+        "notes": "\n".join(parsed.notes),
         "source_text": parsed.source_text,
         "unplaced_text": "\n".join(parsed.unplaced),
     }
@@ -126,6 +127,7 @@ def essay_import(
         values = {
             "slug": item.slug,
             "heading": item.heading,
+            "opener": item.opener,
             "baseline": item.baseline,
             "connective": item.connective,
             "emphasis": item.emphasis,

@@ -54,6 +54,11 @@ class Essay(models.Model):
     source_text = models.TextField(
         _("原文"), blank=True, help_text=_("导入时收到的原文\uff0c一字不改。")
     )
+    notes = models.TextField(
+        _("编者按与作者简介"),
+        blank=True,
+        help_text=_("原文里的编者按、作者简介等\uff0c不属于开篇和原则\uff1b每行一条。"),
+    )
     unplaced_text = models.TextField(
         _("未归位文字"), blank=True, help_text=_("导入时无法归入任何部分的文字\uff0c每行一条。")
     )
@@ -89,6 +94,10 @@ class Essay(models.Model):
     def closing_paragraphs(self) -> list[str]:
         return paragraphs_split(self.closing)
 
+    @property
+    def note_paragraphs(self) -> list[str]:
+        return paragraphs_split(self.notes)
+
 
 class PrincipleQuerySet(models.QuerySet["Principle"]):
     def published(self) -> Self:
@@ -111,13 +120,25 @@ class Principle(models.Model):
         max_length=300,
         help_text=_("原文中的标题句\uff0c如 干工作既要“人情世故”\uff0c更要“坚定原则”。"),
     )
+    opener = models.CharField(
+        _("起首词"),
+        max_length=8,
+        default="既要",
+        blank=True,
+        help_text=_(
+            "作者引出前一半所用的词\uff0c照原文保留\uff1a既要、不仅要、要、多……"
+            "\u201c留痕\u201d不如\u201c留心\u201d这样的标题没有起首词。"
+        ),
+    )
     baseline = models.CharField(_("既要"), max_length=100)
     connective = models.CharField(
         _("连接词"),
-        max_length=4,
+        max_length=8,
         default="更要",
-        choices=[(word, word) for word in ("更要", "又要", "也要", "还要")],
-        help_text=_("作者连接两半所用的词\uff1a更要、又要、也要或还要。"),
+        help_text=_(
+            "作者连接两半所用的词\uff0c照原文保留\uff1a更要、也要、还要、又要、不要\uff0c"
+            "或少、轻、不如这样的对照。"
+        ),
     )
     emphasis = models.CharField(_("更要"), max_length=100)
     body = models.TextField(_("正文"), blank=True, help_text=_("每行一段。"))
@@ -174,8 +195,9 @@ class Principle(models.Model):
 
     @property
     def label(self) -> str:
-        """The pair as one line, wherever a principle is named (lists, search, exports)."""
-        return f"既要「{self.baseline}」\uff0c{self.connective}「{self.emphasis}」"
+        """The pair as one line, wherever a principle is named (lists, search, exports),
+        in the author's own words: 既要「X」\uff0c更要「Y」, 要「X」\uff0c不要「Y」."""
+        return f"{self.opener}「{self.baseline}」\uff0c{self.connective}「{self.emphasis}」"
 
 
 class Quotation(models.Model):

@@ -12,7 +12,7 @@ the patterns, ``repairs.py`` the line-wrap repairs):
   「」 『』 or ‘’; 又要 may stand in for 既要, and the second half may be joined
   by 更要, 又要, 也要 or 还要 — the connective is kept as the author wrote it;
 * a heading may open a paragraph or stand in the middle of one, after an
-  ordinal (一、 （一） 1. 第一\uff0c) or a lead of up to 20 characters, but it
+  ordinal (一、 \uff08一\uff09 1. 第一\uff0c) or a lead of up to 20 characters, but it
   must start a sentence; a pair already announced is ordinary text;
 * everything after the related-reading marker is related reading, never a
   principle, even where an excerpt mentions a heading;
@@ -32,6 +32,15 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from experiences.essays.furniture import (
+    DATE_AFTER_NAME,
+    NOTE_LABELS,
+    RemovedLine,
+    furniture_remove,
+    note_kind,
+    note_marker_alone,
+)
+from experiences.essays.headings import line_heading
 from experiences.essays.patterns import (
     BYLINE,
     CJK,
@@ -62,6 +71,7 @@ class ParsedPrinciple:
     baseline: str
     emphasis: str
     connective: str = "更要"
+    opener: str = "既要"
     paragraphs: list[str] = field(default_factory=list)
     quotations: list[ParsedQuotation] = field(default_factory=list)
 
@@ -87,6 +97,10 @@ class ParsedEssay:
     repairs: list[ParsedRepair]
     unplaced: list[str]
     source_text: str
+    # 公众号 furniture left out (shown in the preview as removed, never stored).
+    removed: list[RemovedLine] = field(default_factory=list)
+    # Editors' notes and notes about the author: kept aside, neither principle nor opening.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -184,6 +198,36 @@ def quotations_find(text: str) -> list[ParsedQuotation]:
     return [quotation for _, quotation in sorted(found, key=lambda item: item[0])]
 
 
+def _opener(word: str) -> str:
+    """The opening word as shown: 又要 opening a pair reads as 既要 (as it always has);
+    every other opener (不仅要, 要, 多…) is kept as written."""
+    return "既要" if word == "又要" else word
+
+
+def _notes_take(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Editors' notes and notes about the author, taken out of the body.
+
+    编者按\uff1a… or \uff08作者系……\uff09 on one line; 编者按 or 作者简介 alone on its line
+    takes the line after it. Each note is kept as its label and text.
+    """
+    kept: list[str] = []
+    notes: list[str] = []
+    carry: str | None = None
+    for line in lines:
+        if carry is not None:
+            notes.append(f"{carry}\uff1a{line}")
+            carry = None
+            continue
+        kind = note_kind(line)
+        if kind is None:
+            kept.append(line)
+        elif note_marker_alone(line):
+            carry = NOTE_LABELS[kind]
+        else:
+            notes.append(line)
+    return kept, notes
+
+
 def _normalized(text: str) -> str:
     return re.sub(rf"[^{CJK}0-9A-Za-z]", "", text)
 
@@ -265,6 +309,7 @@ def essay_parse(
     lines = _lines_normalize(text)
     if not lines:
         raise EssayImportError("原文是空的\uff1a没有可以导入的文字。", code="empty")
+    lines, removed = furniture_remove(lines)
     body_lines: list[str] = []
     related_lines: list[str] = []
     for index, line in enumerate(lines):
@@ -282,18 +327,35 @@ def essay_parse(
 
     detected_title = ""
     if body_lines and title_like(body_lines[0]) and not HEADING.search(body_lines[0]):
-        detected_title = body_lines.pop(0)
+        first_heading = line_heading(body_lines[0])
+        if not (first_heading and first_heading.numbered):
+            detected_title = body_lines.pop(0)
     author_line = ""
     if body_lines:
         byline = BYLINE.match(body_lines[0])
         if byline:
-            author_line = byline["name"].strip()
+            author_line = DATE_AFTER_NAME.sub("", byline["name"]).strip()
             body_lines.pop(0)
+    body_lines, notes = _notes_take(body_lines)
 
     opening: list[str] = []
     principles: list[ParsedPrinciple] = []
     known_pairs: set[tuple[str, str]] = set()
     for paragraph in body_lines:
+        alone = line_heading(paragraph)
+        if alone and (alone.baseline, alone.emphasis) not in known_pairs:
+            known_pairs.add((alone.baseline, alone.emphasis))
+            principles.append(
+                ParsedPrinciple(
+                    position=len(principles) + 1,
+                    heading=paragraph,
+                    baseline=alone.baseline,
+                    emphasis=alone.emphasis,
+                    connective=alone.connective,
+                    opener=_opener(alone.opener),
+                )
+            )
+            continue
         cursor = 0
         while True:
             match = _heading_find(paragraph, cursor, known_pairs)
@@ -311,6 +373,7 @@ def essay_parse(
                     baseline=baseline,
                     emphasis=emphasis,
                     connective=match["connective"],
+                    opener=_opener(match["opener"]),
                 )
             )
             cursor = match.end()
@@ -369,4 +432,6 @@ def essay_parse(
         repairs=repairs,
         unplaced=unplaced,
         source_text=text,
+        removed=removed,
+        notes=notes,
     )

@@ -31,11 +31,11 @@ RELATED_MARKER = re.compile(
     rf"[{COLONS}]?\s*$"
 )
 
-# Chinese ordinals that may open a heading: 一、 （一） 1. 2、 第一，
+# Chinese ordinals that may open a heading: 一、 \uff08一\uff09 1. 2、 第一\uff0c
 NUMERALS = "一二三四五六七八九十"
 ORDINAL = (
     rf"(?:[{NUMERALS}]+、|[{PARENTHESES_OPEN}][{NUMERALS}\d]+[{PARENTHESES_CLOSE}]\s*"
-    rf"|\d+[.．、]\s*|第[{NUMERALS}]+[{COMMAS}、{COLONS}]?\s*)"
+    rf"|\d+[.\uff0e、]\s*|第[{NUMERALS}]+[{COMMAS}、{COLONS}]?\s*)"
 )
 
 BASELINE_WORDS = ("既要", "又要")
@@ -56,11 +56,58 @@ def _half(name: str) -> str:
 HEADING = re.compile(
     rf"(?P<lead>{ORDINAL}?"
     rf"[^\s。{EXCLAMATIONS}{QUESTIONS}{SEMICOLONS}{COMMAS}{COLONS}{OPENING_QUOTES}{CLOSING_QUOTES}]{{0,20}}?)"
-    rf"(?:{'|'.join(BASELINE_WORDS)})\s*" + _half("baseline") + rf"\s*[{COMMAS}、{SEMICOLONS}]?\s*"
+    rf"(?P<opener>{'|'.join(BASELINE_WORDS)})\s*"
+    + _half("baseline")
+    + rf"\s*[{COMMAS}、{SEMICOLONS}]?\s*"
     rf"(?P<connective>{'|'.join(CONNECTIVES)})\s*"
     + _half("emphasis")
     + rf"(?P<end>[。.{EXCLAMATIONS}{QUESTIONS}{COLONS}{SEMICOLONS}]?)"
 )
+
+# Headings alone on their line, in all the genre's usual shapes (``line_heading``
+# in parser.py). Broader than HEADING, which may stand inside a paragraph, so
+# only a whole line can match: a sentence such as 我们不仅有干部身份\uff0c更要有群众底色
+# inside a paragraph stays a sentence.
+CIRCLED = "①-⑳"
+LINE_ORDINAL = re.compile(
+    rf"^(?:{ORDINAL}"
+    rf"|[{CIRCLED}]\s*"
+    rf"|[壹贰叁肆伍陆柒捌玖拾]+、"
+    rf"|\d+[{PARENTHESES_CLOSE}]\s*"
+    rf"|[{NUMERALS}]+是[{COMMAS}{COLONS}]?\s*"
+    rf"|其[{NUMERALS}]+[{COMMAS}、{COLONS}]\s*"
+    rf"|第[{NUMERALS}\d]+条[{COMMAS}、{COLONS}]?\s*"
+    rf"|第[{NUMERALS}]+是[{COMMAS}{COLONS}]?\s*)"
+)
+LINE_HEADING_MAX = 48
+LINE_HEADING_END = rf"[。.{EXCLAMATIONS}{QUESTIONS}{COLONS}{SEMICOLONS}]"
+# Openers and the connectives that may follow each: 既要…更要…, 不仅要…还要…, 要…不要…
+LINE_OPENERS = ("不仅要", "不但要", "不只要", "不光要", "既要", "又要", "不仅", "不但", "要")
+LINE_CONNECTIVES = (
+    "更要",
+    "也要",
+    "还要",
+    "又要",
+    "而且要",
+    "更需要",
+    "更需",
+    "更应",
+    "不要",
+    "而不是",
+    "而非",
+)
+# A contrast stated without a connective: 多…少…, 重…轻…, 宁…不…
+CONTRASTS = {
+    "多": "少",
+    "少": "多",
+    "重": "轻",
+    "轻": "重",
+    "宁可": "不可",
+    "宁": "不",
+    "先": "后",
+}
+# Two quoted halves weighed against each other: “留痕”不如“留心”.
+COMPARISONS = ("不如", "胜于", "重于", "大于", "而非", "而不是")
 
 # Quotations: "X曾言:…", "正如X所说,“…”", "正如“…”" / "俗话说“…”" (a saying).
 QUOTATION_SAID = re.compile(
@@ -76,8 +123,10 @@ QUOTATION_SAYING = re.compile(
 )
 SAYING_SOURCE = "俗语"
 
-# Only an explicit byline names the author: 作者：张三, 文/李四, 撰稿 王五.
-BYLINE = re.compile(rf"^(?:作者|文|撰文|撰稿|供稿)\s*[{COLONS}/／|｜\s]\s*(?P<name>\S.{{0,29}})$")
+# Only an explicit byline names the author: 作者\uff1a张三, 文/李四, 撰稿 王五.
+BYLINE = re.compile(
+    rf"^(?:作者|文|撰文|撰稿|供稿)\s*[{COLONS}/\uff0f|\uff5c\s]\s*(?P<name>\S.{{0,29}})$"
+)
 
 # Words that open an essay's closing rather than a principle's last paragraph.
 CONCLUSION_MARKERS = (

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from experiences.core.segmentation import segmenter
+from experiences.essays.headings import line_heading
 from experiences.essays.patterns import (
     CLOSING_QUOTES,
     COLONS,
@@ -77,12 +78,14 @@ def title_like(line: str) -> bool:
 def _wrapped_inside_a_sentence(previous: str, line: str) -> bool:
     """True when ``line`` continues ``previous``: a phone copy broke the line mid-sentence.
 
-    The previous line ends on a character (not on 。！？…” or other closing marks),
+    The previous line ends on a character (not on 。\uff01\uff1f…” or other closing marks),
     is not a short title-like line, and the next line neither opens with an
     ordinal or a heading nor is itself a marker.
     """
     if not previous or not line or title_like(previous):
         return False
+    if line_heading(previous) or line_heading(line):
+        return False  # a heading stands alone on its line, however it ends
     if not _is_cjk(previous[-1]) and previous[-1] not in COMMAS + "、":
         return False
     if not _is_cjk(line[0]):
@@ -118,7 +121,11 @@ def lines_repair(lines: list[str]) -> tuple[list[str], list[ParsedRepair]]:
             if rest:
                 repaired.append(rest)
             continue
-        if previous.endswith("。") and _breaks_a_word(previous[:-1], line):
+        if (
+            previous.endswith("。")
+            and not line_heading(previous)
+            and _breaks_a_word(previous[:-1], line)
+        ):
             joined = previous[:-1] + line
             repairs.append(
                 ParsedRepair(

@@ -40,7 +40,7 @@ class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         pairs = Principle.objects.only(
-            "essay_id", "position", "slug", "baseline", "emphasis", "connective"
+            "essay_id", "position", "slug", "opener", "baseline", "emphasis", "connective"
         )
         return (
             Essay.objects.published()

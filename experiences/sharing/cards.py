@@ -52,7 +52,7 @@ def principle_blocks(principle: Principle) -> list[Block]:
     """The pair as the author wrote it; the half after 更要 in the accent colour."""
     second = ACCENT if principle.is_emphatic else INK
     return [
-        Block(f"既要「{principle.baseline}」\uff0c", 84),
+        Block(f"{principle.opener}「{principle.baseline}」\uff0c", 84),
         Block(f"{principle.connective}「{principle.emphasis}」", 84, color=second),
     ]
 

@@ -1,5 +1,7 @@
 """python manage.py import_essay (PATH | --seed) [--dry-run] [--title T] [--draft] [--tags FILE]
 
+PATH is a text file or a Word .docx (a .doc or .wps is refused with what to do).
+
 The command line's way into the importer: reads the file in whatever encoding a
 Chinese editor saved it (the same decoder as the admin's upload), then parses
 and stores it; messages name this command's flags.
@@ -10,9 +12,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from experiences.essays.docx import essay_upload_text
 from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay
-from experiences.essays.parser import EssayImportError, essay_text_decode
+from experiences.essays.parser import EssayImportError
 from experiences.essays.seed import SEED_ESSAY, SEED_TAGS
 
 COLON = "\uff1a"
@@ -28,7 +31,7 @@ HINTS = {
 
 class Command(BaseCommand):
     help = (
-        "导入一篇心得体会\uff08UTF-8、GBK 或 UTF-16 文本文件\uff09"
+        "导入一篇心得体会\uff08UTF-8、GBK 或 UTF-16 文本文件\uff0c或 Word 的 .docx\uff09"
         + COMMA
         + "拆分为原则"
         + SEMICOLON
@@ -36,7 +39,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", help="text file of the essay (UTF-8, GBK, UTF-16)")
+        parser.add_argument(
+            "path", nargs="?", help="the essay: a text file (UTF-8, GBK, UTF-16) or a Word .docx"
+        )
         parser.add_argument(
             "--seed",
             action="store_true",
@@ -64,11 +69,14 @@ class Command(BaseCommand):
         if not path:
             raise CommandError("请给出文章文件的路径" + COMMA + "或用 --seed 导入随附的文章。")
         try:
-            text = essay_text_decode(Path(path).read_bytes())
+            read = essay_upload_text(Path(path).name, Path(path).read_bytes())
         except FileNotFoundError as error:
             raise CommandError(f"找不到文件{COLON}{path}") from error
         except EssayImportError as error:
             raise CommandError(f"{error}({path})") from error
+        text = read.text
+        for notice in read.notices:
+            self.stdout.write(self.style.WARNING(notice))
         status = Essay.Status.DRAFT if draft else Essay.Status.PUBLISHED
         principle_tags = {}
         if tags:
@@ -99,7 +107,8 @@ class Command(BaseCommand):
         for principle in parsed.principles:
             tags = principle_tags.get(principle.slug)
             write(
-                f"  原则 {principle.position}{COLON}既要「{principle.baseline}」{COMMA}"
+                f"  原则 {principle.position}{COLON}"
+                f"{principle.opener}「{principle.baseline}」{COMMA}"
                 f"{principle.connective}「{principle.emphasis}」— {len(principle.paragraphs)} 段"
                 f"{COMMA}{len(principle.quotations)} 条引语"
                 + (f"{COMMA}标签{COLON}{'、'.join(tags)}" if tags else "")
@@ -114,6 +123,10 @@ class Command(BaseCommand):
                     f"  修复{COLON}{repair.description}{COLON}{repair.before!r} → {repair.after!r}"
                 )
             )
+        for note in parsed.notes:
+            write(f"  编者按或作者简介{COLON}{note}")
+        for line in parsed.removed:
+            write(warn(f"  已略去\uff08{line.label}\uff09{COLON}{line.text}"))
         for text_left in parsed.unplaced:
             write(warn(f"  未归位文字{COLON}{text_left}"))
 
