@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("experiences", "0019_alter_user_managers"),
+        ("experiences", "0021_view_all_units"),
     ]
 
     operations = [
