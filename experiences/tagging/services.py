@@ -16,8 +16,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from experiences.core.text import INVISIBLE_CLASS
@@ -69,17 +71,34 @@ def tag_name_normalise(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().strip(STRIPPED_AROUND).strip()
 
 
+# A tag's page is /tags/<name>/: a slash or backslash (browsers read it as a slash)
+# would make path segments of the name, and "." or ".." among them climb out of
+# /tags/ (../../accounts/delete links to /accounts/delete/). Such names are refused.
+TAG_NAME_REFUSED = _("标签不能含有“/”或“\\”\uff0c也不能只由“.”组成\uff1a“%(tag)s”。")
+
+
+def tag_name_refused(name: str) -> bool:
+    """Whether a (normalised) name cannot be a tag: it holds a slash or is only dots."""
+    return "/" in name or "\\" in name or set(name) == {"."}
+
+
 def tag_key(name: str) -> str:
     """What makes two tag names the same tag: the normalised name, case folded."""
     return tag_name_normalise(name).casefold()
 
 
 def tag_names_clean(names: Iterable[str]) -> list[str]:
-    """Normalised names, empties and duplicates (in any case) dropped, first wins."""
+    """Normalised names, empties and duplicates (in any case) dropped, first wins.
+
+    Raises ``ValidationError`` (a Chinese message) for a name ``tag_name_refused``
+    refuses: forms show it by the tags field, and no service can store such a tag.
+    """
     seen: set[str] = set()
     tags: list[str] = []
     for raw in names:
         tag = tag_name_normalise(raw)
+        if tag and tag_name_refused(tag):
+            raise ValidationError(TAG_NAME_REFUSED, code="tag_path", params={"tag": tag[:40]})
         if tag and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
