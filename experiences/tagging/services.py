@@ -32,13 +32,12 @@ if TYPE_CHECKING:
 
 # Commas (ASCII and full-width), 、, semicolons (ASCII and full-width) and spaces.
 TAG_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")
-# Characters that change nothing on screen: what one-line fields drop (core/text.py),
-# and for tag names also the combining grapheme joiner, Khmer inherent vowels,
-# Mongolian variation selectors, the rest of the invisible-operator block,
-# variation selectors and tag characters.
+# Characters that change nothing on screen: the one rule for typed text (core/text.py),
+# and, for telling tags apart, also the combining grapheme joiner, Khmer inherent
+# vowels, Mongolian variation selectors and the variation selectors (with the
+# supplement's, U+E0100-U+E01EF).
 INVISIBLE = re.compile(
-    f"[{INVISIBLE_CLASS}\u034f\u17b4\u17b5\u180b-\u180d\u2065\u206a-\u206f"
-    "\ufe00-\ufe0f\U000e0000-\U000e0fff]"
+    f"[{INVISIBLE_CLASS}\u034f\u17b4\u17b5\u180b-\u180d\ufe00-\ufe0f\U000e0000-\U000e0fff]"
 )
 # Scripts whose letters are drawn like Latin ones (Cyrillic а, Greek ο).
 LATIN_LOOKALIKE_SCRIPTS = {"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"}
