@@ -25,6 +25,7 @@ profile form, the admin, a management command.
 
 import functools
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -180,14 +181,25 @@ def build_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+# What the common parameters can be (core/web.py reads them so); any other value is
+# read as no value at all (the first page, the newest first, no principle), so it is
+# dropped too, and ?page=x1, ?page=x2, ... are the plain page as well.
+_PARAM_SHAPES = {
+    "page": re.compile(r"[0-9]{1,6}"),
+    "sort": re.compile(r"likes"),
+    "principle": re.compile(r"[0-9]{1,18}"),
+}
+
+
 def page_params_keep(request: HttpRequest, params: Iterable[str]) -> None:
     """Make ``request`` ask only for the query parameters the page reads, in one order.
 
     A cached page is keyed on its query string. Kept as sent, ?utm=1, ?utm=2, ...
     would each render the page afresh and store another copy of it (an easy way to
     fill the cache and keep servers busy); so parameters the page does not read are
-    dropped before the view sees the request, and the rest sorted by name: every such
-    URL is the plain page, rendered once and shared. Dropped from ``request.GET`` and
+    dropped before the view sees the request (and values of a known shape that do not
+    have it, and all but the last of a repeated one), the rest sorted by name: every
+    such URL is the plain page, rendered once and shared. Dropped from ``request.GET`` and
     the query string alike, so nothing typed there reaches the copy others are shown
     (the search box, "next" links, pagination links).
     """
@@ -197,12 +209,13 @@ def page_params_keep(request: HttpRequest, params: Iterable[str]) -> None:
     wanted = set(params)
     kept = QueryDict(mutable=True)
     for name in sorted(request.GET):
-        if name in wanted:
-            kept.setlist(name, request.GET.getlist(name))
+        value = request.GET.get(name, "")  # the last one: what the page reads
+        shape = _PARAM_SHAPES.get(name)
+        if name in wanted and value and (shape is None or shape.fullmatch(value)):
+            kept[name] = value
     canonical = kept.urlencode()
     if canonical != query:
-        kept._mutable = False
-        request.GET = kept
+        request.GET = QueryDict(canonical)
         request.META["QUERY_STRING"] = canonical
 
 

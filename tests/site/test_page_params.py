@@ -49,6 +49,17 @@ def test_parameters_the_page_reads_still_make_their_own_page(client, principle):
     assert len(stored_pages()) == 3
 
 
+def test_junk_values_of_parameters_the_page_reads_share_the_plain_page(client, principle):
+    url = principle.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    # Each reads as the first page, newest first: the plain page.
+    for junk in ("page=abc", "page=-1", "sort=oldest", "page=&sort=", "page=1x&sort=likes2"):
+        assert client.get(f"{url}?{junk}")["X-Page-Cache"] == "hit", junk
+    assert client.get(f"{url}?page=2&page=2")["X-Page-Cache"] == "miss"
+    assert client.get(f"{url}?page=1&page=2")["X-Page-Cache"] == "hit"  # the last one counts
+    assert len(stored_pages()) == 2
+
+
 def test_what_a_junk_parameter_carries_never_reaches_the_shared_copy(client, principle):
     url = principle.get_absolute_url()
     page = client.get(url, {"q": "散布的标语", "next": "https://evil.example/"}).content.decode()
