@@ -28,6 +28,7 @@ class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView
     template_name = "accounts/user_detail.html"
     context_object_name = "reflections"
     paginate_by = REFLECTIONS_PER_PAGE
+    page_params = ("page",)
 
     def get_queryset(self):
         self.profile_user = get_object_or_404(

@@ -25,6 +25,7 @@ profile form, the admin, a management command.
 
 import functools
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -40,7 +41,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.template.response import SimpleTemplateResponse
 
 if TYPE_CHECKING:
@@ -180,9 +181,47 @@ def build_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+# What the common parameters can be (core/web.py reads them so); any other value is
+# read as no value at all (the first page, the newest first, no principle), so it is
+# dropped too, and ?page=x1, ?page=x2, ... are the plain page as well.
+_PARAM_SHAPES = {
+    "page": re.compile(r"[0-9]{1,6}"),
+    "sort": re.compile(r"likes"),
+    "principle": re.compile(r"[0-9]{1,18}"),
+}
+
+
+def page_params_keep(request: HttpRequest, params: Iterable[str]) -> None:
+    """Make ``request`` ask only for the query parameters the page reads, in one order.
+
+    A cached page is keyed on its query string. Kept as sent, ?utm=1, ?utm=2, ...
+    would each render the page afresh and store another copy of it (an easy way to
+    fill the cache and keep servers busy); so parameters the page does not read are
+    dropped before the view sees the request (and values of a known shape that do not
+    have it, and all but the last of a repeated one), the rest sorted by name: every
+    such URL is the plain page, rendered once and shared. Dropped from ``request.GET`` and
+    the query string alike, so nothing typed there reaches the copy others are shown
+    (the search box, "next" links, pagination links).
+    """
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    wanted = set(params)
+    kept = QueryDict(mutable=True)
+    for name in sorted(request.GET):
+        value = request.GET.get(name, "")  # the last one: what the page reads
+        shape = _PARAM_SHAPES.get(name)
+        if name in wanted and value and (shape is None or shape.fullmatch(value)):
+            kept[name] = value
+    canonical = kept.urlencode()
+    if canonical != query:
+        request.GET = QueryDict(canonical)
+        request.META["QUERY_STRING"] = canonical
+
+
 def _page_key(request: HttpRequest) -> str:
-    # The path as routed and the query string as sent: unique per URL, without
-    # get_full_path's re-quoting (a tenth of an anonymous hit's own time).
+    # The path as routed and the query string as kept (page_params_keep): unique per
+    # page shown, without get_full_path's re-quoting (a tenth of an anonymous hit's time).
     query = request.META.get("QUERY_STRING", "")
     path_digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
     return f"page:{build_fingerprint()}:{path_digest}"
@@ -247,9 +286,17 @@ def _anonymous_without_messages(request: HttpRequest) -> bool:
 
 
 class AnonymousPageCacheMixin(_ViewBase):
-    """Serve anonymous GETs of a page from the shared cache, keyed by content version."""
+    """Serve anonymous GETs of a page from the shared cache, keyed by content version.
+
+    ``page_params`` names the query parameters the page reads (its view, templates
+    and template tags); any other is dropped from the request (``page_params_keep``).
+    A page that starts reading a parameter must name it here.
+    """
+
+    page_params: tuple[str, ...] = ()
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        page_params_keep(request, self.page_params)
         cacheable = request.method == "GET" and _anonymous_without_messages(request)
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)

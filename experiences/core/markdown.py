@@ -18,6 +18,11 @@ from html import unescape
 import nh3
 from markdown_it import MarkdownIt
 
+# The one invisible-character rule (core/text.py); imported from here by many callers.
+from experiences.core.text import text_clean
+
+__all__ = ["html_text", "markdown_render", "text_clean", "text_excerpt"]
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -39,7 +44,6 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
 EXCERPT_LENGTH = 120
 # Block tags end a run of text (a space stands in); inline tags join their
 # neighbours, so 坚持<strong>原则</strong> reads 坚持原则, not 坚持 原则.
@@ -57,12 +61,6 @@ def _parser() -> MarkdownIt:
     return MarkdownIt(
         "commonmark", {"html": False, "linkify": False, "typographer": False}
     ).disable(["image", "html_block", "html_inline"])
-
-
-def text_clean(text: str) -> str:
-    """Drop NUL and other invisible control characters; normalize line endings."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL_CHARACTERS.sub("", text)
 
 
 def markdown_render(text: str) -> str:

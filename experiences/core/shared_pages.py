@@ -64,6 +64,7 @@ from experiences.core.caching import (
     _page_key,
     content_version,
     local_pages,
+    page_params_keep,
 )
 from experiences.core.stand_in import StandIn
 from experiences.core.viewer_state import viewer_stamp, viewer_state_keys
@@ -274,6 +275,7 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         return True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        page_params_keep(request, self.page_params)
         signed_in = (
             request.method == "GET"
             # No session cookie: anonymous, and the anonymous cache's fast path (no session load).

@@ -6,7 +6,7 @@ every save through ``search/receivers.py``.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import redirect
@@ -67,8 +67,11 @@ def principle_tag_rows(parsed: ParsedEssay, data: QueryDict) -> list[dict[str, o
     rows: list[dict[str, object]] = []
     for principle in parsed.principles:
         typed = data.get(f"tags-{principle.position}", "")[:1000]
-        names = tags_parse(typed)
         error = ""
+        try:
+            names = tags_parse(typed)
+        except ValidationError as refused:  # a name that would climb out of /tags/
+            names, error = [], " ".join(refused.messages)
         if len(names) > MAX_TAGS:
             error = _("标签最多 %(max)d 个\uff0c这里填了 %(count)d 个。") % {
                 "max": MAX_TAGS,

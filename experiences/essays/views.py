@@ -37,6 +37,7 @@ class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
     template_name = "essays/home.html"
     context_object_name = "essays"
     paginate_by = ESSAYS_PER_PAGE
+    page_params = ("page",)
 
     def get_queryset(self):
         pairs = Principle.objects.only(
@@ -109,6 +110,7 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
 
     template_name = "essays/principle_detail.html"
     context_object_name = "principle"
+    page_params = ("page", "sort")
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
         user: Any = request.user  # signed in: only they are asked

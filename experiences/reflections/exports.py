@@ -2,15 +2,17 @@
 
 Both carry the authors' text as typed, so both are written for the program
 that opens them. Excel and WPS run a cell that starts with = + - @ (or tab,
-carriage return) as a formula, so such CSV cells get a leading ' (OWASP's
-CSV-injection advice). The JSON keeps the true text but writes < > & as
-\\u escapes, as Django's json_script does, so no tag is live in the file
-even if something ever shows it as HTML.
+carriage return) as a formula, and WPS also one that starts with their
+full-width forms (\uff1d \uff0b \uff0d \uff20, what a Chinese input method types), so such
+cells get a leading ' (OWASP's CSV-injection advice). The JSON keeps the
+true text but writes < > & as \\u escapes, as Django's json_script does, so
+no tag is live in the file even if something ever shows it as HTML.
 """
 
 import csv
 import io
 import json
+import unicodedata
 
 from django.utils import timezone
 
@@ -45,8 +47,14 @@ def _rows(queryset, *, base_url: str):
 
 
 def csv_cell(value):
-    """A value as a spreadsheet shows it literally: formula-like text gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """A value as a spreadsheet shows it literally: formula-like text gets a leading '.
+
+    The first character is compared after NFKC, so the full-width and small forms
+    of = + - @ (which WPS evaluates like the ASCII ones) are caught as well.
+    """
+    if isinstance(value, str) and unicodedata.normalize("NFKC", value[:1]).startswith(
+        FORMULA_TRIGGERS
+    ):
         return "'" + value
     return value
 

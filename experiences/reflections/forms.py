@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from experiences.core.caching import cached_per_content_version
 from experiences.core.limits import BODY_MAX_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, TITLE_MAX_LENGTH
 from experiences.core.markdown import text_clean
+from experiences.core.text import line_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
 from experiences.study.models import StudyTopic
@@ -24,11 +25,20 @@ class PrincipleChoiceField(forms.ModelChoiceField):
 
 
 class CleanCharField(forms.CharField):
-    """A CharField that drops NUL and other invisible control characters before validating."""
+    """A CharField that drops invisible characters (core/text.py's rule) before validating."""
 
     def to_python(self, value):
         if isinstance(value, str):
             value = text_clean(value)
+        return super().to_python(value)
+
+
+class CleanLineField(forms.CharField):
+    """One line: the same rule, and tabs and newlines dropped too."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = line_clean(value)
         return super().to_python(value)
 
 
@@ -39,7 +49,7 @@ class ReflectionForm(forms.Form):
         required=False,
         empty_label=_("通用心得\uff08不针对某条原则\uff09"),
     )
-    title = CleanCharField(
+    title = CleanLineField(
         label=_("标题"),
         required=False,
         max_length=TITLE_MAX_LENGTH,

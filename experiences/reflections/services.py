@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from experiences.core.markdown import markdown_render, text_clean
+from experiences.core.text import line_clean
 from experiences.drafts.services import draft_discard
 from experiences.essays.models import Principle
 from experiences.reflections.models import Like, ModerationLog, PostingRecord, Reflection
@@ -89,7 +90,7 @@ def reflection_create(
                 author=author,
                 principle=principle,
                 study_topic=study_topic,
-                title=text_clean(title).strip(),
+                title=line_clean(title),
                 body=body,
                 body_html=markdown_render(body),
                 status=status,
@@ -124,7 +125,7 @@ def reflection_update(
     body = text_clean(body).strip()
     reflection.principle = principle
     reflection.study_topic = study_topic
-    reflection.title = text_clean(title).strip()
+    reflection.title = line_clean(title)
     reflection.body = body
     reflection.body_html = markdown_render(body)
     reflection.edited_at = timezone.now()
@@ -140,7 +141,7 @@ def reflection_moderator_edit(
     *, reflection: Reflection, moderator: User, changed: list[str]
 ) -> Reflection:
     """A moderator's edit in the admin: cleaned and rendered as the author's, and logged."""
-    reflection.title = text_clean(reflection.title).strip()
+    reflection.title = line_clean(reflection.title)
     reflection.body = text_clean(reflection.body).strip()
     reflection.body_html = markdown_render(reflection.body)
     reflection.save()

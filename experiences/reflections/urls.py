@@ -19,6 +19,7 @@ urlpatterns = [
     path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
     path("feeds/reflections/", feeds.ReflectionsFeed(), name="feed_reflections"),
     path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
-    # `textpath`: a tag name may contain anything but NUL, even a slash.
+    # `textpath`: a tag name stored before slashes were refused may hold one; dot segments
+    # are linked escaped (core/converters.py).
     path("feeds/tags/<textpath:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
 ]

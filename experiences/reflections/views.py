@@ -50,6 +50,7 @@ class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListV
     template_name = "reflections/reflection_list.html"
     context_object_name = "reflections"
     paginate_by = REFLECTIONS_PER_PAGE
+    page_params = ("page", "principle", "sort", "tag")
 
     def get_queryset(self):
         queryset = Reflection.objects.published()

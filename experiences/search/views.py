@@ -53,6 +53,7 @@ class SearchView(SignedInPageCacheMixin, ForgivingPaginationMixin, SearchListVie
     template_name = "search/search.html"
     context_object_name = "results"
     paginate_by = 20
+    page_params = ("kind", "page", "principle", "q", "tag")
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
         """A colleague with unpublished text of their own finds it too: their page is theirs."""

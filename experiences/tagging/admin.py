@@ -8,7 +8,12 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from experiences.core.admin import action_confirm_page
-from experiences.tagging.services import tag_name_normalise, tags_merge
+from experiences.tagging.services import (
+    TAG_NAME_REFUSED,
+    tag_name_normalise,
+    tag_name_refused,
+    tags_merge,
+)
 
 
 class MergeTagsForm(forms.Form):
@@ -30,6 +35,8 @@ class TagForm(forms.ModelForm):
         name = tag_name_normalise(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError(_("标签名不能为空。"))
+        if tag_name_refused(name):
+            raise forms.ValidationError(TAG_NAME_REFUSED, params={"tag": name[:40]})
         same = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if same.exists():
             raise forms.ValidationError(

@@ -16,8 +16,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from experiences.core.text import INVISIBLE_CLASS
@@ -30,13 +32,12 @@ if TYPE_CHECKING:
 
 # Commas (ASCII and full-width), 、, semicolons (ASCII and full-width) and spaces.
 TAG_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\\s]+")
-# Characters that change nothing on screen: what one-line fields drop (core/text.py),
-# and for tag names also the combining grapheme joiner, Khmer inherent vowels,
-# Mongolian variation selectors, the rest of the invisible-operator block,
-# variation selectors and tag characters.
+# Characters that change nothing on screen: the one rule for typed text (core/text.py),
+# and, for telling tags apart, also the combining grapheme joiner, Khmer inherent
+# vowels, Mongolian variation selectors and the variation selectors (with the
+# supplement's, U+E0100-U+E01EF).
 INVISIBLE = re.compile(
-    f"[{INVISIBLE_CLASS}\u034f\u17b4\u17b5\u180b-\u180d\u2065\u206a-\u206f"
-    "\ufe00-\ufe0f\U000e0000-\U000e0fff]"
+    f"[{INVISIBLE_CLASS}\u034f\u17b4\u17b5\u180b-\u180d\ufe00-\ufe0f\U000e0000-\U000e0fff]"
 )
 # Scripts whose letters are drawn like Latin ones (Cyrillic а, Greek ο).
 LATIN_LOOKALIKE_SCRIPTS = {"CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE"}
@@ -69,17 +70,34 @@ def tag_name_normalise(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().strip(STRIPPED_AROUND).strip()
 
 
+# A tag's page is /tags/<name>/: a slash or backslash (browsers read it as a slash)
+# would make path segments of the name, and "." or ".." among them climb out of
+# /tags/ (../../accounts/delete links to /accounts/delete/). Such names are refused.
+TAG_NAME_REFUSED = _("标签不能含有“/”或“\\”\uff0c也不能只由“.”组成\uff1a“%(tag)s”。")
+
+
+def tag_name_refused(name: str) -> bool:
+    """Whether a (normalised) name cannot be a tag: it holds a slash or is only dots."""
+    return "/" in name or "\\" in name or set(name) == {"."}
+
+
 def tag_key(name: str) -> str:
     """What makes two tag names the same tag: the normalised name, case folded."""
     return tag_name_normalise(name).casefold()
 
 
 def tag_names_clean(names: Iterable[str]) -> list[str]:
-    """Normalised names, empties and duplicates (in any case) dropped, first wins."""
+    """Normalised names, empties and duplicates (in any case) dropped, first wins.
+
+    Raises ``ValidationError`` (a Chinese message) for a name ``tag_name_refused``
+    refuses: forms show it by the tags field, and no service can store such a tag.
+    """
     seen: set[str] = set()
     tags: list[str] = []
     for raw in names:
         tag = tag_name_normalise(raw)
+        if tag and tag_name_refused(tag):
+            raise ValidationError(TAG_NAME_REFUSED, code="tag_path", params={"tag": tag[:40]})
         if tag and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)

@@ -28,6 +28,7 @@ class TagDetailView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
     template_name = "tagging/tag_detail.html"
     context_object_name = "reflections"
     paginate_by = REFLECTIONS_PER_PAGE
+    page_params = ("page", "sort")
 
     def get_queryset(self):
         # A tag only pending or rejected reflections carry is as unknown as no tag at all.

@@ -61,6 +61,15 @@ def test_bad_tags_keep_everything_and_save_nothing(editor_client):
     assert not Essay.objects.exists()
 
 
+def test_a_tag_that_would_leave_tags_is_refused_at_import(editor_client):
+    typed = "群众工作 ../../accounts/delete"
+    response = editor_client.post(IMPORT_URL, {"text": VARIANT_ESSAY, "save": "1", "tags-1": typed})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "标签不能含有" in page and f'value="{typed}"' in page
+    assert not Essay.objects.exists()
+
+
 @pytest.fixture
 def draft():
     essay = EssayFactory(title="草稿文章", slug="草稿文章", status=Essay.Status.DRAFT)

