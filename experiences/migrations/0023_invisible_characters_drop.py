@@ -58,7 +58,7 @@ def stored_text_clean(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("experiences", "0019_alter_user_managers"),
+        ("experiences", "0022_essay_headings_notes"),
     ]
 
     operations = [
