@@ -11,7 +11,9 @@ on input, by one rule (``INVISIBLE_RULE``): every format character (Unicode
 category Cf: bidi embeddings, overrides, isolates and marks, zero-width space,
 non-joiner and joiner, word joiner and invisible operators, BOM, soft hyphen,
 tag characters, ...), every control character (Cc), line and paragraph
-separators, and the blank-looking Hangul fillers. One-line fields
+separators, and the blank-looking Hangul fillers; no-break and other odd spaces
+become a plain space. The essay importer cleans what it reads by the same rule
+(essays/parser.py ``text_normalize``). One-line fields
 (:func:`line_clean`) drop tab and newline with the rest; multi-line text
 (:func:`text_clean`) keeps them (and turns CR LF and CR into LF).
 
@@ -54,6 +56,11 @@ INVISIBLE_CHARACTERS = re.compile(f"[{INVISIBLE_CLASS}]")
 # The same rule for multi-line text: tab and newline are kept (CR is made LF first).
 INVISIBLE_RULE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{FORMAT_CLASS}{BLANK_CLASS}]")
 
+# Spaces that look like a space but are not one (no-break, figure, thin, narrow no-break,
+# medium mathematical): Word and WeChat put them in pasted text. Made a plain space.
+# The ideographic space U+3000 is ordinary Chinese typing and stays.
+ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
+
 # What XML 1.0 cannot carry at all: most C0 controls, U+FFFE/U+FFFF, lone surrogates.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -65,13 +72,13 @@ _LOOK_ALIKES = (("rn", "m"), ("vv", "w"), ("1", "l"), ("i", "l"), ("|", "l"), ("
 
 def line_clean(text: str) -> str:
     """One-line field input → the same text without invisible characters or surrounding blanks."""
-    return INVISIBLE_CHARACTERS.sub("", text).strip()
+    return ODD_SPACES.sub(" ", INVISIBLE_CHARACTERS.sub("", text)).strip()
 
 
 def text_clean(text: str) -> str:
     """Multi-line input → line endings made LF, invisible characters dropped (tab and LF kept)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return INVISIBLE_RULE.sub("", text)
+    return ODD_SPACES.sub(" ", INVISIBLE_RULE.sub("", text))
 
 
 def xml_clean(text: str) -> str:

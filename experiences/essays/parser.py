@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from experiences.core.text import line_clean, text_clean
 from experiences.essays.furniture import (
     DATE_AFTER_NAME,
     NOTE_LABELS,
@@ -143,8 +144,10 @@ def essay_text_decode(data: bytes) -> str:
 
 
 def text_normalize(text: str) -> str:
-    """One place for what differs between copies of the same text: BOM, line endings."""
-    return text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    """One place for what differs between copies of the same text: line endings, and the
+    invisible characters and odd spaces Word and WeChat leave in it (BOM, zero-width
+    characters, soft hyphens, no-break spaces), by the rule colleagues' text follows."""
+    return text_clean(text)
 
 
 def _lines_normalize(text: str) -> list[str]:
@@ -399,7 +402,7 @@ def essay_parse(
         related.remove(entry)
         detected_title = detected_title or entry.title
 
-    final_title = (title or detected_title).strip()
+    final_title = line_clean(title or detected_title)
     if not final_title and title_fallback:
         final_title = _title_from_text(opening or [p.heading for p in principles])
         if final_title:
