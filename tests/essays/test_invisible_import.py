@@ -13,7 +13,8 @@ from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay, Principle
 
 # What Word and WeChat leave in pasted text (escapes: none of them can be seen).
-ZWSP, ZWNJ, ZWJ, WJ, BOM, NBSP, SHY = "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00a0", "\u00ad"
+ZWSP, ZWNJ, ZWJ, WJ = "\u200b", "\u200c", "\u200d", "\u2060"
+BOM, NBSP, SHY = "\ufeff", "\u00a0", "\u00ad"
 
 
 def soiled(text: str) -> str:
