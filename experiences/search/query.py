@@ -39,6 +39,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from experiences.core.segmentation import WORD, words_cut, words_only
+from experiences.search.expansion import pinyin_key, pinyin_words, simplified, synonym_table
 from experiences.search.grams import HAN_RUN, bigrams
 from experiences.search.models import SearchDocument
 
@@ -67,6 +68,7 @@ KIND_WEIGHTS = {
     SearchDocument.Kind.PRINCIPLE: 10,
     SearchDocument.Kind.TAG: 6,
     SearchDocument.Kind.REFLECTION: 4,
+    SearchDocument.Kind.REPLY: 2,
     SearchDocument.Kind.RELATED_READING: 0,
 }
 TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
@@ -74,7 +76,9 @@ TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
 
 @dataclass
 class QueryWord:
-    """One typed word: its jieba ``tokens`` all match, or else its ``grams`` do.
+    """One typed word: its jieba ``tokens`` all match, or else its ``grams`` do, or else
+    one of its ``alternatives`` (synonyms, the typed traditional form, the words a
+    pinyin spells: search/expansion.py) matches.
 
     ``grams`` are the bigrams of its runs of Chinese characters plus the tokens
     of whatever else it holds (digits, Latin); empty when it has no run of two
@@ -84,6 +88,7 @@ class QueryWord:
     text: str
     tokens: list[str]
     grams: list[str]
+    alternatives: list[QueryWord] = field(default_factory=list)
 
 
 @dataclass
@@ -95,10 +100,17 @@ class ParsedQuery:
     terms: list[QueryWord] = field(default_factory=list)
     # A fallback to a compound's parts matches any of them, a typed query all.
     match_any: bool = False
+    # Words searched besides the typed ones (也搜索了：群众): synonyms, simplified forms,
+    # the words a pinyin query spells.
+    also: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not self.tokens
+
+
+# At most this many alternatives per typed word: each one widens the SQL.
+ALTERNATIVES_MAX = 6
 
 
 def _query_word(word: str) -> QueryWord | None:
@@ -117,20 +129,79 @@ def _query_word(word: str) -> QueryWord | None:
     return QueryWord(text=word, tokens=tokens, grams=grams)
 
 
+def _synonym_rewrites(word: str, tokens: list[str]) -> list[tuple[str, str]]:
+    """(the word with a synonym in place, that synonym): for the whole word and for each
+    of its jieba words (联系乡亲 → 联系群众)."""
+    table = synonym_table()
+    if not table:
+        return []
+    rewrites = [(other, other) for other in table.get(word.lower(), ())]
+    for token in tokens:
+        if token != word.lower() and token in table:
+            rewrites += [(word.lower().replace(token, other), other) for other in table[token]]
+    return rewrites
+
+
+def _expanded_word(
+    word: str, *, typed: str | None = None, spelled: list[str] | None = None
+) -> tuple[QueryWord | None, list[str]]:
+    """The query word for ``word`` with its alternatives, and the words they add.
+    ``typed``: what was typed when ``word`` is its simplified form; ``spelled``: the
+    index's words a pinyin ``word`` spells."""
+    term = _query_word(word)
+    if term is None:
+        return None, []
+    also: list[str] = []
+    candidates: list[tuple[str, str]] = [(w, w) for w in spelled or []]
+    if typed is not None and typed != word:
+        also.append(word)
+        candidates.append((typed, ""))
+    candidates += _synonym_rewrites(word, term.tokens)
+    seen = {word}
+    for text, shown in candidates:
+        if text in seen or len(term.alternatives) >= ALTERNATIVES_MAX:
+            continue
+        seen.add(text)
+        alternative = _query_word(text)
+        if alternative is not None:
+            term.alternatives.append(alternative)
+            if shown:
+                also.append(shown)
+    return term, also
+
+
 def query_parse(raw: str | None) -> ParsedQuery:
-    """Typed query → words (split on spaces) → tokens that must all match."""
+    """Typed query → words (split on spaces) → tokens that must all match; each word
+    widened by its synonyms, its simplified form and, typed in pinyin, the words it spells."""
     text = re.sub(r"\s+", " ", (raw or "").replace("\x00", "")).strip()
     truncated = len(text) > QUERY_MAX_LENGTH
     text = text[:QUERY_MAX_LENGTH]
     words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
-    return query_from_words(text=text, words=words, truncated=truncated)
+    key = pinyin_key(" ".join(words))
+    spelled = pinyin_words(key) if key else []
+    if spelled and len(words) > 1:
+        # qun zhong: the syllables are one word, spelled apart.
+        words = [" ".join(words)]
+    terms: list[QueryWord] = []
+    also: list[str] = []
+    for word in words:
+        term, added = _expanded_word(simplified(word), typed=word, spelled=spelled)
+        if term is not None:
+            terms.append(term)
+            also.extend(added)
+    return _query_of(text=text, terms=terms, truncated=truncated, also=also)
 
 
-def query_from_words(
-    *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
+def _query_of(
+    *,
+    text: str,
+    terms: list[QueryWord],
+    truncated: bool = False,
+    match_any: bool = False,
+    also: list[str] | None = None,
 ) -> ParsedQuery:
-    terms = [term for term in map(_query_word, words) if term is not None]
-    tokens = list(dict.fromkeys(token for term in terms for token in term.tokens))
+    every = [t for term in terms for t in (term, *term.alternatives)]
+    tokens = list(dict.fromkeys(token for term in every for token in term.tokens))
     return ParsedQuery(
         text=text,
         words=[term.text for term in terms],
@@ -138,7 +209,22 @@ def query_from_words(
         truncated=truncated,
         terms=terms,
         match_any=match_any,
+        also=list(dict.fromkeys(also or [])),
     )
+
+
+def query_from_words(
+    *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
+) -> ParsedQuery:
+    """A query of ``words`` as they are, each widened by its synonyms (a fallback's parts)."""
+    terms: list[QueryWord] = []
+    also: list[str] = []
+    for word in words:
+        term, added = _expanded_word(word)
+        if term is not None:
+            terms.append(term)
+            also.extend(added)
+    return _query_of(text=text, terms=terms, truncated=truncated, match_any=match_any, also=also)
 
 
 def _tsquery_lexeme(token: str) -> str:
@@ -147,12 +233,17 @@ def _tsquery_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _routes(term: QueryWord) -> list[str]:
+    routes = [" & ".join(map(_tsquery_lexeme, term.tokens))]
+    if term.grams:
+        routes.append(" & ".join(map(_tsquery_lexeme, term.grams)))
+    return routes
+
+
 def _tsquery(query: ParsedQuery) -> str:
     words = []
     for term in query.terms:
-        routes = [" & ".join(map(_tsquery_lexeme, term.tokens))]
-        if term.grams:
-            routes.append(" & ".join(map(_tsquery_lexeme, term.grams)))
+        routes = [route for t in (term, *term.alternatives) for route in _routes(t)]
         words.append("(" + " | ".join(f"({route})" for route in routes) + ")")
     return (" | " if query.match_any else " & ").join(words)
 
@@ -168,6 +259,8 @@ def _term_match(term: QueryWord) -> Q:
     match = reduce(and_, (_has_term(token) for token in term.tokens))
     if term.grams:
         match |= reduce(and_, (_has_term(gram) for gram in term.grams))
+    for alternative in term.alternatives:
+        match |= _term_match(alternative)
     return match
 
 
