@@ -14,7 +14,8 @@ from experiences.search.models import SynonymGroup, synonym_words_split
 def synonym_words_normalise(text: str) -> str:
     """An editor's words as queries see them: no invisible characters, simplified
     (a query is converted before it is expanded), lower-cased, distinct, space-separated."""
-    return " ".join(synonym_words_split(simplified(INVISIBLE_CHARACTERS.sub("", text))))
+    words = (INVISIBLE_CHARACTERS.sub("", word) for word in synonym_words_split(simplified(text)))
+    return " ".join(dict.fromkeys(word for word in words if word))
 
 
 @transaction.atomic
