@@ -108,17 +108,19 @@ def homophones(words: Iterable[str]) -> dict[str, str]:
         return {}
     by_tones = {word_pinyin(word)[1]: word for word in typed}
     found: dict[str, tuple[int, str]] = {}
+    present: set[str] = set()
     for candidate, tones in SearchWord.objects.filter(tones__in=list(by_tones)).values_list(
         "word", "tones"
     ):
         word = by_tones[tones]
         if candidate == word:
+            present.add(word)  # a word of the index is no typo
             continue
         shared = sum(a == b for a, b in zip(candidate, word, strict=False))
         # A typo keeps most of the word: one wrong character in two, two in four.
         if shared * 2 >= len(word) and (word not in found or found[word][0] < shared):
             found[word] = (shared, candidate)
-    return {word: candidate for word, (_shared, candidate) in found.items()}
+    return {word: candidate for word, (_shared, candidate) in found.items() if word not in present}
 
 
 def vocabulary_of(document: SearchDocument) -> set[str]:

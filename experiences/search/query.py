@@ -41,7 +41,7 @@ from django.utils.safestring import SafeString, mark_safe
 from experiences.core.segmentation import WORD, words_cut, words_only
 from experiences.search.expansion import pinyin_key, pinyin_words, simplified, synonym_table
 from experiences.search.grams import HAN_RUN, bigrams
-from experiences.search.models import SearchDocument
+from experiences.search.models import SearchDocument, SearchWord
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -142,37 +142,54 @@ def _synonym_rewrites(word: str, tokens: list[str]) -> list[tuple[str, str]]:
     return rewrites
 
 
-def _expanded_word(
-    word: str, *, typed: str | None = None, spelled: list[str] | None = None
-) -> tuple[QueryWord | None, list[str]]:
-    """The query word for ``word`` with its alternatives, and the words they add.
-    ``typed``: what was typed when ``word`` is its simplified form; ``spelled``: the
-    index's words a pinyin ``word`` spells."""
-    term = _query_word(word)
-    if term is None:
-        return None, []
+def _in_index(synonyms: set[str]) -> set[str]:
+    """The synonyms whose Chinese words all occur in public documents (one query): one
+    that occurs nowhere would only widen the SQL and the ranking for nothing."""
+    tokens_of = {
+        synonym: {t for t in words_only(words_cut(synonym)) if HAN_RUN.fullmatch(t)}
+        for synonym in synonyms
+    }
+    needed = set().union(*tokens_of.values())
+    present = set(SearchWord.objects.filter(word__in=needed).values_list("word", flat=True))
+    return {synonym for synonym, tokens in tokens_of.items() if tokens <= present}
+
+
+def _terms_of(
+    words: list[str], *, typed: list[str] | None = None, spelled: list[str] | None = None
+) -> tuple[list[QueryWord], list[str]]:
+    """The query words for ``words`` with their alternatives, and the words those add.
+    ``typed``: what was typed, when ``words`` are its simplified forms; ``spelled``: the
+    index's words a pinyin query spells."""
+    base = [(_query_word(word), word, was) for word, was in zip(words, typed or words, strict=True)]
+    rewrites = {word: _synonym_rewrites(word, term.tokens) for term, word, _ in base if term}
+    synonyms = {synonym for found in rewrites.values() for _, synonym in found}
+    kept = _in_index(synonyms) if synonyms else set()
+    terms: list[QueryWord] = []
     also: list[str] = []
-    candidates: list[tuple[str, str]] = [(w, w) for w in spelled or []]
-    if typed is not None and typed != word:
-        also.append(word)
-        candidates.append((typed, ""))
-    candidates += _synonym_rewrites(word, term.tokens)
-    seen = {word}
-    for text, shown in candidates:
-        if text in seen or len(term.alternatives) >= ALTERNATIVES_MAX:
+    for term, word, was in base:
+        if term is None:
             continue
-        seen.add(text)
-        alternative = _query_word(text)
-        if alternative is not None:
-            term.alternatives.append(alternative)
-            if shown:
+        terms.append(term)
+        if was != word:
+            also.append(word)
+        candidates = [(w, w) for w in spelled or []]
+        candidates += [(text, synonym) for text, synonym in rewrites[word] if synonym in kept]
+        seen = {word}
+        for text, shown in candidates:
+            if text in seen or len(term.alternatives) >= ALTERNATIVES_MAX:
+                continue
+            seen.add(text)
+            alternative = _query_word(text)
+            if alternative is not None:
+                term.alternatives.append(alternative)
                 also.append(shown)
-    return term, also
+    return terms, also
 
 
 def query_parse(raw: str | None) -> ParsedQuery:
     """Typed query → words (split on spaces) → tokens that must all match; each word
-    widened by its synonyms, its simplified form and, typed in pinyin, the words it spells."""
+    simplified (問題 → 问题) and widened by its synonyms and, typed in pinyin, by the
+    words it spells."""
     text = re.sub(r"\s+", " ", (raw or "").replace("\x00", "")).strip()
     truncated = len(text) > QUERY_MAX_LENGTH
     text = text[:QUERY_MAX_LENGTH]
@@ -182,13 +199,7 @@ def query_parse(raw: str | None) -> ParsedQuery:
     if spelled and len(words) > 1:
         # qun zhong: the syllables are one word, spelled apart.
         words = [" ".join(words)]
-    terms: list[QueryWord] = []
-    also: list[str] = []
-    for word in words:
-        term, added = _expanded_word(simplified(word), typed=word, spelled=spelled)
-        if term is not None:
-            terms.append(term)
-            also.extend(added)
+    terms, also = _terms_of([simplified(w) for w in words], typed=words, spelled=spelled)
     return _query_of(text=text, terms=terms, truncated=truncated, also=also)
 
 
@@ -217,13 +228,7 @@ def query_from_words(
     *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
 ) -> ParsedQuery:
     """A query of ``words`` as they are, each widened by its synonyms (a fallback's parts)."""
-    terms: list[QueryWord] = []
-    also: list[str] = []
-    for word in words:
-        term, added = _expanded_word(word)
-        if term is not None:
-            terms.append(term)
-            also.extend(added)
+    terms, also = _terms_of(words)
     return _query_of(text=text, terms=terms, truncated=truncated, match_any=match_any, also=also)
 
 
