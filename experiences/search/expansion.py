@@ -123,30 +123,35 @@ def homophones(words: Iterable[str]) -> dict[str, str]:
     return {word: candidate for word, (_shared, candidate) in found.items() if word not in present}
 
 
-def vocabulary_of(document: SearchDocument) -> set[str]:
-    """The Chinese words of a public document (what pinyin and typos are matched against)."""
-    if not document.is_public:
-        return set()
+def expansion_warm() -> None:
+    """Load OpenCC's tables and pypinyin's dictionaries now (process start, before a
+    rebuild forks): the first call otherwise takes about a second and a half."""
+    simplified("預熱")
+    word_pinyin("预热")
+
+
+def _vocabulary(terms: set[str]) -> set[str]:
     low, high = VOCABULARY_WORD_LENGTHS
-    terms = " ".join((document.title_terms, document.heading_terms, document.body_terms))
-    return {
-        term for term in terms.split() if low <= len(term) <= high and _HAN_WORD.fullmatch(term)
-    }
+    return {term for term in terms if low <= len(term) <= high and _HAN_WORD.fullmatch(term)}
 
 
 def search_words_add(*, documents: Iterable[SearchDocument], known: set[str] | None = None) -> None:
-    """Add the words of ``documents`` to the vocabulary (one query; words already there stay).
-    ``known``: words this caller added already (a rebuild), skipped and extended."""
-    words: set[str] = set()
+    """Add the Chinese words of the public ``documents`` to the vocabulary (one query; words
+    already there stay). ``known``: terms this caller looked at already (a rebuild),
+    skipped and extended."""
+    terms: set[str] = set()
     for document in documents:
-        words |= vocabulary_of(document)
+        if document.is_public:
+            terms.update(document.title_terms.split())
+            terms.update(document.heading_terms.split())
+            terms.update(document.body_terms.split())
     if known is not None:
-        words -= known
-        known |= words
+        terms -= known
+        known |= terms
+    words = _vocabulary(terms)
     if not words:
         return
-    rows = [
-        SearchWord(word=word, pinyin=word_pinyin(word)[0], tones=word_pinyin(word)[1])
-        for word in sorted(words)
-    ]
+    rows = [SearchWord(word=w, pinyin=word_pinyin(w)[0], tones=word_pinyin(w)[1]) for w in words]
+    # Sorted: two rebuild workers inserting the same words never wait on each other in turn.
+    rows.sort(key=lambda row: row.word)
     SearchWord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)

@@ -31,7 +31,7 @@ from experiences.core.segmentation import terms_for_index
 from experiences.essays.models import Essay, Principle, RelatedReading
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
-from experiences.search.expansion import search_words_add
+from experiences.search.expansion import expansion_warm, search_words_add
 from experiences.search.grams import grams_for_index
 from experiences.search.models import SearchDocument, SearchWord
 from experiences.tagging.services import tags_public
@@ -257,6 +257,7 @@ def search_index_rebuild(
     With ``workers`` > 1 on PostgreSQL (outside a transaction), that many processes
     each index a range of reflections over their own connection: segmenting is
     CPU work, and one process leaves the second core to the database alone."""
+    expansion_warm()
     # type-ignore: django-stubs does not know taggit's manager can be prefetched.
     principles = Principle.objects.select_related("essay").prefetch_related(  # type: ignore[misc]
         "quotations", "tags"
