@@ -291,9 +291,9 @@ def search_index_rebuild(
         )
         write([tag_document(tag, is_public=tag.pk in public_tags) for tag in tags])
         last_reply = 0
-        while chunk := list(replies.filter(pk__gt=last_reply)[:batch_size]):
-            write([reply_document(reply) for reply in chunk])
-            last_reply = chunk[-1].pk
+        while answers := list(replies.filter(pk__gt=last_reply)[:batch_size]):
+            write([reply_document(reply) for reply in answers])
+            last_reply = answers[-1].pk
         parallel = (
             workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
         )

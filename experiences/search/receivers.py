@@ -112,8 +112,10 @@ def receivers_connect() -> None:
     # The moderation queue saves through its proxy model, which is the sender then.
     for model in (Reflection, PendingReflection):
         post_save.connect(reflection_saved, sender=model, dispatch_uid=f"search-{model.__name__}")
-    for model in (Reply, PendingReply):
-        post_save.connect(reply_saved, sender=model, dispatch_uid=f"search-{model.__name__}")
+    for reply_model in (Reply, PendingReply):
+        post_save.connect(
+            reply_saved, sender=reply_model, dispatch_uid=f"search-{reply_model.__name__}"
+        )
     # Synonyms apply at query time: a change reaches every process's table, and the
     # cached search pages (they show the widened results).
     for name, signal in (("save", post_save), ("delete", post_delete)):
