@@ -8,6 +8,7 @@ from experiences.notifications import admin as notifications_admin
 from experiences.reading import admin as reading_admin
 from experiences.reflections import admin as reflections_admin
 from experiences.replies import admin as replies_admin
+from experiences.search import admin as search_admin
 from experiences.study import admin as study_admin
 from experiences.tagging import admin as tagging_admin
 from experiences.units import admin as units_admin
@@ -21,6 +22,7 @@ __all__ = [
     "reading_admin",
     "reflections_admin",
     "replies_admin",
+    "search_admin",
     "study_admin",
     "tagging_admin",
     "units_admin",

@@ -19,7 +19,7 @@ from experiences.reflections.models import (
     Reflection,
 )
 from experiences.replies.models import PendingReply, Reply, ReplyPostingRecord
-from experiences.search.models import SearchDocument
+from experiences.search.models import SearchDocument, SearchWord, SynonymGroup
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.units.models import Unit
 
@@ -46,8 +46,10 @@ __all__ = [
     "Reply",
     "ReplyPostingRecord",
     "SearchDocument",
+    "SearchWord",
     "StudyReminderRequest",
     "StudyTopic",
+    "SynonymGroup",
     "Unit",
     "User",
 ]

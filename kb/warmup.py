@@ -21,9 +21,11 @@ def process_warm() -> None:
     """
     from experiences.core.caching import build_fingerprint
     from experiences.core.segmentation import segmenter_warm
+    from experiences.search.expansion import expansion_warm
 
-    # jieba's dictionary: the workers share one copy.
+    # jieba's dictionary: the workers share one copy; and OpenCC's and pypinyin's.
     segmenter_warm()
+    expansion_warm()
     build_fingerprint()  # reads every template and module once
     resolver = get_resolver()
     resolver.resolve("/")

@@ -1,4 +1,8 @@
-"""When a query finds nothing: its parts, then close names (你是不是要找…).
+"""When a query finds nothing: its homophone correction, its parts, then close names.
+
+A word typed with the wrong character of the same sound (苦口婆新) is corrected
+to the index's word that sounds the same (苦口婆心, search/expansion.py) and the
+page asks 你是不是要找：苦口婆心, showing what that finds.
 
 A compound jieba keeps whole (干群关系) matches only where it occurs verbatim, so
 a query that finds nothing is searched again by its parts, any of which may
@@ -16,6 +20,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from experiences.core.segmentation import WORD, words_cut_for_search, words_only
+from experiences.search.expansion import homophones
 from experiences.search.grams import HAN
 from experiences.search.models import SearchDocument
 from experiences.search.query import (
@@ -68,20 +73,43 @@ def query_fallback(query: ParsedQuery) -> ParsedQuery | None:
 
 @dataclass
 class Resolved:
-    """What the search page shows for a query: ``shown`` is the query itself, or its
-    parts (``fallback`` then) when it found nothing and they find something."""
+    """What the search page shows for a query: ``shown`` is the query itself, its
+    homophone correction (``correction`` then) or its parts (``fallback`` then) when it
+    found nothing and they find something."""
 
     query: ParsedQuery
     shown: ParsedQuery
     total: int
     more: bool
     fallback: ParsedQuery | None = None
+    correction: ParsedQuery | None = None
+
+
+def query_correction(query: ParsedQuery) -> ParsedQuery | None:
+    """The query with each word that sounds like a word of the index, but is not one,
+    replaced by it (苦口婆新 → 苦口婆心); None when no word has such a twin. One query."""
+    if query.match_any or query.is_empty:
+        return None
+    twins = homophones(query.words)
+    if not twins:
+        return None
+    words = [twins.get(word, word) for word in query.words]
+    return query_from_words(text=" ".join(words), words=words)
 
 
 def search_resolve(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) -> Resolved:
-    """Count the query's matches; when there are none, try its parts (one more query)."""
+    """Count the query's matches; when there are none, try its homophone correction (a
+    typo of the input method), then its parts (a query each, only on the way to nothing)."""
     total, more = search_count(query=query, user=user, **filters)
-    if not total and (fallback := query_fallback(query)) is not None:
+    if total:
+        return Resolved(query, query, total, more)
+    if (correction := query_correction(query)) is not None:
+        corrected_total, corrected_more = search_count(query=correction, user=user, **filters)
+        if corrected_total:
+            return Resolved(
+                query, correction, corrected_total, corrected_more, correction=correction
+            )
+    if (fallback := query_fallback(query)) is not None:
         fallback_total, fallback_more = search_count(query=fallback, user=user, **filters)
         if fallback_total:
             return Resolved(query, fallback, fallback_total, fallback_more, fallback)

@@ -1,11 +1,11 @@
 """Keeping the search index in step with what it indexes.
 
-Every principle, reflection (public once published, else its author's), tag
-(public while a published principle or reflection carries it) and related
-reading has one :class:`SearchDocument` whose words jieba has cut in search
-mode, kept apart by where they stand (title, heading, body) because ranking
-weighs them differently, beside the character bigrams that find a word jieba
-cut differently in the text (search/grams.py). The receivers in
+Every principle, reflection (public once published, else its author's), reply
+(public while it and its reflection are), tag (public while a published principle
+or reflection carries it) and related reading has one :class:`SearchDocument`
+whose words jieba has cut in search mode, kept apart by where they stand (title,
+heading, body) because ranking weighs them differently, beside the character
+bigrams that find a word jieba cut differently in the text (search/grams.py). The receivers in
 ``search/receivers.py`` call these functions on every change, in the same
 transaction; deleting a source deletes its document
 through the cascading key.
@@ -21,16 +21,19 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, transaction
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet, Value
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
 from experiences.core.markdown import html_text
 from experiences.core.segmentation import terms_for_index
 from experiences.essays.models import Essay, Principle, RelatedReading
 from experiences.reflections.models import Reflection
+from experiences.replies.models import Reply
+from experiences.search.expansion import expansion_warm, search_words_add
 from experiences.search.grams import grams_for_index
-from experiences.search.models import SearchDocument
+from experiences.search.models import SearchDocument, SearchWord
 from experiences.tagging.services import tags_public
 
 
@@ -73,6 +76,7 @@ def _document_store(document: SearchDocument, source_field: str) -> None:
     SearchDocument.objects.update_or_create(
         **{source_field: getattr(document, source_field)}, defaults=values
     )
+    search_words_add(documents=[document])
 
 
 def _document(kind: SearchDocument.Kind, **fields: Any) -> SearchDocument:
@@ -140,6 +144,33 @@ def reflection_document(
     )
 
 
+def _reflection_public(reflection: Reflection) -> bool:
+    return reflection.status == Reflection.Status.PUBLISHED and not reflection.flag_hidden
+
+
+def _reply_title(reflection: Reflection) -> str:
+    return (_("回复\uff1a%(title)s") % {"title": reflection.display_title})[:300]
+
+
+def reply_document(reply: Reply) -> SearchDocument:
+    """A reply is found as its reflection is: public while both are (published, not hidden
+    by 举报), else only by its author. Its title names the reflection it answers, but the
+    reflection's words are not the reply's: only its body is indexed."""
+    reflection = reply.reflection
+    body = html_text(reply.body_html)
+    return _document(
+        SearchDocument.Kind.REPLY,
+        reply=reply,
+        title=_reply_title(reflection),
+        body=body,
+        url=reply.get_absolute_url(),
+        **document_terms(title="", body=body),
+        is_public=reply.is_public and _reflection_public(reflection),
+        owner_id=reply.author_id,
+        about_principle_id=reflection.principle_id,
+    )
+
+
 def tag_document(tag: Tag, *, is_public: bool) -> SearchDocument:
     """``is_public``: a published principle or reflection carries the tag (tagging.tags_public)."""
     return _document(
@@ -191,9 +222,28 @@ def search_index_essay(*, essay: Essay) -> None:
         search_index_related_reading(reading=reading)
 
 
-def search_index_reflection(*, reflection: Reflection) -> None:
+def search_index_reflection(*, reflection: Reflection, created: bool = False) -> None:
     _document_store(reflection_document(reflection), "reflection")
     search_index_tags(tags=reflection.tags.all())
+    if not created:
+        search_replies_follow(reflection=reflection)
+
+
+def search_index_reply(*, reply: Reply) -> None:
+    _document_store(reply_document(reply), "reply")
+
+
+def search_replies_follow(*, reflection: Reflection) -> None:
+    """The replies' documents follow their reflection's visibility, title and principle
+    (one UPDATE): a reflection withdrawn or hidden takes its replies out of search."""
+    public_reply = Exists(
+        Reply.objects.published().filter(pk=OuterRef("reply_id"), reflection=reflection)
+    )
+    SearchDocument.objects.filter(reply__reflection=reflection).update(
+        is_public=public_reply if _reflection_public(reflection) else Value(False),
+        title=_reply_title(reflection),
+        about_principle_id=reflection.principle_id,
+    )
 
 
 def search_index_rebuild(
@@ -207,21 +257,28 @@ def search_index_rebuild(
     With ``workers`` > 1 on PostgreSQL (outside a transaction), that many processes
     each index a range of reflections over their own connection: segmenting is
     CPU work, and one process leaves the second core to the database alone."""
+    expansion_warm()
     # type-ignore: django-stubs does not know taggit's manager can be prefetched.
     principles = Principle.objects.select_related("essay").prefetch_related(  # type: ignore[misc]
         "quotations", "tags"
     )
     readings = RelatedReading.objects.select_related("essay")
     reflections = Reflection.objects.defer("body").order_by("pk")
+    replies = Reply.objects.select_related("reflection").order_by("pk")
     tags = Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct()
     public_tags = set(tags_public().values_list("pk", flat=True))
-    total = principles.count() + readings.count() + reflections.count() + tags.count()
+    total = (
+        principles.count() + readings.count() + reflections.count() + replies.count() + tags.count()
+    )
     done = 0
+    # Words added to the vocabulary by this process (forked workers inherit a copy).
+    known: set[str] = set()
 
     def write(documents: list[SearchDocument]) -> None:
         nonlocal done
         with transaction.atomic():
             SearchDocument.objects.bulk_create(documents)
+            search_words_add(documents=documents, known=known)
         done += len(documents)
         if progress:
             progress(done, total)
@@ -233,11 +290,17 @@ def search_index_rebuild(
             + [related_reading_document(r) for r in readings]
         )
         write([tag_document(tag, is_public=tag.pk in public_tags) for tag in tags])
+        last_reply = 0
+        while answers := list(replies.filter(pk__gt=last_reply)[:batch_size]):
+            write([reply_document(reply) for reply in answers])
+            last_reply = answers[-1].pk
         parallel = (
             workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
         )
         if parallel:
-            for written in _reflections_in_processes(workers=workers, batch_size=batch_size):
+            for written in _reflections_in_processes(
+                workers=workers, batch_size=batch_size, known=known
+            ):
                 done += written
                 if progress:
                     progress(done, total)
@@ -245,6 +308,10 @@ def search_index_rebuild(
             for chunk in _reflection_chunks(reflections, batch_size=batch_size):
                 write(chunk)
     return SearchDocument.objects.count()
+
+
+# In a forked worker: the vocabulary words it (or the parent, before the fork) added.
+_worker_known: set[str] = set()
 
 
 def _reflections_index_range(bounds: tuple[int, int, int]) -> int:
@@ -255,11 +322,12 @@ def _reflections_index_range(bounds: tuple[int, int, int]) -> int:
     for chunk in _reflection_chunks(reflections, batch_size=batch_size, after=lower):
         with transaction.atomic():
             SearchDocument.objects.bulk_create(chunk)
+            search_words_add(documents=chunk, known=_worker_known)
         written += len(chunk)
     return written
 
 
-def _reflections_in_processes(*, workers: int, batch_size: int) -> Iterator[int]:
+def _reflections_in_processes(*, workers: int, batch_size: int, known: set[str]) -> Iterator[int]:
     """Index every reflection in ``workers`` forked processes; yields counts as ranges finish."""
     import multiprocessing
 
@@ -271,6 +339,8 @@ def _reflections_in_processes(*, workers: int, batch_size: int) -> Iterator[int]
         (start, min(start + step, pks["high"]), batch_size)
         for start in range(pks["low"] - 1, pks["high"], step)
     ]
+    _worker_known.clear()
+    _worker_known.update(known)
     # The children open their own connections; the parent's must not be shared.
     connections.close_all()
     context = multiprocessing.get_context("fork")
@@ -314,13 +384,15 @@ _VECTOR_INDEX_CREATE = (
 
 
 def _documents_clear() -> None:
-    """Every document away; on PostgreSQL by TRUNCATE, which leaves no dead rows behind
-    (outside a transaction only: inside one, deferred key checks forbid it)."""
+    """Every document and the vocabulary away; on PostgreSQL by TRUNCATE, which leaves no
+    dead rows behind (outside a transaction only: inside one, deferred key checks forbid it)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {SearchDocument._meta.db_table}")
+            cursor.execute(f"TRUNCATE {SearchWord._meta.db_table}")
     else:
         SearchDocument.objects.all().delete()
+        SearchWord.objects.all().delete()
 
 
 @contextmanager

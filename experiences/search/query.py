@@ -39,8 +39,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from experiences.core.segmentation import WORD, words_cut, words_only
+from experiences.search.expansion import pinyin_key, pinyin_words, simplified, synonym_table
 from experiences.search.grams import HAN_RUN, bigrams
-from experiences.search.models import SearchDocument
+from experiences.search.models import SearchDocument, SearchWord
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -67,6 +68,7 @@ KIND_WEIGHTS = {
     SearchDocument.Kind.PRINCIPLE: 10,
     SearchDocument.Kind.TAG: 6,
     SearchDocument.Kind.REFLECTION: 4,
+    SearchDocument.Kind.REPLY: 2,
     SearchDocument.Kind.RELATED_READING: 0,
 }
 TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
@@ -74,7 +76,9 @@ TERM_COLUMNS = ("title_terms", "heading_terms", "body_terms", "gram_terms")
 
 @dataclass
 class QueryWord:
-    """One typed word: its jieba ``tokens`` all match, or else its ``grams`` do.
+    """One typed word: its jieba ``tokens`` all match, or else its ``grams`` do, or else
+    one of its ``alternatives`` (synonyms, the typed traditional form, the words a
+    pinyin spells: search/expansion.py) matches.
 
     ``grams`` are the bigrams of its runs of Chinese characters plus the tokens
     of whatever else it holds (digits, Latin); empty when it has no run of two
@@ -84,6 +88,7 @@ class QueryWord:
     text: str
     tokens: list[str]
     grams: list[str]
+    alternatives: list[QueryWord] = field(default_factory=list)
 
 
 @dataclass
@@ -95,10 +100,17 @@ class ParsedQuery:
     terms: list[QueryWord] = field(default_factory=list)
     # A fallback to a compound's parts matches any of them, a typed query all.
     match_any: bool = False
+    # Words searched besides the typed ones (也搜索了：群众): synonyms, simplified forms,
+    # the words a pinyin query spells.
+    also: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not self.tokens
+
+
+# At most this many alternatives per typed word: each one widens the SQL.
+ALTERNATIVES_MAX = 6
 
 
 def _query_word(word: str) -> QueryWord | None:
@@ -117,20 +129,90 @@ def _query_word(word: str) -> QueryWord | None:
     return QueryWord(text=word, tokens=tokens, grams=grams)
 
 
+def _synonym_rewrites(word: str, tokens: list[str]) -> list[tuple[str, str]]:
+    """(the word with a synonym in place, that synonym): for the whole word and for each
+    of its jieba words (联系乡亲 → 联系群众)."""
+    table = synonym_table()
+    if not table:
+        return []
+    rewrites = [(other, other) for other in table.get(word.lower(), ())]
+    for token in tokens:
+        if token != word.lower() and token in table:
+            rewrites += [(word.lower().replace(token, other), other) for other in table[token]]
+    return rewrites
+
+
+def _in_index(synonyms: set[str]) -> set[str]:
+    """The synonyms whose Chinese words all occur in public documents (one query): one
+    that occurs nowhere would only widen the SQL and the ranking for nothing."""
+    tokens_of = {
+        synonym: {t for t in words_only(words_cut(synonym)) if HAN_RUN.fullmatch(t)}
+        for synonym in synonyms
+    }
+    needed = set().union(*tokens_of.values())
+    present = set(SearchWord.objects.filter(word__in=needed).values_list("word", flat=True))
+    return {synonym for synonym, tokens in tokens_of.items() if tokens <= present}
+
+
+def _terms_of(
+    words: list[str], *, typed: list[str] | None = None, spelled: list[str] | None = None
+) -> tuple[list[QueryWord], list[str]]:
+    """The query words for ``words`` with their alternatives, and the words those add.
+    ``typed``: what was typed, when ``words`` are its simplified forms; ``spelled``: the
+    index's words a pinyin query spells."""
+    base = [(_query_word(word), word, was) for word, was in zip(words, typed or words, strict=True)]
+    rewrites = {word: _synonym_rewrites(word, term.tokens) for term, word, _ in base if term}
+    synonyms = {synonym for found in rewrites.values() for _, synonym in found}
+    kept = _in_index(synonyms) if synonyms else set()
+    terms: list[QueryWord] = []
+    also: list[str] = []
+    for term, word, was in base:
+        if term is None:
+            continue
+        terms.append(term)
+        if was != word:
+            also.append(word)
+        candidates = [(w, w) for w in spelled or []]
+        candidates += [(text, synonym) for text, synonym in rewrites[word] if synonym in kept]
+        seen = {word}
+        for text, shown in candidates:
+            if text in seen or len(term.alternatives) >= ALTERNATIVES_MAX:
+                continue
+            seen.add(text)
+            alternative = _query_word(text)
+            if alternative is not None:
+                term.alternatives.append(alternative)
+                also.append(shown)
+    return terms, also
+
+
 def query_parse(raw: str | None) -> ParsedQuery:
-    """Typed query → words (split on spaces) → tokens that must all match."""
+    """Typed query → words (split on spaces) → tokens that must all match; each word
+    simplified (問題 → 问题) and widened by its synonyms and, typed in pinyin, by the
+    words it spells."""
     text = re.sub(r"\s+", " ", (raw or "").replace("\x00", "")).strip()
     truncated = len(text) > QUERY_MAX_LENGTH
     text = text[:QUERY_MAX_LENGTH]
     words = [word for word in text.split(" ") if WORD.search(word)][:MAX_WORDS]
-    return query_from_words(text=text, words=words, truncated=truncated)
+    key = pinyin_key(" ".join(words))
+    spelled = pinyin_words(key) if key else []
+    if spelled and len(words) > 1:
+        # qun zhong: the syllables are one word, spelled apart.
+        words = [" ".join(words)]
+    terms, also = _terms_of([simplified(w) for w in words], typed=words, spelled=spelled)
+    return _query_of(text=text, terms=terms, truncated=truncated, also=also)
 
 
-def query_from_words(
-    *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
+def _query_of(
+    *,
+    text: str,
+    terms: list[QueryWord],
+    truncated: bool = False,
+    match_any: bool = False,
+    also: list[str] | None = None,
 ) -> ParsedQuery:
-    terms = [term for term in map(_query_word, words) if term is not None]
-    tokens = list(dict.fromkeys(token for term in terms for token in term.tokens))
+    every = [t for term in terms for t in (term, *term.alternatives)]
+    tokens = list(dict.fromkeys(token for term in every for token in term.tokens))
     return ParsedQuery(
         text=text,
         words=[term.text for term in terms],
@@ -138,7 +220,16 @@ def query_from_words(
         truncated=truncated,
         terms=terms,
         match_any=match_any,
+        also=list(dict.fromkeys(also or [])),
     )
+
+
+def query_from_words(
+    *, text: str, words: list[str], truncated: bool = False, match_any: bool = False
+) -> ParsedQuery:
+    """A query of ``words`` as they are, each widened by its synonyms (a fallback's parts)."""
+    terms, also = _terms_of(words)
+    return _query_of(text=text, terms=terms, truncated=truncated, match_any=match_any, also=also)
 
 
 def _tsquery_lexeme(token: str) -> str:
@@ -147,12 +238,17 @@ def _tsquery_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _routes(term: QueryWord) -> list[str]:
+    routes = [" & ".join(map(_tsquery_lexeme, term.tokens))]
+    if term.grams:
+        routes.append(" & ".join(map(_tsquery_lexeme, term.grams)))
+    return routes
+
+
 def _tsquery(query: ParsedQuery) -> str:
     words = []
     for term in query.terms:
-        routes = [" & ".join(map(_tsquery_lexeme, term.tokens))]
-        if term.grams:
-            routes.append(" & ".join(map(_tsquery_lexeme, term.grams)))
+        routes = [route for t in (term, *term.alternatives) for route in _routes(t)]
         words.append("(" + " | ".join(f"({route})" for route in routes) + ")")
     return (" | " if query.match_any else " & ").join(words)
 
@@ -168,6 +264,8 @@ def _term_match(term: QueryWord) -> Q:
     match = reduce(and_, (_has_term(token) for token in term.tokens))
     if term.grams:
         match |= reduce(and_, (_has_term(gram) for gram in term.grams))
+    for alternative in term.alternatives:
+        match |= _term_match(alternative)
     return match
 
 

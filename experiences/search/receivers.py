@@ -1,6 +1,6 @@
 """Signal receivers that keep the search index in step with everything it indexes.
 
-Essays, principles, quotations, related reading, reflections and tags change
+Essays, principles, quotations, related reading, reflections, replies and tags change
 through services, admin forms, inlines, actions and commands; receivers on the
 models see every one of those paths, in the same transaction, so a path that
 forgets the index cannot exist. Bulk loads that bypass signals (the importer's
@@ -11,15 +11,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
+from experiences.core import caching
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
 from experiences.reflections.models import PendingReflection, Reflection
+from experiences.replies.models import PendingReply, Reply
+from experiences.search.expansion import synonyms_changed
 from experiences.search.indexing import (
     search_index_essay,
     search_index_principle,
     search_index_reflection,
     search_index_related_reading,
+    search_index_reply,
     search_index_tags,
 )
+from experiences.search.models import SynonymGroup
 from experiences.tagging.signals import tags_merged
 
 
@@ -56,9 +61,15 @@ def related_reading_saved(sender, instance, raw=False, **kwargs) -> None:
         search_index_related_reading(reading=instance)
 
 
-def reflection_saved(sender, instance, raw=False, **kwargs) -> None:
+def reflection_saved(sender, instance, raw=False, created=False, **kwargs) -> None:
     if not raw:
-        search_index_reflection(reflection=instance)
+        search_index_reflection(reflection=instance, created=created)
+
+
+def reply_saved(sender, instance, raw=False, **kwargs) -> None:
+    """Posted, edited, published, rejected, hidden by 举报: the reply's document follows."""
+    if not raw:
+        search_index_reply(reply=instance)
 
 
 def tag_saved(sender, instance, raw=False, created=False, **kwargs) -> None:
@@ -101,6 +112,15 @@ def receivers_connect() -> None:
     # The moderation queue saves through its proxy model, which is the sender then.
     for model in (Reflection, PendingReflection):
         post_save.connect(reflection_saved, sender=model, dispatch_uid=f"search-{model.__name__}")
+    for reply_model in (Reply, PendingReply):
+        post_save.connect(
+            reply_saved, sender=reply_model, dispatch_uid=f"search-{reply_model.__name__}"
+        )
+    # Synonyms apply at query time: a change reaches every process's table, and the
+    # cached search pages (they show the widened results).
+    for name, signal in (("save", post_save), ("delete", post_delete)):
+        signal.connect(synonyms_changed, sender=SynonymGroup, dispatch_uid=f"search-syn-{name}")
+    caching.pages_show(SynonymGroup)
     post_save.connect(tag_saved, sender=Tag, dispatch_uid="search-tag")
     m2m_changed.connect(
         tags_of_object_changed, sender=TaggedItem, dispatch_uid="search-tags-of-object"

@@ -1,6 +1,8 @@
 """The search page: /search/?q=…&kind=…&tag=…&principle=…
 
-A query that finds nothing should still help: a compound falls back to its
+A query widened by synonyms, simplified characters or pinyin says what else it
+searched (也搜索了：群众). A query that finds nothing should still help: a homophone
+typo is corrected (你是不是要找：苦口婆心), a compound falls back to its
 parts (and the page says so), and when even that finds nothing and no filter
 narrowed it, close tag and principle names are offered. Each of those costs one
 query at most, only on the way to an empty page, so the page's query count does
@@ -41,6 +43,13 @@ def fallback_notice(query: ParsedQuery, fallback: ParsedQuery) -> str:
     }
 
 
+def also_notice(query: ParsedQuery) -> str:
+    """也搜索了(full-width colon)群众、老百姓: the words a query was widened with."""
+    if not query.also:
+        return ""
+    return _("也搜索了\uff1a%(words)s") % {"words": "\u3001".join(query.also)}
+
+
 if TYPE_CHECKING:  # django-stubs makes ListView generic; Django's class is not subscriptable
     SearchListView = ListView[SearchDocument]
 else:
@@ -69,6 +78,7 @@ class SearchView(SignedInPageCacheMixin, ForgivingPaginationMixin, SearchListVie
         resolved = search_resolve(query=self.query, user=self.request.user, **filters)
         # The query whose results are shown: the typed one, or its parts.
         self.shown, self.fallback = resolved.shown, resolved.fallback
+        self.correction = resolved.correction
         self.total, self.more = resolved.total, resolved.more
         if not self.total:
             return SearchDocument.objects.none()
@@ -106,6 +116,8 @@ class SearchView(SignedInPageCacheMixin, ForgivingPaginationMixin, SearchListVie
             query=self.query,
             shown=self.shown,
             fallback_notice=fallback_notice(self.query, self.fallback) if self.fallback else "",
+            correction=self.correction,
+            also_notice=also_notice(self.shown),
             total=self.total,
             more_results=self.more,
             ranked_only=self.total > RANKING_POOL,
