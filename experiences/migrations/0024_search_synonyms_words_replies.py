@@ -35,7 +35,7 @@ def synonyms_delete(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("experiences", "0019_alter_user_managers"),
+        ("experiences", "0023_invisible_characters_drop"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
