@@ -154,6 +154,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+# A request must not wait for a lock or a query without bound: one long lock (a
+# migration, an administrator's transaction) otherwise held every gunicorn worker,
+# /healthz included. Past these it gets the Chinese 503 page (kb/errors.py) and the
+# worker is free again. Milliseconds; 0 turns a limit off. manage.py commands
+# (migrations, backups, index rebuilds, the worker) have no statement limit by
+# default (manage.py), only the lock limit.
+KB_DB_LOCK_TIMEOUT_MS = int(os.environ.get("KB_DB_LOCK_TIMEOUT_MS", "5000"))
+KB_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("KB_DB_STATEMENT_TIMEOUT_MS", "15000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c lock_timeout={KB_DB_LOCK_TIMEOUT_MS} "
+        f"-c statement_timeout={KB_DB_STATEMENT_TIMEOUT_MS}"
+    ).strip()
+
 # `manage.py backup` (make backup): where snapshots go, and how many are kept.
 KB_BACKUP_DIR = Path(os.environ.get("KB_BACKUP_DIR", BASE_DIR / "backups"))
 KB_BACKUP_KEEP = int(os.environ.get("KB_BACKUP_KEEP", "14"))
