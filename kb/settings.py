@@ -346,6 +346,11 @@ RQ_SHOW_ADMIN_LINK = False  # its dashboard is English-only; dead letters are in
 KB_TASK_RETRY_INTERVALS = [
     int(seconds) for seconds in os.environ.get("KB_TASK_RETRY_INTERVALS", "60,600,3600").split(",")
 ]
+# Mail waits in the outbox (notifications.OutgoingMail) until sent: a mail not sent
+# this many seconds after it was queued is queued again by the sweep (make cron,
+# every KB_MAIL_SWEEP_SECONDS), so a job lost with Redis or a worker is sent anyway.
+KB_MAIL_SWEEP_GRACE_SECONDS = int(os.environ.get("KB_MAIL_SWEEP_GRACE_SECONDS", "120"))
+KB_MAIL_SWEEP_SECONDS = int(os.environ.get("KB_MAIL_SWEEP_SECONDS", "60"))
 # The daily 学习专题 reminders (make cron: experiences/study/cron.py), a cron line in UTC.
 KB_STUDY_REMIND_CRON = os.environ.get("KB_STUDY_REMIND_CRON", "0 0 * * *")
 # Anonymous pages (home, essay, principle, tag pages) are cached this long at most;
