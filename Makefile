@@ -117,15 +117,19 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	PORT=$(PORT) $(BIN)/gunicorn kb.wsgi:application --config kb/gunicorn_conf.py
 
-# The task queue's worker (notification mail): RQ on Redis, retries and dead letters
-# (admin: 失败的任务). Production runs it beside the app servers, with the same
-# environment (DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL or KB_QUEUE_URL, EMAIL_*,
-# KB_SITE_URL); --with-scheduler makes the delayed retries happen. `make run` needs
+# The task queue's worker (notification mail): RQ on Redis, mail from the outbox
+# (admin: 待发邮件), other jobs' dead letters (admin: 失败的任务). Production runs it
+# beside the app servers, with the same environment (DJANGO_SECRET_KEY, DATABASE_URL,
+# REDIS_URL or KB_QUEUE_URL, EMAIL_*, KB_SITE_URL); --with-scheduler makes the delayed
+# retries happen, and MailWorker's scheduler survives Redis restarts and stops with its
+# worker. Run it and `make cron` under systemd with Restart=always (the default
+# KillMode=control-group also ends the scheduler of a killed worker). `make run` needs
 # none: without a queue URL, debug runs each job in-process after commit.
 worker: install
-	$(BIN)/python manage.py rqworker --with-scheduler mail
+	$(BIN)/python manage.py rqworker --with-scheduler --worker-class experiences.notifications.worker.MailWorker mail
 
-# The queue's periodic jobs (the daily 学习专题 reminders: experiences/study/cron.py),
+# The queue's periodic jobs (the daily 学习专题 reminders: experiences/study/cron.py,
+# and the mail outbox's sweep every minute),
 # one per deployment beside the workers, with the same environment.
 cron: install
 	$(BIN)/python manage.py rqcron experiences.study.cron

@@ -7,6 +7,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    # Migrations, backups, index rebuilds and queued jobs may rightly run longer
+    # than a page may: only requests (kb.wsgi) get the statement limit by default.
+    os.environ.setdefault("KB_DB_STATEMENT_TIMEOUT_MS", "0")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -9,7 +9,7 @@ from experiences.accounts.models import User
 from experiences.drafts.models import Draft
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
-from experiences.notifications.models import FailedTask, Notification
+from experiences.notifications.models import FailedTask, Notification, OutgoingMail
 from experiences.reading.models import Bookmark, PrincipleRead
 from experiences.reflections.models import (
     Like,
@@ -34,6 +34,7 @@ __all__ = [
     "Like",
     "ModerationLog",
     "Notification",
+    "OutgoingMail",
     "PendingReflection",
     "PendingReply",
     "PostingRecord",

@@ -154,6 +154,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+# A request waits this long at most for a lock or a query (ms, 0: none), then gets the
+# Chinese 503 (kb/errors.py); manage.py commands get no statement limit (manage.py).
+KB_DB_LOCK_TIMEOUT_MS = int(os.environ.get("KB_DB_LOCK_TIMEOUT_MS", "5000"))
+KB_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("KB_DB_STATEMENT_TIMEOUT_MS", "15000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={KB_DB_LOCK_TIMEOUT_MS} -c statement_timeout={KB_DB_STATEMENT_TIMEOUT_MS}"
+    )
+
 # `manage.py backup` (make backup): where snapshots go, and how many are kept.
 KB_BACKUP_DIR = Path(os.environ.get("KB_BACKUP_DIR", BASE_DIR / "backups"))
 KB_BACKUP_KEEP = int(os.environ.get("KB_BACKUP_KEEP", "14"))
@@ -333,9 +342,8 @@ SESSION_ENGINE = "kb.sessions"
 
 # The task queue: RQ on Redis (KB_QUEUE_URL, else REDIS_URL) sends notification mail;
 # production runs `make worker` beside the app servers. Without a queue URL, debug
-# and tests run each job in-process after commit (KB_TASKS_IMMEDIATE), so `make run`
-# stays one command. Failed jobs are retried after these many seconds, then kept
-# as dead letters (admin: 失败的任务).
+# and tests run each job in-process after commit (KB_TASKS_IMMEDIATE). Failed jobs and
+# mails are retried after these many seconds, then kept as dead letters (admin).
 KB_QUEUE_URL = os.environ.get("KB_QUEUE_URL", REDIS_URL)
 KB_TASKS_IMMEDIATE = env_bool("KB_TASKS_IMMEDIATE", not KB_QUEUE_URL and (DEBUG or TESTING))
 RQ_QUEUES = {"mail": {"URL": KB_QUEUE_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60}}
@@ -343,6 +351,9 @@ RQ_SHOW_ADMIN_LINK = False  # its dashboard is English-only; dead letters are in
 KB_TASK_RETRY_INTERVALS = [
     int(seconds) for seconds in os.environ.get("KB_TASK_RETRY_INTERVALS", "60,600,3600").split(",")
 ]
+# Outbox mail not sent this long after queued is queued again by the sweep (make cron).
+KB_MAIL_SWEEP_GRACE_SECONDS = int(os.environ.get("KB_MAIL_SWEEP_GRACE_SECONDS", "120"))
+KB_MAIL_SWEEP_SECONDS = int(os.environ.get("KB_MAIL_SWEEP_SECONDS", "60"))
 # The daily 学习专题 reminders (make cron: experiences/study/cron.py), a cron line in UTC.
 KB_STUDY_REMIND_CRON = os.environ.get("KB_STUDY_REMIND_CRON", "0 0 * * *")
 # Anonymous pages (home, essay, principle, tag pages) are cached this long at most;

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,15 @@ class User(AbstractUser):
         # django-stubs types AbstractUser.Meta's names as str; Django's own are lazy too.
         verbose_name = _("用户")  # type: ignore[assignment]
         verbose_name_plural = _("用户")  # type: ignore[assignment]
+        constraints = [
+            # People read "RaceX" and "racex" as one name: the sign-up form refuses the
+            # second, and this index refuses it when two sign-ups race past the form.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_lower_unique",
+                violation_error_message=_("这个用户名已被使用。"),
+            ),
+        ]
 
     def __str__(self):
         if self.deleted_at is not None:

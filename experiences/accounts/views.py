@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import PasswordChangeView, PasswordResetView
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
+from experiences.accounts.checks import USERNAME_TAKEN_MESSAGE
 from experiences.accounts.forms import ProfileForm, SignupForm, form_refuse
 from experiences.accounts.models import User
 from experiences.core.caching import AnonymousPageCacheMixin
@@ -88,7 +90,14 @@ class SignupView(CreateView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Another sign-up took the name (in any case) after the form's check:
+            # the database's unique index refused it; say so like the form does.
+            form.add_error("username", USERNAME_TAKEN_MESSAGE)
+            return self.form_invalid(form)
         login(self.request, user, backend="experiences.accounts.backends.CachedModelBackend")
         messages.success(self.request, _("注册成功\uff0c欢迎\uff01"))
         next_url = self.request.POST.get("next", "")

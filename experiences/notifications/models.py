@@ -95,3 +95,47 @@ class FailedTask(models.Model):
 
     def __str__(self):
         return f"{self.task} #{self.job_id}"
+
+
+class OutgoingMail(models.Model):
+    """One mail to send (the outbox): written in the transaction of the change that causes it.
+
+    The queue carries only its id. Redis or the worker may lose the job: a periodic
+    sweep queues again every mail not sent by its due time, so nothing is lost while
+    either is down. ``message_id`` is chosen once, so a mail sent a second time after
+    a crash (accepted by the mail server, not yet recorded) is the same message.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("接收人"),
+    )
+    to = models.EmailField(_("收件地址"))
+    subject = models.CharField(_("主题"), max_length=300)
+    body = models.TextField(_("正文"))
+    message_id = models.CharField(_("邮件编号"), max_length=255, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # When the sweep queues it (again) if it has not gone out by then.
+    due_at = models.DateTimeField(_("应发时间"))
+    sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近的错误"), blank=True)
+    # Set after the last retry failed: a dead letter, until an administrator retries it.
+    failed_at = models.DateTimeField(_("放弃时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发邮件")
+        verbose_name_plural = _("待发邮件")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outgoing_mail_unsent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.to}\uff1a{self.subject}"

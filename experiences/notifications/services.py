@@ -2,7 +2,8 @@
 
 Every write drops the recipient's cached unread count, at once and again after
 commit (a page rendered in between must not keep the old count). Kinds that are
-mailed enqueue the mail on commit: mail is never sent inside a request.
+mailed put their mail in the outbox in the same transaction; the queue sends it
+after commit, never inside a request.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
 from experiences.notifications.models import Notification
 from experiences.notifications.selectors import unread_count_forget
-from experiences.notifications.tasks import notification_mail_enqueue
+from experiences.notifications.tasks import outgoing_mail_create
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -61,7 +62,7 @@ def notification_create(
         )
         unread_count_forget(user_id=recipient.pk)
         if kind in MAILED_KINDS:
-            notification_mail_enqueue(notification_id=notification.pk)
+            outgoing_mail_create(notification=notification)
     return notification
 
 

@@ -1,4 +1,5 @@
-"""Notification mail: queued on commit, sent by the real worker, retried, dead-lettered; opting out.
+"""Notification mail: put in the outbox, queued on commit, sent by the real worker, retried
+by the sweep, dead-lettered; opting out.
 
 The worker tests run RQ's worker command in burst mode against a private Redis
 database (6), in this process (SimpleWorker, no fork) so that Django's test mail
@@ -16,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from rq.registry import FailedJobRegistry
 
-from experiences.notifications.models import FailedTask, Notification
-from experiences.notifications.tasks import QUEUE_NAME, unsubscribe_token
+from experiences.notifications.models import Notification, OutgoingMail
+from experiences.notifications.tasks import QUEUE_NAME, outgoing_mail_sweep, unsubscribe_token
 from experiences.reflections.moderation import reflection_publish, reflection_reject
 from tests.factories import ReflectionFactory, UserFactory
 
@@ -38,7 +39,7 @@ class BrokenMailServer:
 def queue(settings):
     settings.KB_TASKS_IMMEDIATE = False
     settings.RQ_QUEUES = {"mail": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 60}}
-    settings.KB_TASK_RETRY_INTERVALS = [0, 0]  # two retries, at once (no scheduler needed)
+    settings.KB_TASK_RETRY_INTERVALS = [0, 0]  # two retries, due at once (the sweep queues them)
     settings.SITE_URL = "https://kb.example.cn"
     queue = django_rq.get_queue(QUEUE_NAME)
     queue.empty()
@@ -77,6 +78,10 @@ def test_approval_mail_is_queued_on_commit_and_sent_by_the_worker(queue, seed_es
     assert "https://kb.example.cn" + reflection.get_absolute_url() in message.body
     token = unsubscribe_token(user_id=reflection.author.pk)
     assert f"https://kb.example.cn/notifications/unsubscribe/{token}/" in message.body
+    outgoing = OutgoingMail.objects.get()
+    assert outgoing.sent_at is not None and outgoing.attempts == 1
+    assert message.extra_headers["Message-ID"] == outgoing.message_id
+    assert outgoing.message_id.endswith("@kb.example.cn>")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,40 +103,42 @@ def test_likes_are_not_mailed_and_opted_out_colleagues_get_none(queue, seed_essa
     from experiences.reflections.services import like_set
 
     like_set(user=UserFactory(), reflection=reflection, liked=True)
-    assert queue.count == 1  # the approval only
+    assert queue.count == 0  # no mail to send: neither the approval nor the 点赞
+    assert not OutgoingMail.objects.exists()
     worker_run()
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=author).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_mail_is_retried_then_lands_in_the_dead_letters(queue, settings, seed_essay):
+def test_a_failing_mail_is_retried_by_the_sweep_then_is_a_dead_letter(queue, settings, seed_essay):
     settings.EMAIL_BACKEND = "tests.notifications.test_mail.BrokenMailServer"
     principle = seed_essay.principles.get(position=1)
     reflection = ReflectionFactory(principle=principle, author=author_with_mail(), status="pending")
     reflection_publish(reflection=reflection)
-    notification = Notification.objects.get(recipient=reflection.author)
-    worker_run()
-    assert queue.count == 0
-    dead = FailedTask.objects.get()
-    assert dead.attempts == 3  # the first try and two retries
-    assert dead.task == "experiences.notifications.tasks.notification_mail_send"
-    assert dead.arguments["args"] == [notification.pk]
-    assert "mail server down" in dead.error
-    assert FailedJobRegistry(queue=queue).count == 1
+    for _attempt in range(3):  # the first try and two retries, each queued by the sweep
+        worker_run()
+        assert queue.count == 0
+        outgoing_mail_sweep()
+    assert queue.count == 0  # given up: nothing more to queue
+    dead = OutgoingMail.objects.get()
+    assert dead.attempts == 3
+    assert dead.failed_at is not None and dead.sent_at is None
+    assert "mail server down" in dead.last_error
 
-    # Fixed: an administrator sends it back from the admin, and it goes out.
+    # Fixed: an administrator sends it again from the admin, and it goes out.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(admin)
-    changelist = reverse("admin:experiences_failedtask_changelist")
-    page = client.get(changelist).content.decode()
-    assert "experiences.notifications.tasks.notification_mail_send" in page
+    changelist = reverse("admin:experiences_outgoingmail_changelist")
+    page = client.get(changelist, {"state": "failed"}).content.decode()
+    assert "mail server down" in page and "xiaowang@example.cn" in page
     client.post(changelist, {"action": "retry", "_selected_action": [dead.pk]})
-    assert not FailedTask.objects.exists()
     worker_run()
     assert len(mail.outbox) == 1
+    dead.refresh_from_db()
+    assert dead.sent_at is not None and dead.failed_at is None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -146,7 +153,8 @@ def test_without_a_queue_jobs_run_in_process_after_commit(settings, seed_essay):
     assert len(mail.outbox) == 1
     settings.EMAIL_BACKEND = "tests.notifications.test_mail.BrokenMailServer"
     reflection_reject(reflection=reflection, reason="重复")
-    assert FailedTask.objects.get().attempts == 3
+    dead = OutgoingMail.objects.get(failed_at__isnull=False)
+    assert dead.attempts == 3
 
 
 @pytest.mark.django_db

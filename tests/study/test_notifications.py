@@ -77,13 +77,18 @@ def test_daily_command_delivers(tree, topic, capsys):
 def test_the_queue_runs_the_daily_reminders_once_a_day(tree, topic):
     from django_rq.cron import DjangoCronScheduler
 
+    from experiences.notifications.tasks import outgoing_mail_sweep
     from experiences.study.daily import study_reminders_daily_task
 
     member_in(tree["东二村"], username="waiting")
     scheduler = DjangoCronScheduler()
     scheduler.load_config_from_file("experiences.study.cron")  # what `make cron` runs
-    [job] = scheduler.get_jobs()
+    jobs = {job.func: job for job in scheduler.get_jobs()}
+    job = jobs[study_reminders_daily_task]
     assert (job.func, job.cron, job.queue_name) == (study_reminders_daily_task, "0 0 * * *", "mail")
+    # The same scheduler sweeps the mail outbox every minute.
+    sweep = jobs[outgoing_mail_sweep]
+    assert (sweep.interval, sweep.queue_name) == (60, "mail")
     assert study_reminders_daily_task() == 2  # "waiting" and the 东乡镇 organiser
     assert "waiting" in told(Notification.Kind.STUDY_DUE)
     assert study_reminders_daily_task() == 0  # the day's request is already sent
