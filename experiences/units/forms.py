@@ -116,3 +116,8 @@ class FirstSignInForm(LabelledErrorsMixin, SetPasswordForm):
         required=True,
         error_messages={"required": _("请先阅读并同意\u300a隐私政策\u300b\u3002")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("设置密码")
+        self.fields["new_password2"].label = _("再输入一次密码")
