@@ -183,7 +183,7 @@ class _People:
         )
         self.by_staff_number: dict[str, User] = {}
         self.by_phone: dict[str, User] = {}
-        self.by_name: dict[tuple[str, int], list[User]] = {}
+        self.by_name: dict[tuple[str, int | None], list[User]] = {}
         for user in users:
             enrolment = getattr(user, "enrolment", None)
             names = {user.display_name}
@@ -286,7 +286,7 @@ def roster_preview(
     if default_unit is not None and not path_within(default_unit.path, scope):
         default_unit = None
     lines = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[object, ...], int] = {}
     for row in rows:
         row.phone = phone_normalise(row.phone)
         line = RosterLine(row=row, errors=_row_errors(row))
@@ -294,7 +294,7 @@ def roster_preview(
         if problem:
             line.errors.append(problem)
         if line.unit is not None and not line.errors:
-            keys = []
+            keys: list[tuple[object, ...]] = []
             if row.staff_number:
                 keys.append(("staff_number", row.staff_number))
             if row.phone:

@@ -12,7 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -122,6 +122,8 @@ class RosterConfirmView(OrganiserMixin, View):
 
 
 class BatchMixin(OrganiserMixin):
+    request: HttpRequest
+
     def prepare(self, **kwargs) -> None:
         self.batch = get_object_or_404(RosterBatch, pk=kwargs["pk"])
         # The viewer's part of the batch: what a wider organiser enrolled in their subtree.

@@ -17,7 +17,12 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import Workbook
 
-from experiences.units.enrolment import roster_import, roster_parse, signin_link_url
+from experiences.units.enrolment import (
+    roster_import,
+    roster_parse,
+    roster_preview,
+    signin_link_url,
+)
 from experiences.units.models import Enrolment, RosterBatch
 from tests.factories import UserFactory, unit_tree
 
@@ -391,3 +396,18 @@ def test_roster_import_service_is_all_or_nothing(tree):
     preview, batch = roster_import(rows=rows, scope=[tree["东乡镇"].path], enrolled_by=None)
     assert batch is None and preview.error_count == 1
     assert User.objects.count() == 0
+
+
+def test_the_preview_and_the_pending_list_do_not_query_per_row(
+    client, organiser, tree, django_assert_max_num_queries
+):
+    lines = ["姓名,单位,手机号"] + [f"同事{n},东一村,1380000{n:04d}" for n in range(60)]
+    rows = roster_parse(filename="r.csv", data="\n".join(lines).encode())
+    with django_assert_max_num_queries(3):
+        preview = roster_preview(rows=rows, scope=[tree["东乡镇"].path])
+    assert preview.new_count == 60
+    roster_import(rows=rows, scope=[tree["东乡镇"].path], enrolled_by=organiser)
+    client.force_login(organiser)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("experiences:enrolment_list")).content.decode()
+    assert page.count("重新生成链接</button>") == 60
