@@ -21,11 +21,12 @@ from experiences.reflections.models import (
 from experiences.replies.models import PendingReply, Reply, ReplyPostingRecord
 from experiences.search.models import SearchDocument, SearchWord, SynonymGroup
 from experiences.study.models import StudyReminderRequest, StudyTopic
-from experiences.units.models import Unit
+from experiences.units.models import Enrolment, RosterBatch, Unit
 
 __all__ = [
     "Bookmark",
     "Draft",
+    "Enrolment",
     "Essay",
     "FailedTask",
     "Flag",
@@ -46,6 +47,7 @@ __all__ = [
     "Repair",
     "Reply",
     "ReplyPostingRecord",
+    "RosterBatch",
     "SearchDocument",
     "SearchWord",
     "StudyReminderRequest",

@@ -12,6 +12,7 @@ from experiences.search.urls import urlpatterns as search_urls
 from experiences.sharing.urls import urlpatterns as sharing_urls
 from experiences.study.urls import urlpatterns as study_urls
 from experiences.tagging.urls import urlpatterns as tagging_urls
+from experiences.units.urls import urlpatterns as units_urls
 
 app_name = "experiences"
 
@@ -27,5 +28,6 @@ urlpatterns = [
     *drafts_urls,
     *reading_urls,
     *study_urls,
+    *units_urls,
     *profile_urlpatterns,
 ]

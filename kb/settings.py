@@ -217,6 +217,10 @@ KB_PASSWORD_CHANGE_TRIES_PER_HOUR = int(os.environ.get("KB_PASSWORD_CHANGE_TRIES
 # signing up together may need more for the day of its training session).
 KB_SIGNUPS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KB_SIGNUPS_PER_ADDRESS_PER_HOUR", "10"))
 
+# Accounts an organiser enrols from a roster: their one-time first sign-in link
+# (on the printed 账号通知单) works for this many days, then a new one must be issued.
+KB_ENROLMENT_LINK_DAYS = int(os.environ.get("KB_ENROLMENT_LINK_DAYS", "14"))
+
 # Password reset mail: at most this many per address and per client an hour.
 PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))
 PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))

@@ -1,9 +1,12 @@
-"""Forms of the unit tree: the admin's unit form, the sheet import, mapping a user to a unit."""
+"""Forms of the unit tree: the admin's unit form, the sheet import, mapping a user to a unit,
+the roster upload and the first sign-in."""
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from experiences.core.forms import LabelledErrorsMixin
 from experiences.core.text import line_clean
 from experiences.study.access import scope_q
 from experiences.units.models import Unit
@@ -84,3 +87,37 @@ class UnitImportForm(forms.Form):
 class UserUnitForm(forms.Form):
     user = forms.IntegerField(widget=forms.HiddenInput)
     unit = UnitChoiceField(label=_("所属单位"), queryset=Unit.objects.order_by("path"))
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("花名册文件\uff08CSV 或 Excel\uff09"),
+        help_text=_(
+            "第一行是表头\uff1a姓名、单位\uff08或单位编码\uff09\uff0c"
+            "可选手机号、工号、岗位、角色\uff08填“组织员”或留空\uff09。CSV 可用 UTF-8 或 GBK 编码。"
+        ),
+        error_messages={"required": _("请选择花名册文件。")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("请上传 .csv 或 .xlsx 文件。"))
+        if upload.size > MAX_IMPORT_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(_("文件太大\uff1a最多 5 MB。"))
+        return upload
+
+
+class FirstSignInForm(LabelledErrorsMixin, SetPasswordForm):
+    """The first sign-in from a 账号通知单: one's own password and the 隐私政策 consent."""
+
+    privacy_consent = forms.BooleanField(
+        label=_("我已阅读并同意\u300a隐私政策\u300b"),
+        required=True,
+        error_messages={"required": _("请先阅读并同意\u300a隐私政策\u300b\u3002")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("设置密码")
+        self.fields["new_password2"].label = _("再输入一次密码")

@@ -60,3 +60,62 @@ class Unit(MP_Node):
     def is_within(self, other: "Unit") -> bool:
         """Whether this unit is ``other`` or somewhere under it."""
         return self.path.startswith(other.path)
+
+
+class RosterBatch(models.Model):
+    """One confirmed roster upload: the colleagues it enrolled get their 账号通知单 together."""
+
+    created_by = models.ForeignKey(
+        "experiences.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导入人"),
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+
+    def __str__(self):
+        return f"{self.filename or self.pk}"
+
+
+class Enrolment(models.Model):
+    """How a colleague was put on the site by an organiser, and their first sign-in link.
+
+    The link's token is never stored: it is derived (an HMAC) from the user's
+    current password hash and ``link_issued_at``, so setting a password or
+    issuing a new link makes every earlier link worthless.
+    """
+
+    user = models.OneToOneField(
+        "experiences.User",
+        on_delete=models.CASCADE,
+        related_name="enrolment",
+        verbose_name=_("用户"),
+    )
+    batch = models.ForeignKey(
+        RosterBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("花名册导入"),
+    )
+    full_name = models.CharField(_("姓名"), max_length=50)
+    staff_number = models.CharField(_("工号"), max_length=50, blank=True, db_index=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, db_index=True)
+    link_issued_at = models.DateTimeField(_("登录链接生成时间"))
+    signed_in_at = models.DateTimeField(_("首次登录时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("花名册成员")
+        verbose_name_plural = _("花名册成员")
+
+    def __str__(self):
+        return self.full_name

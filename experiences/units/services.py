@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from experiences.accounts.models import User
 
-# Bounds on what an import reads, whatever the file declares (see units_rows_read).
+# Bounds on what an import reads, whatever the file declares (see sheet_rows_read).
 MAX_IMPORT_ROWS = 20000
 MAX_IMPORT_LINES = 2 * MAX_IMPORT_ROWS  # blank lines included
 MAX_IMPORT_COLUMNS = 3
@@ -99,41 +99,57 @@ def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Uni
     return unit
 
 
-def units_rows_read(*, filename: str, data: bytes) -> list[UnitRow]:
-    """Rows of (name, parent, code) from a .csv (UTF-8 or GBK) or .xlsx file.
+def sheet_rows_read(
+    *, filename: str, data: bytes, columns: int = MAX_IMPORT_COLUMNS
+) -> list[tuple[int, list[str]]]:
+    """The non-blank rows (line number, ``columns`` cleaned cells) of a .csv or .xlsx file.
 
-    What is read is bounded whatever the file claims: its size, the unpacked
-    size of an .xlsx, the first three columns only (an .xlsx's declared
-    dimension is ignored), a number of lines, the length of a cell and the
-    time spent. Any file past a bound, or unreadable, raises UnitImportError
-    with a message for the person who uploaded it.
+    The one bounded reader of uploaded sheets (units, rosters): what is read is
+    bounded whatever the file claims: its size, the unpacked size of an .xlsx,
+    the first ``columns`` columns only (an .xlsx's declared dimension is
+    ignored), a number of lines, the length of a cell and the time spent. A
+    .csv may be UTF-8 or GBK. Any file past a bound, or unreadable, raises
+    UnitImportError with a message for the person who uploaded it.
     """
     if len(data) > MAX_IMPORT_BYTES:
         raise UnitImportError(_("文件太大\uff1a最多 5 MB。"))
     deadline = time.monotonic() + MAX_IMPORT_SECONDS
-    raw = _xlsx_rows(data) if filename.lower().endswith(".xlsx") else _csv_rows(data)
-    rows: list[UnitRow] = []
+    if filename.lower().endswith(".xlsx"):
+        raw = _xlsx_rows(data, columns=columns)
+    else:
+        raw = _csv_rows(data)
+    rows: list[tuple[int, list[str]]] = []
     too_many = UnitImportError(_("行数太多\uff1a最多 %(max)d 行。") % {"max": MAX_IMPORT_ROWS})
     for line, cells in raw:
         if time.monotonic() > deadline:
             raise UnitImportError(_("读取文件用时太长\uff0c请删去空行或拆分成几个较小的文件。"))
         if line > MAX_IMPORT_LINES:
             raise too_many  # blank lines included: a sheet is not read to its claimed end
-        cells = ["" if cell is None else str(cell) for cell in cells[:MAX_IMPORT_COLUMNS]]
+        cells = ["" if cell is None else str(cell) for cell in cells[:columns]]
         if any(len(cell) > MAX_CELL_CHARS for cell in cells):
             raise UnitImportError(
                 _("第 %(line)d 行有单元格太长\uff1a每格最多 %(max)d 个字符。")
                 % {"line": line, "max": MAX_CELL_CHARS}
             )
         cells = [line_clean(cell).strip() for cell in cells]
-        cells += [""] * (MAX_IMPORT_COLUMNS - len(cells))
+        cells += [""] * (columns - len(cells))
         if not any(cells):
             continue
+        rows.append((line, cells))
+        if len(rows) > MAX_IMPORT_ROWS + 1:  # a header row may come first
+            raise too_many
+    return rows
+
+
+def units_rows_read(*, filename: str, data: bytes) -> list[UnitRow]:
+    """Rows of (name, parent, code) from a .csv (UTF-8 or GBK) or .xlsx file (sheet_rows_read)."""
+    rows: list[UnitRow] = []
+    for line, cells in sheet_rows_read(filename=filename, data=data):
         if not rows and cells[0].lower() in HEADER_WORDS:
             continue  # the header row
         rows.append(UnitRow(line=line, name=cells[0], parent=cells[1], code=cells[2]))
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise too_many
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise UnitImportError(_("行数太多\uff1a最多 %(max)d 行。") % {"max": MAX_IMPORT_ROWS})
     return rows
 
 
@@ -157,7 +173,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         ) from error
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(data: bytes, *, columns: int) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     unreadable = _("无法读取这个 Excel 文件\uff0c请确认是 .xlsx 格式。")
@@ -183,7 +199,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
             min_row=1,
             max_row=MAX_IMPORT_LINES + 1,
             min_col=1,
-            max_col=MAX_IMPORT_COLUMNS,
+            max_col=columns,
             values_only=True,
         )
         for line, row in enumerate(cells, start=1):
