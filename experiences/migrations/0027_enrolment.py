@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("experiences", "0021_view_all_units"),
+        ("experiences", "0026_outgoing_mail"),
     ]
 
     operations = [
