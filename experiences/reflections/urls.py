@@ -21,4 +21,16 @@ urlpatterns = [
     path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
     # `textpath`: a tag name may contain anything but NUL, even a slash.
     path("feeds/tags/<textpath:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
+    # 订阅: what a feed is and its address, for people (the feeds themselves are for readers).
+    path("subscribe/", feeds.FeedSubscribeView.as_view(), name="feed_subscribe"),
+    path(
+        "subscribe/principles/<int:pk>/",
+        feeds.FeedSubscribeView.as_view(),
+        name="feed_subscribe_principle",
+    ),
+    path(
+        "subscribe/tags/<textpath:name>/",
+        feeds.FeedSubscribeView.as_view(),
+        name="feed_subscribe_tag",
+    ),
 ]
