@@ -58,7 +58,9 @@ def test_principle_and_tag_pages_link_a_page_that_explains_the_feed(client, prin
 def test_subscribe_pages_of_what_is_not_public_are_not_found(client, principle):
     ReflectionFactory(principle=principle, tags=["私下的"], status="pending")
     assert client.get(reverse("experiences:feed_subscribe_tag", args=["私下的"])).status_code == 404
-    assert client.get(reverse("experiences:feed_subscribe_principle", args=[999])).status_code == 404
+    assert (
+        client.get(reverse("experiences:feed_subscribe_principle", args=[999])).status_code == 404
+    )
 
 
 def test_signup_from_a_principle_comes_back_to_it(client, principle):
