@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_fits_the_screen, menu_open
+from tests.browser.conftest import SCREENSHOTS, assert_fits_the_screen, menu_open
 from tests.browser.test_reflections import PASSWORD, log_in
 from tests.factories import NotificationFactory, ReflectionFactory, UserFactory
 
@@ -56,38 +56,37 @@ def test_item3_no_justified_text(live_server, seed_essay, page):
         assert justified == 0, url
 
 
-@pytest.mark.parametrize("width", [768, 1280])
-def test_item7_header_with_an_unread_count_stays_one_row(live_server, seed_essay, page, width):
+def test_item7_header_with_an_unread_count(live_server, seed_essay, browser):
+    """At 1280 and 768 px one row (the name unwrapped, 退出 beside the rest); at 375 px the
+    links, the count among them, fold into the 菜单."""
     user = UserFactory(username="xiaowang")
     NotificationFactory.create_batch(12, recipient=user)
+    context = browser.new_context()
+    page = context.new_page()
     log_in(page, live_server.url, "xiaowang")
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/")
-    expect(page.locator(".notifications-unread")).to_have_text("12")
-    name = page.locator(".site-name").bounding_box()
-    assert name["height"] <= 48, name  # one line: 基层心得知识库 does not wrap
-    header = page.locator(".site-header").bounding_box()
-    assert header["height"] <= 64, header
-    rows = {
-        round(page.get_by_role(role, name=label, exact=True).bounding_box()["y"])
-        for role, label in [("link", "首页"), ("link", "我的"), ("button", "退出")]
-    }
-    assert len(rows) == 1, rows
-    assert_fits_the_screen(page)
-
-
-def test_item7_phone_header_folds_the_count_into_the_menu(live_server, seed_essay, page):
-    user = UserFactory(username="xiaowang")
-    NotificationFactory.create_batch(12, recipient=user)
-    log_in(page, live_server.url, "xiaowang")
-    page.goto(live_server.url + "/")
-    header = page.locator(".site-header").bounding_box()
-    assert header["height"] <= 64, header
-    if page.viewport_size["width"] < 720:
-        expect(page.get_by_role("button", name="退出")).to_be_hidden()
-        menu_open(page)
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
-    assert_fits_the_screen(page)
+    for width in (1280, 768, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/")
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= 64, (width, header)
+        name = page.locator(".site-name").bounding_box()
+        assert name["height"] <= 48, (width, name)  # 基层心得知识库 on one line
+        logout = page.get_by_role("button", name="退出")
+        if width < 720:
+            expect(logout).to_be_hidden()
+            menu_open(page)
+            expect(page.locator(".notifications-unread")).to_contain_text("12")
+            expect(logout).to_be_visible()
+        else:
+            expect(page.locator(".notifications-unread")).to_contain_text("12")
+            rows = {
+                round(page.get_by_role(role, name=label, exact=True).bounding_box()["y"])
+                for role, label in [("link", "首页"), ("link", "我的"), ("button", "退出")]
+            }
+            assert len(rows) == 1, (width, rows)
+        assert_fits_the_screen(page)
+        page.screenshot(path=str(SCREENSHOTS / f"header-unread-{width}.png"))
+    context.close()
 
 
 def test_item8_signup_from_a_principle_comes_back_to_it(live_server, seed_essay, page):
