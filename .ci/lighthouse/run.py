@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -129,7 +130,8 @@ def main() -> int:
     print("| Page | Performance | Accessibility | Best practices | SEO |")
     print("|---|---|---|---|---|")
     for name, path, scores, _failing in rows:
-        print(f"| {name} (`{path}`) | " + " | ".join(str(s) for s in scores) + " |")
+        shown = urllib.parse.unquote(path)
+        print(f"| {name} (`{shown}`) | " + " | ".join(str(s) for s in scores) + " |")
     for name, _path, _scores, failing in rows:
         if failing:
             print(f"{name}: below 1 in {', '.join(failing)}")
