@@ -7,16 +7,28 @@ CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 # Local development only: `make run` turns DEBUG on; production never does.
 DEV_ENV := DJANGO_DEBUG=true
+# The first line of the .env `make run` writes; manage.py reads only such a file (kb/dev_env.py).
+DEV_ENV_MARK := \# Written by `make run` for local development
+# The suite's Redis on 127.0.0.1 (REDIS_PORT=6390 make test beside another copy's suite).
+REDIS_PORT ?= 6379
 
-.PHONY: redis run serve install migrate seed backup restore test test-unit test-browser worker cron chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http wrk fault-drill
+.PHONY: redis redis-stop dev-env install-dev lighthouse run serve install migrate seed backup restore test test-unit test-browser worker cron chromium fonts poppler lint format hooks check-migrations clean bench-search bench-http wrk fault-drill
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# `make run` installs what running needs (requirements.txt); `make test` adds the test
+# tools (requirements-dev.txt: pytest, Playwright, ruff, mypy).
+$(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed fonts
+
+install-dev: install $(BIN)/.installed-dev
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -34,19 +46,31 @@ restore: install
 	@test -n "$(FILE)" || { echo "用法: make restore FILE=backups/kb-20260101T020000Z.pgdump" >&2; exit 2; }
 	$(DEV_ENV) $(BIN)/python manage.py restore "$(FILE)" $(RESTORE_ARGS)
 
-run: seed
+# A git-ignored .env with development settings, so every manage.py command in the README
+# works as written afterwards; production never reads it (kb/dev_env.py). A .env of
+# one's own (without the mark on its first line) is left alone.
+dev-env:
+	@if [ -f .env ] && ! head -n 1 .env | grep -qxF '$(DEV_ENV_MARK)'; then \
+	  echo ".env was not written by make run: left as it is."; \
+	else \
+	  printf '%s\n' '$(DEV_ENV_MARK)' '# manage.py reads it when DJANGO_DEBUG and DJANGO_SECRET_KEY are unset.' \
+	    'DJANGO_DEBUG=true' 'KB_SITE_URL=http://127.0.0.1:$(PORT)' > .env; \
+	fi
+
+run: seed dev-env
 	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite, browser tests included (they need Debian's Chromium, and the
-# two-server test a Redis at 127.0.0.1:6379).
-test: install chromium poppler redis
-	$(BIN)/pytest $(PYTEST_ARGS)
+# two-server test a Redis at 127.0.0.1:$(REDIS_PORT)). .ci/with-redis starts that Redis
+# when none answers and stops it when the suite ends; one already running is left alone.
+test: install-dev chromium poppler
+	.ci/with-redis $(REDIS_PORT) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit: install redis
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+test-unit: install-dev
+	.ci/with-redis $(REDIS_PORT) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-test-browser: install chromium poppler
+test-browser: install-dev chromium poppler
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 # Playwright cannot download its own browser here: it drives Debian's Chromium.
@@ -79,30 +103,34 @@ poppler:
 	    || { echo "Could not install poppler-utils: run 'apt-get install -y poppler-utils' as root." >&2; exit 1; }; \
 	fi
 
-# Redis on 127.0.0.1:6379 (nothing kept on disk): started, installed first if need be.
+# Redis on 127.0.0.1:$(REDIS_PORT) (nothing kept on disk), left running: started, installed
+# first if need be. `make redis-stop` stops it again.
 redis:
-	@if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then \
-	  echo "Redis is not answering on 127.0.0.1:6379: starting it."; \
+	@if ! redis-cli -h 127.0.0.1 -p $(REDIS_PORT) ping 2>/dev/null | grep -q PONG; then \
+	  echo "Redis is not answering on 127.0.0.1:$(REDIS_PORT): starting it."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  command -v redis-server >/dev/null || { $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q redis-server; } \
 	    || { echo "Could not install Redis: run 'apt-get install -y redis-server' as root." >&2; exit 1; }; \
-	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
-	  sleep 1; redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG || { echo "Redis did not start." >&2; exit 1; }; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port $(REDIS_PORT) --save "" --appendonly no; \
+	  sleep 1; redis-cli -h 127.0.0.1 -p $(REDIS_PORT) ping | grep -q PONG || { echo "Redis did not start." >&2; exit 1; }; \
 	fi
+
+redis-stop:
+	redis-cli -h 127.0.0.1 -p $(REDIS_PORT) shutdown nosave || true
 
 # ruff (lint rules and formatting) and mypy with django-stubs; mypy imports the
 # settings, which need DJANGO_DEBUG (or a secret key).
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/mypy
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 # The checks of .pre-commit-config.yaml before every commit (the venv's tools, no download).
-hooks: install
+hooks: install-dev
 	$(BIN)/pre-commit install
 
 check-migrations: install
@@ -175,3 +203,10 @@ bench-search: install
 	  || createdb -h 127.0.0.1 -U postgres kb_bench
 	DATABASE_URL=$(BENCH_DB) $(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DB) $(DEVTOOLS_ENV) $(BIN)/python manage.py benchmark_search --reflections $(BENCH_REFLECTIONS)
+
+# Lighthouse 12.2.3 (npm, pinned in .ci/lighthouse) with Debian's Chromium, mobile, on the
+# home, principle, reflection and search pages of a local production-style server
+# (gunicorn, DEBUG off) on 127.0.0.1 with a scratch SQLite database: prints the four scores.
+lighthouse: install chromium
+	cd .ci/lighthouse && npm install --no-audit --no-fund --loglevel=error
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python .ci/lighthouse/run.py

@@ -3,9 +3,15 @@
 
 import os
 import sys
+from pathlib import Path
+
+from kb.dev_env import dev_env_load, dev_site_url_follow
 
 
 def main():
+    # Development only: the .env `make run` wrote (never read in production: kb/dev_env.py).
+    dev_env_load(path=Path(__file__).resolve().parent / ".env")
+    dev_site_url_follow(argv=sys.argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
     # Migrations, backups, index rebuilds and queued jobs may rightly run longer
     # than a page may: only requests (kb.wsgi) get the statement limit by default.

@@ -247,6 +247,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# The project's own translations ahead of Django's: form labels end in "\uff1a" (locale/).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -269,6 +271,10 @@ STORAGES = {
 # Without collectstatic (development, tests) whitenoise serves from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Files browsers ask for at the site's root (favicon.ico, apple-touch-icon.png, the web
+# manifest and its icons), served by whitenoise as they are, unhashed.
+WHITENOISE_ROOT = BASE_DIR / "root"
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # Behind a TLS-terminating proxy the client's address comes from X-Forwarded-For
 # (the entry PROXY_COUNT from the right); otherwise that header is ignored.

@@ -18,6 +18,7 @@ import psycopg2
 
 from experiences.essays.seed import SEED_ESSAY
 from kb.devtools.serving import gunicorn_start, gunicorn_stop, manage, production_env
+from tests.services import redis_url
 
 
 class AppCluster:
@@ -36,7 +37,7 @@ class AppCluster:
         self.env = production_env(
             DATABASE_URL=database_url,
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-            REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
+            REDIS_URL=redis_url(redis_db),
             CACHE_KEY_PREFIX=f"kb-cluster-{secrets.token_hex(4)}",
         )
 

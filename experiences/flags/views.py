@@ -89,7 +89,8 @@ class FlagCreateMixin(LoginRequiredMixin, FormView):
             )
         else:
             messages.info(self.request, _("你已经举报过这条内容了。"))
-        return redirect("experiences:flag_list")
+        # Back where the reader was reading; the message links 我的举报 for the outcome.
+        return redirect(self.item.get_absolute_url())
 
 
 class ReflectionFlagView(FlagCreateMixin):

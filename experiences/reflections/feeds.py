@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from experiences.core.site import absolute_url
 from experiences.core.text import xml_clean
@@ -122,3 +123,32 @@ class TagReflectionsFeed(ReflectionsFeed):
 
     def items(self, tag):
         return self.reflections().filter(tags=tag)[:FEED_SIZE]
+
+
+class FeedSubscribeView(TemplateView):
+    """订阅: a small page that says what a feed is and gives its address to copy.
+
+    Opened directly, a feed is raw XML, which tells a colleague nothing; the 订阅
+    links on principle and tag pages lead here instead, and the feed's own address
+    is offered to paste into a reader (or a WeChat/RSS app)."""
+
+    template_name = "reflections/feed_subscribe.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "pk" in kwargs:
+            principle = get_object_or_404(Principle.objects.published(), pk=kwargs["pk"])
+            subject = _("原则“%(principle)s”的新心得") % {"principle": principle}
+            feed = reverse("experiences:feed_principle", kwargs={"pk": principle.pk})
+            back = principle.get_absolute_url()
+        elif "name" in kwargs:
+            tag = get_object_or_404(tags_public(), name__iexact=kwargs["name"])
+            subject = _("标签“%(name)s”的新心得") % {"name": tag.name}
+            feed = reverse("experiences:feed_tag", kwargs={"name": tag.name})
+            back = reverse("experiences:tag_detail", kwargs={"name": tag.name})
+        else:
+            subject = _("全站的新心得")
+            feed = reverse("experiences:feed_reflections")
+            back = reverse("experiences:reflection_list")
+        context.update(subject=subject, feed_path=feed, feed_url=absolute_url(feed), back=back)
+        return context

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from experiences.reflections.models import ModerationLog
 from experiences.reflections.moderation import moderation_log
-from experiences.reflections.services import LIKE_AFTER_LOGIN, like_after_login
+from experiences.reflections.services import LIKE_AFTER_LOGIN, OwnLikeRefused, like_after_login
 from experiences.tagging.signals import tags_merged
 
 
@@ -30,9 +30,13 @@ def tags_were_merged(sender, target, source_names, moderator=None, **kwargs) -> 
 def like_on_login(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
-    reflection = like_after_login(
-        user=user, reflection_id=request.session.pop(LIKE_AFTER_LOGIN, None)
-    )
+    try:
+        reflection = like_after_login(
+            user=user, reflection_id=request.session.pop(LIKE_AFTER_LOGIN, None)
+        )
+    except OwnLikeRefused:
+        messages.info(request, _("这条心得是你自己写的\uff0c不能给自己点赞。"))
+        return
     if reflection is not None:
         messages.success(
             request,

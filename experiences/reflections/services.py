@@ -183,11 +183,14 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
 
 def like_after_login(*, user: User, reflection_id: object) -> Reflection | None:
     """Complete the 点赞 a visitor asked for before signing in; the reflection liked, or
-    None when there is nothing to do (gone, unpublished, their own, a bad id)."""
+    None when there is nothing to do (gone, unpublished, a bad id).
+
+    Raises OwnLikeRefused when it turns out to be their own: the visitor did not know
+    whose it was, so the caller says why no 点赞 appeared instead of staying silent."""
     if not isinstance(reflection_id, int):
         return None
     reflection = Reflection.objects.published().filter(pk=reflection_id).first()
-    if reflection is None or reflection.author_id == user.pk:
+    if reflection is None:
         return None
     like_set(user=user, reflection=reflection, liked=True)
     return reflection

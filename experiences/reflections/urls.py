@@ -22,4 +22,16 @@ urlpatterns = [
     # `textpath`: a tag name stored before slashes were refused may hold one; dot segments
     # are linked escaped (core/converters.py).
     path("feeds/tags/<textpath:name>/", feeds.TagReflectionsFeed(), name="feed_tag"),
+    # 订阅: what a feed is and its address, for people (the feeds themselves are for readers).
+    path("subscribe/", feeds.FeedSubscribeView.as_view(), name="feed_subscribe"),
+    path(
+        "subscribe/principles/<int:pk>/",
+        feeds.FeedSubscribeView.as_view(),
+        name="feed_subscribe_principle",
+    ),
+    path(
+        "subscribe/tags/<textpath:name>/",
+        feeds.FeedSubscribeView.as_view(),
+        name="feed_subscribe_tag",
+    ),
 ]

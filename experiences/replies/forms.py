@@ -27,8 +27,11 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The reflection form's plain words (not "Markdown", not 斜体: emphasis shows as
+        # 着重号); the one-line 写法 under the box shows how.
         self.fields["body"].help_text = gettext(
-            "最多 %(max)d 字。支持简单的 Markdown\uff1a**加粗**、*斜体*、列表、引用、链接。"
+            "最多 %(max)d 字。可以加粗\u3001加着重号\u3001引用别人的话\u3001列条目\u3001加链接"
+            "\uff0c写法见表单下方的\u201c写法\u201d一行。"
         ) % {"max": REPLY_MAX_LENGTH}
         # No maxlength attribute: browsers cut pasted text silently (see ReflectionForm).
         self.fields["body"].widget.attrs.pop("maxlength", None)

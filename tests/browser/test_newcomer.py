@@ -105,7 +105,7 @@ def test_signup_errors_are_summarised_at_the_top_and_focused(live_server, page, 
     page.goto(live_server.url + reverse("signup"))
     page.get_by_label("用户名").fill("taken")
     page.get_by_label("电子邮箱").fill("bad")
-    page.get_by_label("密码:", exact=True).fill("Ganbu-2026-jiceng")
+    page.get_by_label("密码\uff1a", exact=True).fill("Ganbu-2026-jiceng")
     page.get_by_label("密码确认").fill("Ganbu-2026-jiceng")
     page.get_by_role("button", name="注册").click()
     summary = page.locator("#error-summary")

@@ -33,7 +33,7 @@ def test_post_moderate_and_read(live_server, seed_essay, page, browser, screen, 
     page.get_by_label("用户名").fill("xiaozhang")
     page.get_by_label("显示名").fill("小张")
     page.get_by_label("单位/乡镇").fill("城关镇")
-    page.get_by_label("密码:", exact=True).fill("Ganbu-2026-jiceng")
+    page.get_by_label("密码\uff1a", exact=True).fill("Ganbu-2026-jiceng")
     page.get_by_label("密码确认").fill("Ganbu-2026-jiceng")
     page.get_by_label("我已阅读并同意").check()
     snap("signup")

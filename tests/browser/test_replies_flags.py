@@ -1,6 +1,7 @@
 """Journeys: replying, quoting a reply and 举报 one, at phone and desktop size."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from experiences.flags.models import Flag
@@ -60,6 +61,10 @@ def test_reply_quote_and_flag(live_server, seed_essay, page, browser, screen, sn
     assert_fits_the_screen(page)
     snap("flag-form")
     page.get_by_role("button", name="提交举报").click()
+    # Back on the reflection, at the reply (issue 31, item 8); the outcome on 我的举报.
+    expect(page.locator(".messages")).to_contain_text("举报已收到")
+    assert page.url.startswith(base + reflection.get_absolute_url() + "#reply-")
+    page.goto(base + reverse("experiences:flag_list"))
     expect(page.get_by_role("heading", name="我的举报")).to_be_visible()
     expect(page.locator(".flag-item")).to_contain_text("人身攻击")
     expect(page.locator(".flag-outcome")).to_contain_text("待处理")

@@ -76,6 +76,21 @@ def test_flag_and_read_its_outcome(client, user, reflection):
     assert not Reflection.objects.get(pk=reflection.pk).flag_hidden
 
 
+def test_flagging_lands_back_on_what_was_read(client, user, reflection):
+    """Issue 31, item 8: after 举报 the reader is back on the reflection (or at the reply)."""
+    client.force_login(user)
+    response = client.post(flag_url(reflection), {"reason": "spam"})
+    assert response.status_code == 302
+    assert response["Location"] == reflection.get_absolute_url()
+    reply = ReplyFactory(reflection=reflection)
+    response = client.post(flag_url(reply), {"reason": "abuse"})
+    assert response["Location"] == f"{reflection.get_absolute_url()}#reply-{reply.pk}"
+    # Flagged again: told so, still back on the reflection.
+    response = client.post(flag_url(reflection), {"reason": "spam"}, follow=True)
+    assert response.redirect_chain[-1][0] == reflection.get_absolute_url()
+    assert "你已经举报过这条内容了。" in response.content.decode()
+
+
 def test_bad_input(client, user, reflection):
     client.force_login(user)
     cases = [

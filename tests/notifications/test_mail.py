@@ -21,8 +21,9 @@ from experiences.notifications.models import Notification, OutgoingMail
 from experiences.notifications.tasks import QUEUE_NAME, outgoing_mail_sweep, unsubscribe_token
 from experiences.reflections.moderation import reflection_publish, reflection_reject
 from tests.factories import ReflectionFactory, UserFactory
+from tests.services import redis_url
 
-QUEUE_URL = "redis://127.0.0.1:6379/6"
+QUEUE_URL = redis_url(6)
 
 
 class BrokenMailServer:

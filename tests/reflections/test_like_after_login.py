@@ -62,8 +62,11 @@ def test_own_reflection_is_not_liked_after_login(client):
     author = UserFactory(username="zuozhe")
     reflection = ReflectionFactory(author=author)
     client.get(like_url(reflection))
-    log_in(client, "zuozhe")
+    page = log_in(client, "zuozhe").content.decode()
     assert reflection.likes.count() == 0
+    # Issue 31, item 10: the visitor did not know it was theirs; the page says why.
+    assert "这条心得是你自己写的\uff0c不能给自己点赞。" in page
+    assert LIKE_AFTER_LOGIN not in client.session
 
 
 def test_reflection_unpublished_meanwhile_is_not_liked(client):

@@ -12,9 +12,10 @@ import redis
 
 from kb import near_cache
 from kb.cache import ResilientRedisCache
+from tests.services import redis_url
 
 # A database of its own: the flush test empties it.
-URL = "redis://127.0.0.1:6379/12"
+URL = redis_url(12)
 
 
 def backend_for(url=URL, near_prefixes=("version",)):

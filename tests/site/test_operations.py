@@ -13,6 +13,7 @@ from experiences.reflections.moderation import reflection_publish
 from experiences.reflections.services import like_set
 from kb.cache import ResilientRedisCache
 from tests.factories import ReflectionFactory, UserFactory
+from tests.services import redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -136,9 +137,7 @@ DEAD_REDIS = {
 
 class TestRedis:
     def test_live_redis_round_trip(self):
-        backend = ResilientRedisCache(
-            "redis://127.0.0.1:6379/15", {"KEY_PREFIX": "kb-test", "TIMEOUT": 60}
-        )
+        backend = ResilientRedisCache(redis_url(15), {"KEY_PREFIX": "kb-test", "TIMEOUT": 60})
         backend.set("greeting", "你好")
         assert backend.get("greeting") == "你好"
         backend.delete("greeting")

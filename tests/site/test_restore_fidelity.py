@@ -17,6 +17,7 @@ from django.utils.encoding import iri_to_uri
 from experiences.core.backups import backup_file_name, backup_restore, backup_write
 from kb.devtools.serving import gunicorn_start, gunicorn_stop, manage, production_env
 from tests.essays.fidelity import assert_essay_fidelity
+from tests.services import redis_url
 from tests.site.test_backups import scratch_database  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +47,7 @@ def test_restored_database_passes_the_seed_fidelity_check(
     env = production_env(
         DATABASE_URL=restored_url,
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        REDIS_URL="redis://127.0.0.1:6379/14",
+        REDIS_URL=redis_url(14),
         CACHE_KEY_PREFIX=f"kb-restore-{secrets.token_hex(4)}",
     )
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)

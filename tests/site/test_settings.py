@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def manage(*args, **env_overrides):
     """Run manage.py in a production-like environment (not the test session's)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    # Debug off, said explicitly: manage.py then ignores a development .env (kb/dev_env.py).
+    env["DJANGO_DEBUG"] = "false"
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
