@@ -39,11 +39,13 @@ run: seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite, browser tests included (they need Debian's Chromium, and the
-# two-server test a Redis at 127.0.0.1:6379).
-test: install chromium poppler redis
+# two-server test a Redis at 127.0.0.1:6379; the devtools tests wrk). With REDIS_URL
+# (a database of its own, e.g. redis://127.0.0.1:6379/15: each test flushes it), the
+# cache and sessions are Redis, as in production; without it, local memory.
+test: install chromium poppler redis wrk
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit: install redis
+test-unit: install redis wrk
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install chromium poppler
