@@ -26,6 +26,13 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    """Mail jobs run in-process after commit even when REDIS_URL names a queue (CI's
+    Redis pass): no worker runs beside the suite. test_mail.py uses a real queue itself."""
+    settings.KB_TASKS_IMMEDIATE = True
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with no cached pages (the cache outlives the database rollback):
     local memory is emptied, or with REDIS_URL that Redis database (FLUSHDB), and this

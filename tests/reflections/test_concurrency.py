@@ -6,6 +6,7 @@ another: the outcome rules are the same.
 """
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -30,11 +31,12 @@ CALLS = "at-once" if AT_ONCE else "one-after-another-on-sqlite"
 
 
 @pytest.fixture(params=[CALLS])
-def run_at_once():
-    return _run_at_once
+def calls(request):
+    """Puts CALLS in the id of each test that runs calls at once."""
+    return request.param
 
 
-def _run_at_once(target, count=WORKERS):
+def run_at_once(target, count=WORKERS):
     errors = []
     if not AT_ONCE:
         for _ in range(count):
@@ -55,15 +57,16 @@ def _run_at_once(target, count=WORKERS):
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + JOIN_SECONDS  # for all of them: a hang guard, not a timing
     for thread in threads:
-        thread.join(timeout=JOIN_SECONDS)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
     running = sum(thread.is_alive() for thread in threads)
     if running:
         pytest.fail(f"{running} of {count} calls still running after {JOIN_SECONDS} s (deadlock?)")
     return errors
 
 
-def test_concurrent_likes_by_one_user_store_one_like(run_at_once):
+def test_concurrent_likes_by_one_user_store_one_like(calls):
     reflection = ReflectionFactory()
     liker = UserFactory()
     errors = run_at_once(lambda: like_set(user=liker, reflection=reflection, liked=True))
@@ -73,7 +76,7 @@ def test_concurrent_likes_by_one_user_store_one_like(run_at_once):
     assert reflection.like_count == 1
 
 
-def test_concurrent_likes_by_many_users_are_all_counted(run_at_once):
+def test_concurrent_likes_by_many_users_are_all_counted(calls):
     reflection = ReflectionFactory()
     likers = UserFactory.create_batch(WORKERS)
     queue = list(likers)
@@ -90,7 +93,7 @@ def test_concurrent_likes_by_many_users_are_all_counted(run_at_once):
     assert reflection.like_count == WORKERS
 
 
-def test_concurrent_unlikes_never_go_below_the_real_count(run_at_once):
+def test_concurrent_unlikes_never_go_below_the_real_count(calls):
     reflection = ReflectionFactory()
     liker = UserFactory()
     like_set(user=liker, reflection=reflection, liked=True)
@@ -107,7 +110,7 @@ def test_recount_repairs_counts_after_bulk_loads():
     assert reflection.like_count == 3
 
 
-def test_concurrent_double_submit_stores_one_reflection(run_at_once):
+def test_concurrent_double_submit_stores_one_reflection(calls):
     author = UserFactory()
     token = uuid.uuid4()
     results = []
@@ -128,7 +131,7 @@ def test_concurrent_double_submit_stores_one_reflection(run_at_once):
     assert len(set(results)) == 1
 
 
-def test_concurrent_posts_with_different_tokens_respect_the_hourly_limit(settings, run_at_once):
+def test_concurrent_posts_with_different_tokens_respect_the_hourly_limit(settings, calls):
     """20 posts at once, each its own form: exactly the limit is stored, the rest refused."""
     settings.REFLECTIONS_PER_HOUR = 10
     author = UserFactory()
