@@ -62,12 +62,14 @@ run: seed dev-env
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite, browser tests included (they need Debian's Chromium, and the
-# two-server test a Redis at 127.0.0.1:$(REDIS_PORT)). .ci/with-redis starts that Redis
-# when none answers and stops it when the suite ends; one already running is left alone.
-test: install-dev chromium poppler
+# two-server test a Redis at 127.0.0.1:$(REDIS_PORT); the devtools tests wrk). .ci/with-redis
+# starts that Redis when none answers and stops it when the suite ends; one already running is
+# left alone. With REDIS_URL (a database of its own, e.g. redis://127.0.0.1:6379/15: each test
+# flushes it), the cache and sessions are Redis, as in production; without it, local memory.
+test: install-dev chromium poppler wrk
 	.ci/with-redis $(REDIS_PORT) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit: install-dev
+test-unit: install-dev wrk
 	.ci/with-redis $(REDIS_PORT) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install-dev chromium poppler

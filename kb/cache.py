@@ -128,6 +128,11 @@ class ResilientRedisCache(RedisCache):
         if near is not None:
             near.forget(self.make_key(key) for key in keys)
 
+    def _near_forget_all(self):
+        near = self._near
+        if near is not None:
+            near.forget_all()
+
 
 for _name in (
     "get",
@@ -161,3 +166,16 @@ for _name in ("set", "add", "delete", "incr", "touch"):
     setattr(ResilientRedisCache, _name, _forgetting(_name))
 for _name in ("set_many", "delete_many"):
     setattr(ResilientRedisCache, _name, _forgetting(_name, many=True))
+
+
+_clear = ResilientRedisCache.clear
+
+
+@functools.wraps(_clear)
+def _clear_forgetting(self):
+    # As any write from this process: its copies go at once, not on Redis's push.
+    self._near_forget_all()
+    return _clear(self)
+
+
+ResilientRedisCache.clear = _clear_forgetting  # type: ignore[method-assign]

@@ -141,6 +141,11 @@ class NearCache:
             for key in keys:
                 self._drop(key)
 
+    def forget_all(self) -> None:
+        """Drop every value kept in this process at once (a flush from this process)."""
+        with self._lock:
+            self._drop_all()
+
     # What follows runs under the lock.
 
     def _ready(self) -> bool:

@@ -1,6 +1,8 @@
 """Shared fixtures: the shipped essay, factories, fast password hashing."""
 
 import importlib
+import os
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,9 +17,26 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_configure(config):
+    """With REDIS_URL (CI's PostgreSQL pass) cache and sessions live in Redis, as in
+    production; each test empties that database (FLUSHDB), so it must be one of its own."""
+    url = os.environ.get("REDIS_URL", "")
+    if url and urlsplit(url).path.strip("/") in ("", "0"):
+        pytest.exit(f"REDIS_URL={url}: name a database of its own, e.g. /15 (FLUSHDB per test).")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    """Mail jobs run in-process after commit even when REDIS_URL names a queue (CI's
+    Redis pass): no worker runs beside the suite. test_mail.py uses a real queue itself."""
+    settings.KB_TASKS_IMMEDIATE = True
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with no cached pages (the cache outlives the database rollback)."""
+    """Each test starts with no cached pages (the cache outlives the database rollback):
+    local memory is emptied, or with REDIS_URL that Redis database (FLUSHDB), and this
+    process's near-cache copies with it."""
     from django.core.cache import cache
 
     from experiences.core.caching import local_pages

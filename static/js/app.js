@@ -185,7 +185,11 @@
   var readForm = document.querySelector("form.read-form[data-read-auto]");
   if (readForm && window.IntersectionObserver) {
     var observer = new IntersectionObserver(function (entries) {
-      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) {
+        // Watched, and the end is not in view: nothing is sent until it comes into view.
+        readForm.setAttribute("data-read-state", "watching");
+        return;
+      }
       observer.disconnect();
       postJson(readForm.getAttribute("action"), readForm, new FormData(readForm)).then(function (result) {
         if (result.status !== 200) return;

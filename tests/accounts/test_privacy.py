@@ -72,9 +72,16 @@ def test_signup_with_consent_records_when_it_was_given(client):
     assert before <= user.privacy_consented_at <= timezone.now()
 
 
-def test_accounts_made_elsewhere_have_no_consent_recorded():
-    # Existing colleagues and accounts made by an administrator stay null.
-    assert UserFactory().privacy_consented_at is None
+def test_accounts_made_elsewhere_have_no_consent_recorded(admin_client):
+    # An account an administrator makes in the admin: nobody saw the notice, so null.
+    password = "Ganbu-2026-jiceng"
+    data = {"username": "xiaozhao", "usable_password": "true"}
+    response = admin_client.post(
+        reverse("admin:experiences_user_add"),
+        {**data, "password1": password, "password2": password},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="xiaozhao").privacy_consented_at is None
 
 
 def test_consent_is_not_editable_from_the_profile(client):

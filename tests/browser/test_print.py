@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from tests.browser.conftest import SCREENSHOTS, assert_fits_the_screen
 from tests.browser.test_reflections import PASSWORD, log_in
@@ -118,6 +119,8 @@ def test_pages_print_without_chrome(live_server, seed_essay, browser, tmp_path, 
             ["标签", "群众工作", "人情世故"],
         ),
     }
+    for stale in (SCREENSHOTS / f"print-{name}.png" for name in pages):
+        stale.unlink(missing_ok=True)  # so that the check below sees this run's pictures
     for name, (url, content) in pages.items():
         page.goto(base + url)
         # On screen the chrome is there (so its absence on paper means something).
@@ -134,7 +137,10 @@ def test_pages_print_without_chrome(live_server, seed_essay, browser, tmp_path, 
         assert "本页网址" in text and settings.SITE_URL.split("//")[1] in text, name
         pdf_snapshot(pdf, name)
     context.close()
-    assert (SCREENSHOTS / "print-principle.png").is_file()
+    # This run's picture of the printed principle: an A4 page (portrait) with text on it.
+    with Image.open(SCREENSHOTS / "print-principle.png") as picture:
+        assert picture.width < picture.height
+        assert picture.convert("L").getextrema()[0] < 100
 
 
 def test_scan_to_read_opens_without_javascript(live_server, seed_essay, browser, screen):

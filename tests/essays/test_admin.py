@@ -26,7 +26,9 @@ def test_principle_change_page_has_quotations_inline_and_tags(admin_client, seed
     url = reverse("admin:experiences_principle_change", args=[principle.pk])
     page = admin_client.get(url).content.decode()
     assert 'name="quotations-0-text"' in page
-    assert "狄更斯" in page or "俗语" in page
+    # The sources as inline fields ("俗语" alone is also in the field's help text).
+    assert 'name="quotations-0-source" value="俗语"' in page
+    assert 'name="quotations-1-source" value="狄更斯"' in page
     assert 'name="tags"' in page
 
 

@@ -6,6 +6,7 @@ another: the outcome rules are the same.
 """
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -23,11 +24,21 @@ from tests.factories import ReflectionFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WORKERS = 12
+JOIN_SECONDS = 30
+# In the test id: on SQLite the calls run one after another, which proves less.
+AT_ONCE = connection.vendor == "postgresql"
+CALLS = "at-once" if AT_ONCE else "one-after-another-on-sqlite"
+
+
+@pytest.fixture(params=[CALLS])
+def calls(request):
+    """Puts CALLS in the id of each test that runs calls at once."""
+    return request.param
 
 
 def run_at_once(target, count=WORKERS):
     errors = []
-    if connection.vendor != "postgresql":
+    if not AT_ONCE:
         for _ in range(count):
             target()
         return errors
@@ -42,15 +53,20 @@ def run_at_once(target, count=WORKERS):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _ in range(count)]
+    # Daemons: a call that never returns fails its test below, and must not hold up pytest.
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + JOIN_SECONDS  # for all of them: a hang guard, not a timing
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    running = sum(thread.is_alive() for thread in threads)
+    if running:
+        pytest.fail(f"{running} of {count} calls still running after {JOIN_SECONDS} s (deadlock?)")
     return errors
 
 
-def test_concurrent_likes_by_one_user_store_one_like():
+def test_concurrent_likes_by_one_user_store_one_like(calls):
     reflection = ReflectionFactory()
     liker = UserFactory()
     errors = run_at_once(lambda: like_set(user=liker, reflection=reflection, liked=True))
@@ -60,7 +76,7 @@ def test_concurrent_likes_by_one_user_store_one_like():
     assert reflection.like_count == 1
 
 
-def test_concurrent_likes_by_many_users_are_all_counted():
+def test_concurrent_likes_by_many_users_are_all_counted(calls):
     reflection = ReflectionFactory()
     likers = UserFactory.create_batch(WORKERS)
     queue = list(likers)
@@ -77,7 +93,7 @@ def test_concurrent_likes_by_many_users_are_all_counted():
     assert reflection.like_count == WORKERS
 
 
-def test_concurrent_unlikes_never_go_below_the_real_count():
+def test_concurrent_unlikes_never_go_below_the_real_count(calls):
     reflection = ReflectionFactory()
     liker = UserFactory()
     like_set(user=liker, reflection=reflection, liked=True)
@@ -94,7 +110,7 @@ def test_recount_repairs_counts_after_bulk_loads():
     assert reflection.like_count == 3
 
 
-def test_concurrent_double_submit_stores_one_reflection():
+def test_concurrent_double_submit_stores_one_reflection(calls):
     author = UserFactory()
     token = uuid.uuid4()
     results = []
@@ -115,7 +131,7 @@ def test_concurrent_double_submit_stores_one_reflection():
     assert len(set(results)) == 1
 
 
-def test_concurrent_posts_with_different_tokens_respect_the_hourly_limit(settings):
+def test_concurrent_posts_with_different_tokens_respect_the_hourly_limit(settings, calls):
     """20 posts at once, each its own form: exactly the limit is stored, the rest refused."""
     settings.REFLECTIONS_PER_HOUR = 10
     author = UserFactory()

@@ -142,10 +142,6 @@ def test_recall(corpus, query, included, excluded):
         assert key not in found, f"{query!r} should not find {key}: {found}"
 
 
-def test_recall_table_is_large_enough():
-    assert len(RECALL) >= 40
-
-
 def test_every_two_characters_of_published_text_are_found(corpus):
     """Recall at its limit: each bigram of a principle's Chinese text finds it."""
     from experiences.search.grams import bigrams
@@ -243,10 +239,7 @@ def test_title_match_ranks_above_body_match(corpus):
 
 def test_principle_halves_rank_above_body_mentions(corpus):
     found = search("原则")
-    assert found.index(P1) < found.index("reflection:接访中的人情与原则") or found[0] in (
-        P1,
-        "tag:党性原则",
-    )
+    assert found.index(P1) < found.index("reflection:接访中的人情与原则")
     found = search("公心")
     assert found[0] == P2
 
@@ -264,7 +257,7 @@ def test_filters(corpus):
     }
     assert set(search("落实", principle_id=principle.pk)) >= {P3, "reflection:落实要靠钉钉子"}
     assert P1 not in search("原则", tag="抓落实")
-    assert search("原则", tag="党性原则")[:1] in ([P1], ["tag:党性原则"])
+    assert search("原则", tag="党性原则")[:1] == [P1]
 
 
 class TestIndexConsistency:
@@ -380,7 +373,9 @@ class TestPage:
         page = client.get(reverse("experiences:search"), {"q": "信仿"}).content.decode()
         assert "去掉一些筛选条件" not in page
         assert "你是不是要找" in page
-        assert 'href="/tags/%E4%BF%A1%E8%AE%BF/"' in page or "信访</a>" in page
+        # A homophone typo is corrected (issue 29), and what the correction finds is shown.
+        assert '你是不是要找\uff1a<a href="/search/?q=%E4%BF%A1%E8%AE%BF">信访</a>' in page
+        assert '<a href="/tags/%E4%BF%A1%E8%AE%BF/"><mark>信访</mark></a>' in page
         page = client.get(reverse("experiences:search"), {"q": "多面刀"}).content.decode()
         assert f'href="{corpus["principles"][3].get_absolute_url()}">多面手</a>' in page
 

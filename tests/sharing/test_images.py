@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image, ImageChops
 
@@ -55,12 +54,24 @@ def images_blocks(principle):
     return principle_blocks(principle)
 
 
-def test_images_are_cached_by_content(client, principle, django_assert_num_queries):
+def test_images_are_cached_by_content(client, principle, monkeypatch):
+    """Drawn once per content, whichever cache backend keeps it (local memory or Redis)."""
+    drawn = []
+    draw = images.image_draw
+
+    def counting_draw(blocks, site_name):
+        drawn.append(blocks[0].text)
+        return draw(blocks, site_name)
+
+    monkeypatch.setattr(images, "image_draw", counting_draw)
     principle_image(client, principle)
-    keys = [k for k in cache._cache if "share-image:" in k]  # locmem in tests
-    assert len(keys) == 1
     principle_image(client, principle)
-    assert len([k for k in cache._cache if "share-image:" in k]) == 1
+    assert len(drawn) == 1
+    principle.emphasis = "坚守底线"
+    principle.save()
+    principle_image(client, principle)
+    principle_image(client, principle)
+    assert len(drawn) == 2
 
 
 def test_the_image_carries_ink_where_the_text_is(client, principle):
@@ -76,7 +87,15 @@ def test_long_text_still_fits(client, principle):
     principle.baseline = "很长的一半" * 20
     principle.emphasis = "另一半也很长" * 16
     principle.save()
-    principle_image(client, principle)
+    image = principle_image(client, principle).convert("RGB")
+    paper = Image.new("RGB", image.size, images.PAPER)
+    ink = ImageChops.difference(image, paper).convert("L").point(lambda v: 255 if v > 24 else 0)
+    # Drawn: text fills the block area (scaled down and cut with an ellipsis as needed).
+    assert ink.crop((images.MARGIN, 60, 1200 - images.MARGIN, 460)).getbbox()
+    # And inside it: nothing in the right margin, nothing between it and the footer rule.
+    footer_top = 630 - 120
+    assert ink.crop((1200 - images.MARGIN + 2, 19, 1200, footer_top - 2)).getbbox() is None
+    assert ink.crop((0, 462, 1200, footer_top - 2)).getbbox() is None
 
 
 def test_essay_and_site_images(client, seed_essay):

@@ -1,7 +1,6 @@
 """Short links: /p/<id> and /r/<id> answer 301 to the full URL, for published content only."""
 
 import pytest
-from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
 from experiences.essays.models import Essay
@@ -59,8 +58,20 @@ def test_draft_principles_and_missing_ids_are_404(client):
         assert client.get(url).status_code == 404, url
 
 
-def test_short_links_are_what_the_qr_codes_carry(principle):
-    assert reverse("experiences:principle_short", args=[principle.pk]) == f"/p/{principle.pk}"
+def test_short_links_are_what_the_qr_codes_carry(client, principle, settings):
+    """The code on the page is exactly that of SITE_URL/p/<id>, which leads back to the page."""
+    from experiences.sharing.qr import qr_svg
+
+    reflection = ReflectionFactory(principle=principle)
+    for page_url, short in (
+        (principle.get_absolute_url(), f"/p/{principle.pk}"),
+        (reflection.get_absolute_url(), f"/r/{reflection.pk}"),
+    ):
+        page = client.get(page_url).content.decode()
+        # Both codes: 扫码阅读 on screen and the one at the end of the printed page.
+        assert page.count(qr_svg(settings.SITE_URL + short, "本页二维码")) == 2, short
+        response = client.get(short)
+        assert response.status_code == 301 and response["Location"] == iri_to_uri(page_url)
 
 
 def test_short_link_query_count(client, principle, django_assert_max_num_queries):

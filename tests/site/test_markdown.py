@@ -68,10 +68,6 @@ def elements_of(html):
     return collector.elements
 
 
-def test_at_least_30_payloads():
-    assert len(XSS_PAYLOADS) >= 30
-
-
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_payload_is_neutralized(payload):
     html = markdown_render(f"前文\n\n{payload}\n\n后文")

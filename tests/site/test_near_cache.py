@@ -88,6 +88,10 @@ def test_a_write_from_this_process_needs_no_push(backend, monkeypatch):
     assert backend.get_near("version") == 5
     backend.delete_many(["version"])
     assert backend.get_near("version") is None
+    backend.set("version", 7)
+    assert backend.get_near("version") == 7
+    backend.clear()  # FLUSHDB: what the test suite does between tests on Redis
+    assert backend.get_near("version") is None
 
 
 def test_a_value_read_while_it_changed_is_not_kept(backend, other):
