@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from experiences.accounts.logins import login_records_of
+from experiences.core.dates import cn_datetime
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -86,7 +87,7 @@ def _member_name(section: str, filename: str) -> str:
 
 
 def _readme(user: User, names: list[str]) -> str:
-    generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    generated = cn_datetime(timezone.now())
     lines = [
         _("基层心得知识库 \u00b7 个人数据导出"),
         _("用户\uff1a%(username)s") % {"username": user.username},
