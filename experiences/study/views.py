@@ -115,13 +115,17 @@ class StudyReportView(TopicMixin, TemplateView):
         return context
 
 
+def scope_label(rows) -> str:
+    """The top units the viewer's figures cover, for the export's cover or title rows."""
+    return "、".join(row.unit.name for row in rows if row.level == 0) or _("\uff08无\uff09")
+
+
 class StudyDocxView(TopicMixin, View):
     def get(self, request, *args, **kwargs):
         rows, _total = report_rows(topic=self.topic, roots=self.roots)
-        roots = [row.unit.name for row in rows if row.level == 0]
         content = study_docx(
             topic=self.topic,
-            scope_label="、".join(roots) or _("\uff08无\uff09"),
+            scope_label=scope_label(rows),
             reflections=published_for_export(topic=self.topic, roots=self.roots),
             unit_paths=full_names(rows),
         )
@@ -132,11 +136,18 @@ class StudyDocxView(TopicMixin, View):
 
 class StudyXlsxView(TopicMixin, View):
     def get(self, request, *args, **kwargs):
-        rows, _total = report_rows(topic=self.topic, roots=self.roots)
+        rows, total = report_rows(topic=self.topic, roots=self.roots)
         members = []
         for root in (row.unit for row in rows if row.level == 0):
             members.extend(members_with_status(topic=self.topic, unit=root))
-        content = participation_xlsx(unit_rows=rows, members=members, status_of=self.status_of)
+        content = participation_xlsx(
+            topic=self.topic,
+            scope_label=scope_label(rows),
+            unit_rows=rows,
+            total=total,
+            members=members,
+            status_of=self.status_of,
+        )
         return self.attachment(content, content_type=XLSX, name=f"{self.topic.title}-参学情况.xlsx")
 
 
