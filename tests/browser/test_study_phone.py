@@ -39,7 +39,7 @@ def test_every_report_figure_is_on_a_phone_screen(live_server, page, study, snap
     )
     assert len(cells) == 4 * (5 + 1)  # 城关县, 东乡镇, 东一村, 东二村, 西乡镇 and 合计
     for label, text, left, right in cells:
-        assert 0 <= left and right <= PHONE["width"], (label, text, left, right)
+        assert left >= 0 and right <= PHONE["width"], (label, text, left, right)
     rates = [text for label, text, *_ in cells if label == "完成率"]
     assert "50.0%" in "".join(rates)
     # 西乡镇 has nobody: —, 无成员, never 0.0%.

@@ -44,7 +44,7 @@ def test_rate_is_a_percentage_and_a_total_row_closes_the_table(workbook):
     # 城关县: its organiser, 东乡镇's organiser, zhang, li, wang; one submitted.
     assert county[2].value == 5 and county[5].value == pytest.approx(0.2)
     assert county[5].number_format == "0.0%"
-    total = list(units.iter_rows(min_row=units.max_row))[0]
+    total = next(iter(units.iter_rows(min_row=units.max_row)))
     assert total[0].value == "合计" and total[2].value == 5 and total[3].value == 1
     assert total[5].number_format == "0.0%" and total[0].font.bold
     # A unit with nobody in it has no rate, not 0.0%.
