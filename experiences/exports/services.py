@@ -43,6 +43,11 @@ def export_jobs_prune(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+def export_jobs_prune_task() -> int:
+    """Hourly from the task queue's cron (experiences/study/cron.py)."""
+    return export_jobs_prune()
+
+
 @transaction.atomic
 def export_job_start(*, owner: User, kind: str, params: dict[str, Any]) -> ExportJob:
     """The owner's job for this export: the one still being built, else a new one, queued.

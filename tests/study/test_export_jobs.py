@@ -12,7 +12,7 @@ from django.utils import timezone
 from docx import Document
 
 from experiences.exports.models import ExportJob
-from experiences.exports.services import export_jobs_prune
+from experiences.exports.services import export_jobs_prune, export_jobs_prune_task
 from experiences.study import docx_export
 from experiences.study.jobs import study_docx_build, study_docx_job_task, study_roots
 from tests.factories import ReflectionFactory
@@ -107,7 +107,8 @@ def test_files_expire(client, large, county_organiser, django_capture_on_commit_
     download = reverse("experiences:export_job_download", args=[job.pk])
     assert client.get(download).status_code == 404
     assert "已过期" in client.get(job.get_absolute_url()).content.decode()
-    assert export_jobs_prune() == 1 and not ExportJob.objects.exists()
+    assert export_jobs_prune_task() == 1 and not ExportJob.objects.exists()
+    assert export_jobs_prune() == 0
 
 
 def test_a_job_whose_topic_went_fails_and_says_so(client, large, county_organiser):

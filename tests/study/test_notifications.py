@@ -77,13 +77,17 @@ def test_daily_command_delivers(tree, topic, capsys):
 def test_the_queue_runs_the_daily_reminders_once_a_day(tree, topic):
     from django_rq.cron import DjangoCronScheduler
 
+    from experiences.exports.services import export_jobs_prune_task
     from experiences.study.daily import study_reminders_daily_task
 
     member_in(tree["东二村"], username="waiting")
     scheduler = DjangoCronScheduler()
     scheduler.load_config_from_file("experiences.study.cron")  # what `make cron` runs
-    [job] = scheduler.get_jobs()
-    assert (job.func, job.cron, job.queue_name) == (study_reminders_daily_task, "0 0 * * *", "mail")
+    jobs = {job.func: job for job in scheduler.get_jobs()}
+    job = jobs[study_reminders_daily_task]
+    assert (job.cron, job.queue_name) == ("0 0 * * *", "mail")
+    # And hourly, expired export files are deleted (experiences/exports).
+    assert jobs[export_jobs_prune_task].cron == "17 * * * *" and len(jobs) == 2
     assert study_reminders_daily_task() == 2  # "waiting" and the 东乡镇 organiser
     assert "waiting" in told(Notification.Kind.STUDY_DUE)
     assert study_reminders_daily_task() == 0  # the day's request is already sent
