@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_fits_the_screen
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_reflections import log_in
 from tests.browser.test_study import study  # noqa: F401  (the fixture)
 
@@ -50,4 +51,5 @@ def test_every_report_figure_is_on_a_phone_screen(live_server, page, study, snap
     marker = page.locator("figure.study-chart svg .due-marker line")
     expect(marker).to_have_count(1)
     assert marker.get_attribute("stroke-dasharray")
+    assert serious_violations(page) == []
     snap("study-report-cards")
