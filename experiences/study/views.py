@@ -32,7 +32,6 @@ from experiences.study.dashboard import dashboard_context
 from experiences.study.jobs import (
     DOCX,
     docx_filename,
-    full_names,  # noqa: F401  (re-exported: imported from here before)
     scope_label,
     study_docx_build,
 )
