@@ -8,6 +8,7 @@ The app label stays ``experiences`` so that no table moves.
 from experiences.accounts.models import User
 from experiences.drafts.models import Draft
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
+from experiences.exports.models import ExportJob
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
 from experiences.notifications.models import FailedTask, Notification, OutgoingMail
 from experiences.reading.models import Bookmark, PrincipleRead
@@ -28,6 +29,7 @@ __all__ = [
     "Draft",
     "Enrolment",
     "Essay",
+    "ExportJob",
     "FailedTask",
     "Flag",
     "FlaggedReflection",

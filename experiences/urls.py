@@ -3,6 +3,7 @@
 from experiences.accounts.urls import profile_urlpatterns
 from experiences.drafts.urls import urlpatterns as drafts_urls
 from experiences.essays.urls import urlpatterns as essays_urls
+from experiences.exports.urls import urlpatterns as exports_urls
 from experiences.flags.urls import urlpatterns as flags_urls
 from experiences.notifications.urls import urlpatterns as notifications_urls
 from experiences.reading.urls import urlpatterns as reading_urls
@@ -29,5 +30,6 @@ urlpatterns = [
     *reading_urls,
     *study_urls,
     *units_urls,
+    *exports_urls,
     *profile_urlpatterns,
 ]

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from experiences.accounts.logins import login_records_of
+from experiences.core.dates import cn_datetime
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -86,7 +87,7 @@ def _member_name(section: str, filename: str) -> str:
 
 
 def _readme(user: User, names: list[str]) -> str:
-    generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    generated = cn_datetime(timezone.now())
     lines = [
         _("基层心得知识库 \u00b7 个人数据导出"),
         _("用户\uff1a%(username)s") % {"username": user.username},
@@ -103,16 +104,23 @@ def _readme(user: User, names: list[str]) -> str:
     return "\n".join(str(line) for line in lines) + "\n"
 
 
-def data_export_write(*, user: User, file: IO[bytes]) -> int:
-    """Write the ZIP of ``user``'s data into ``file``; returns how many files it holds."""
+def data_export_write(
+    *, user: User, file: IO[bytes], progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Write the ZIP of ``user``'s data into ``file``; returns how many files it holds.
+
+    ``progress(done, total)`` hears after each section (the queued export shows it).
+    """
     count = 0
     names = sorted(_sections)
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(README_NAME, _readme(user, names))
-        for name in names:
+        for done, name in enumerate(names, start=1):
             for filename, content in _sections[name](user):
                 archive.writestr(_member_name(name, filename), content)
                 count += 1
+            if progress is not None:
+                progress(done, len(names))
     return count + 1
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from experiences.core.dates import cn_date
 from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
 from experiences.notifications.models import Notification
@@ -188,7 +189,7 @@ def notification_for_study_assigned(
     else:
         text = _("你有新的学习专题\uff1a《%(topic)s》\uff0c请在 %(due)s 前完成") % {
             "topic": topic_title,
-            "due": due.isoformat(),
+            "due": cn_date(due),
         }
     return notification_create(
         recipient=recipient, kind=Notification.Kind.STUDY_ASSIGNED, text=text, url=url
@@ -201,7 +202,7 @@ def notification_for_study_due(
     """A 学习专题 is due soon (a daily job of the study domain calls this)."""
     text = _("学习专题《%(topic)s》将于 %(due)s 到期") % {
         "topic": line_clean(topic_title)[:80],
-        "due": due.isoformat(),
+        "due": cn_date(due),
     }
     return notification_create(
         recipient=recipient, kind=Notification.Kind.STUDY_DUE, text=text, url=url

@@ -14,8 +14,7 @@ import io
 import json
 import unicodedata
 
-from django.utils import timezone
-
+from experiences.core.dates import cn_datetime
 from experiences.reflections.models import Reflection
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,7 +39,7 @@ def _rows(queryset, *, base_url: str):
             "原则": str(reflection.principle) if reflection.principle else "",
             "标签": "、".join(sorted(tag.name for tag in reflection.tags.all())),
             "点赞数": reflection.like_count,
-            "发布时间": timezone.localtime(published).strftime("%Y-%m-%d %H:%M"),
+            "发布时间": cn_datetime(published),
             "正文": reflection.body,
             "链接": base_url + reflection.get_absolute_url(),
         }

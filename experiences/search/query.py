@@ -38,6 +38,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from experiences.core.punctuation import cjk_punctuate
 from experiences.core.segmentation import WORD, words_cut, words_only
 from experiences.search.expansion import pinyin_key, pinyin_words, simplified, synonym_table
 from experiences.search.grams import HAN_RUN, bigrams
@@ -382,10 +383,18 @@ def search_count(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) ->
     return min(count, COUNT_CAP), count > COUNT_CAP
 
 
-def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeString:
-    """A window of ``text`` around the first hit, HTML-escaped, each token in <mark>."""
+def snippet_highlight(
+    text: str, tokens: list[str], *, width: int = 60, punctuate: bool = True
+) -> SafeString:
+    """A window of ``text`` around the first hit, HTML-escaped, each token in <mark>.
+
+    Punctuated as the principle page shows it (full-width marks inside Chinese),
+    over the whole text first so a mark at the window's edge still sees both sides.
+    """
     if not text:
         return mark_safe("")
+    if punctuate:
+        text = cjk_punctuate(text)
     ordered = sorted({t for t in tokens if t}, key=len, reverse=True)
     if not ordered:
         return escape(text[: width * 2])
@@ -408,4 +417,4 @@ def snippet_highlight(text: str, tokens: list[str], *, width: int = 60) -> SafeS
 
 def title_highlight(text: str, tokens: list[str]) -> SafeString:
     """The whole title (titles are short), escaped, with the tokens in <mark>."""
-    return snippet_highlight(text, tokens, width=len(text) + 1)
+    return snippet_highlight(text, tokens, width=len(text) + 1, punctuate=False)

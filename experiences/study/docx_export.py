@@ -1,10 +1,15 @@
 """The 心得体会汇编 as a Word document (python-docx), opening cleanly in Word and WPS.
 
 Reflection bodies are the authors' Markdown, turned into Word paragraphs,
-headings, lists, quotes and bold/italic runs: never raw HTML, so nothing a
-colleague typed becomes markup. The 目录 is a Word TOC field (Word and WPS
-fill it in when the document is opened and fields are updated) followed by a
-plain list, so the contents show even where fields are not updated.
+headings, lists, quotes and bold runs: never raw HTML, so nothing a colleague
+typed becomes markup. The 目录 is a Word TOC field (Word and WPS fill it in when
+the document is opened and fields are updated) followed by a plain list, so the
+contents show even where fields are not updated.
+
+It is written to be filed as it comes out: A4 with the margins of GB/T 9704
+(37/35/28/26 mm), the document language zh-CN, text punctuated as the site shows
+it (core/punctuation.py), and emphasis as the site's 着重号 (dots under the
+characters), never slanted italics, which Chinese type does not have.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 
+from experiences.core.dates import cn_date
+from experiences.core.punctuation import cjk_punctuate
 from experiences.core.text import xml_clean
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from experiences.reflections.models import Reflection
     from experiences.study.models import StudyTopic
@@ -35,6 +42,57 @@ HEADING_FONT = "黑体"
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
     ["image", "html_block", "html_inline"]
 )
+
+
+# GB/T 9704 (党政机关公文格式): A4, top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGINS = {
+    "top_margin": Mm(37),
+    "bottom_margin": Mm(35),
+    "left_margin": Mm(28),
+    "right_margin": Mm(26),
+}
+LANGUAGE = "zh-CN"
+META_COLOUR = RGBColor(0x59, 0x59, 0x59)  # the byline in grey, as the site's .meta (not italic)
+PROGRESS_EVERY = 200
+
+
+def _text(value: str) -> str:
+    """Text as the site shows it: XML-safe, full-width marks inside Chinese."""
+    return cjk_punctuate(xml_clean(value))
+
+
+def _page_setup(document) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        for name, value in MARGINS.items():
+            setattr(section, name, value)
+
+
+def _language(document) -> None:
+    """zh-CN for the whole document: Word and WPS pick fonts, spelling and line breaking by it."""
+    document.core_properties.language = LANGUAGE
+    for element in document.styles.element.iter(qn("w:lang")):
+        for attribute in ("w:val", "w:eastAsia"):
+            element.set(qn(attribute), LANGUAGE)
+    for element in document.settings.element.iter(qn("w:themeFontLang")):
+        for attribute in ("w:val", "w:eastAsia"):
+            element.set(qn(attribute), LANGUAGE)
+
+
+def _no_italics(document) -> None:
+    """The template's Quote, Subtitle and some headings are italic: Chinese type has no italic."""
+    for style in document.styles:
+        font = getattr(style, "font", None)
+        if font is not None and font.italic:
+            font.italic = False
+
+
+def _emphasis_dots(run) -> None:
+    """着重号: a dot under each character, as the site shows <em>."""
+    mark = OxmlElement("w:em")
+    mark.set(qn("w:val"), "dot")
+    run._r.get_or_add_rPr().append(mark)
 
 
 def _east_asian_font(style, name: str) -> None:
@@ -69,7 +127,7 @@ class _Writer:
             element.style = self.style_ids[style]
         paragraph = Paragraph(element, self.document._body)
         if text:
-            paragraph.add_run(text)
+            paragraph.add_run(_text(text))
         return paragraph
 
     def heading(self, text: str, level: int) -> Paragraph:
@@ -141,9 +199,27 @@ def markdown_to_docx(writer: _Writer, text: str) -> None:
             _inline_runs(paragraph, token.children or [])
 
 
+def _punctuated_texts(children) -> list[str]:
+    """Each child's text punctuated in the context of the whole line: a comma after
+    emphasised words (``*关键的话*,也是``) sits between Chinese across two runs."""
+    breaks = ("softbreak", "hardbreak")
+    pieces = [
+        child.content
+        if child.type in ("text", "code_inline")
+        else ("\n" if child.type in breaks else "")
+        for child in children
+    ]
+    line = cjk_punctuate("".join(pieces))  # one character for one: offsets hold
+    texts, offset = [], 0
+    for child, piece in zip(children, pieces, strict=True):
+        texts.append(piece if child.type == "code_inline" else line[offset : offset + len(piece)])
+        offset += len(piece)
+    return texts
+
+
 def _inline_runs(paragraph, children) -> None:
     bold = italic = strike = False
-    for child in children:
+    for child, punctuated in zip(children, _punctuated_texts(children), strict=True):
         kind = child.type
         if kind == "strong_open":
             bold = True
@@ -160,12 +236,12 @@ def _inline_runs(paragraph, children) -> None:
         elif kind in ("softbreak", "hardbreak"):
             paragraph.add_run().add_break()
         elif kind in ("text", "code_inline"):
-            run = paragraph.add_run(xml_clean(child.content))
+            run = paragraph.add_run(xml_clean(punctuated))
             # Only what is on: each property written adds XML to search through.
             if bold:
                 run.bold = True
             if italic:
-                run.italic = True
+                _emphasis_dots(run)
             if strike:
                 run.font.strike = True
             if kind == "code_inline":
@@ -183,12 +259,17 @@ def study_docx(
     scope_label: str,
     reflections: Iterable[Reflection],
     unit_paths: dict[str, str],
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The 汇编: cover, 目录, the principles studied, then published reflections by unit.
+    """The 汇编: cover, 目录, 专题说明, the principles studied, then published reflections by unit.
 
-    ``unit_paths`` maps a unit's tree path to its full name (县 / 乡镇 / 村).
+    ``unit_paths`` maps a unit's tree path to its full name (县 / 乡镇 / 村);
+    ``progress(done, total)`` is told how far the reflections are, now and then.
     """
     document = Document()
+    _page_setup(document)
+    _language(document)
+    _no_italics(document)
     _east_asian_font(document.styles["Normal"], FONT)
     document.styles["Normal"].font.size = Pt(12)
     for level in range(1, 7):
@@ -196,72 +277,90 @@ def study_docx(
     _east_asian_font(document.styles["Title"], HEADING_FONT)
 
     document.core_properties.title = xml_clean(topic.title)
-    writer = _Writer(document)
-    cover = writer.paragraph(style="Title")
-    cover.add_run(_("心得体会汇编"))
-    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle = writer.paragraph()
-    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle.add_run(xml_clean(topic.title)).bold = True
-    for line in (
-        _("单位\uff1a%(unit)s") % {"unit": scope_label},
-        _("学习时间\uff1a%(start)s 至 %(due)s")
-        % {"start": f"{topic.start_date:%Y-%m-%d}", "due": f"{topic.due_date:%Y-%m-%d}"},
-        _("编印日期\uff1a%(day)s") % {"day": f"{timezone.localdate():%Y-%m-%d}"},
-    ):
-        writer.paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    writer.page_break()
-
     reflections = list(reflections)
     # Published essays only, even for a topic that chose a principle before the rule
     # (or whose essay went back to draft): an unpublished text never leaves the editors.
     principles = list(
         topic.principles.published().select_related("essay").order_by("essay_id", "position")
     )
+    essays = list(dict.fromkeys(principle.essay.title for principle in principles))
+
+    writer = _Writer(document)
+    cover = writer.paragraph(style="Title")
+    cover.add_run(_("心得体会汇编"))
+    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle = writer.paragraph()
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.add_run(_text(topic.title)).bold = True
+    lines = [_("单位\uff1a%(unit)s") % {"unit": scope_label}]
+    if essays:
+        # The cover names what was studied: the essay the principles come from.
+        lines.append(
+            _("学习篇目\uff1a%(essays)s")
+            % {"essays": "、".join(f"《{title}》" for title in essays)}
+        )
+    lines += [
+        _("学习时间\uff1a%(start)s 至 %(due)s")
+        % {"start": cn_date(topic.start_date), "due": cn_date(topic.due_date)},
+        _("编印日期\uff1a%(day)s") % {"day": cn_date(timezone.localdate())},
+    ]
+    for line in lines:
+        writer.paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    writer.page_break()
+
     groups: dict[str, list[Reflection]] = {}
     for reflection in reflections:
         unit = reflection.author.org_unit
         label = unit_paths.get(unit.path, unit.name) if unit else _("未归入单位")
         groups.setdefault(label, []).append(reflection)
+    description = [line.strip() for line in topic.description.splitlines() if line.strip()]
 
     writer.heading(_("目录"), 1)
     _toc_field(writer.paragraph())
+    # The plain contents, in the order of the document.
+    if description:
+        writer.paragraph(_("专题说明"), "List Bullet")
     if principles:
         writer.paragraph(_("学习原则"), "List Bullet")
     for label, items in groups.items():
-        writer.paragraph(xml_clean(label), "List Bullet")
+        writer.paragraph(label, "List Bullet")
         for reflection in items:
-            entry = xml_clean(f"{reflection.display_title} \u2014 {reflection.author}")
-            writer.paragraph(entry, "List Bullet 2")
+            writer.paragraph(
+                f"{reflection.display_title} \u2014 {reflection.author}", "List Bullet 2"
+            )
     writer.page_break()
 
+    # What the organiser asked for first, then what was studied, then what was written.
+    if description:
+        writer.heading(_("专题说明"), 1)
+        for line in description:
+            writer.paragraph(line)
     if principles:
         writer.heading(_("学习原则"), 1)
         for principle in principles:
             writer.heading(principle.label, 2)
             for paragraph in principle.paragraphs:
-                writer.paragraph(xml_clean(paragraph))
-    if topic.description:
-        writer.heading(_("专题说明"), 1)
-        for line in topic.description.splitlines():
-            if line.strip():
-                writer.paragraph(xml_clean(line).strip())
+                writer.paragraph(paragraph)
 
+    done = 0
     for label, items in groups.items():
-        writer.heading(xml_clean(label), 1)
+        writer.heading(label, 1)
         for reflection in items:
-            writer.heading(xml_clean(str(reflection.display_title)), 2)
-            published = timezone.localtime(reflection.published_at or reflection.created_at)
+            writer.heading(str(reflection.display_title), 2)
+            published = reflection.published_at or reflection.created_at
             meta = writer.paragraph()
             meta.add_run(
                 _("作者\uff1a%(author)s\u3000单位\uff1a%(unit)s\u3000日期\uff1a%(day)s")
                 % {
                     "author": xml_clean(str(reflection.author)),
-                    "unit": _unit_label(reflection),
-                    "day": f"{published:%Y-%m-%d}",
+                    "unit": xml_clean(_unit_label(reflection)),
+                    "day": cn_date(published),
                 }
-            ).italic = True
+            ).font.color.rgb = META_COLOUR
             markdown_to_docx(writer, reflection.body)
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(reflections))
     if not reflections:
         writer.paragraph(_("暂无已通过的心得。"))
     writer.finish()

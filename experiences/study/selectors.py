@@ -122,7 +122,8 @@ class UnitRow:
 
     @property
     def rate_percent(self) -> str:
-        return f"{self.rate * 100:.1f}%"
+        """A unit with nobody in it has no rate: "—", not a 0.0% that reads as nobody wrote."""
+        return f"{self.rate * 100:.1f}%" if self.members else "\u2014"
 
 
 def _members(roots: list[str]):

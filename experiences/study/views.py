@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from experiences.core.web import id_from
+from experiences.exports.models import ExportJob
+from experiences.exports.services import export_is_large, export_job_start
 from experiences.study.access import (
     may_use_dashboard,
     roots_within,
@@ -27,7 +29,12 @@ from experiences.study.access import (
 )
 from experiences.study.charts import submissions_chart
 from experiences.study.dashboard import dashboard_context
-from experiences.study.docx_export import study_docx
+from experiences.study.jobs import (
+    DOCX,
+    docx_filename,
+    scope_label,
+    study_docx_build,
+)
 from experiences.study.models import StudyTopic
 from experiences.study.reminders import study_reminder_enqueue
 from experiences.study.selectors import (
@@ -39,10 +46,8 @@ from experiences.study.selectors import (
 )
 from experiences.study.services import study_reminder_request
 from experiences.study.xlsx_export import participation_xlsx
-from experiences.units.models import Unit
 
 MEMBERS_PER_PAGE = 100
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -77,18 +82,6 @@ class TopicMixin(LoginRequiredMixin):
         return response
 
 
-def full_names(rows) -> dict[str, str]:
-    """Each listed unit's path → its name with the listed units above it (乡镇 / 村)."""
-    names = {row.unit.path: row.unit.name for row in rows}
-    step = Unit.steplen
-    return {
-        path: " / ".join(
-            names[path[:end]] for end in range(step, len(path) + 1, step) if path[:end] in names
-        )
-        for path in names
-    }
-
-
 class StudyReportView(TopicMixin, TemplateView):
     template_name = "study/report.html"
 
@@ -116,27 +109,44 @@ class StudyReportView(TopicMixin, TemplateView):
 
 
 class StudyDocxView(TopicMixin, View):
+    """The 汇编. Small: the file at once. Large (KB_EXPORT_QUEUE_THRESHOLD): built in the
+    task queue; GET offers a button, POST starts (or finds) the job and shows its page."""
+
+    def large(self) -> bool:
+        return export_is_large(published_for_export(topic=self.topic, roots=self.roots).count())
+
+    def immediate(self) -> HttpResponse:
+        content = study_docx_build(topic=self.topic, roots=self.roots)
+        return self.attachment(content, content_type=DOCX, name=docx_filename(self.topic))
+
     def get(self, request, *args, **kwargs):
-        rows, _total = report_rows(topic=self.topic, roots=self.roots)
-        roots = [row.unit.name for row in rows if row.level == 0]
-        content = study_docx(
-            topic=self.topic,
-            scope_label="、".join(roots) or _("\uff08无\uff09"),
-            reflections=published_for_export(topic=self.topic, roots=self.roots),
-            unit_paths=full_names(rows),
+        if self.large():
+            return render(request, "study/docx_prepare.html", {"topic": self.topic})
+        return self.immediate()
+
+    def post(self, request, *args, **kwargs):
+        if not self.large():
+            return self.immediate()
+        job = export_job_start(
+            owner=request.user, kind=ExportJob.Kind.STUDY_DOCX, params={"topic": self.topic.pk}
         )
-        return self.attachment(
-            content, content_type=DOCX, name=f"{self.topic.title}-心得体会汇编.docx"
-        )
+        return redirect(job)
 
 
 class StudyXlsxView(TopicMixin, View):
     def get(self, request, *args, **kwargs):
-        rows, _total = report_rows(topic=self.topic, roots=self.roots)
+        rows, total = report_rows(topic=self.topic, roots=self.roots)
         members = []
         for root in (row.unit for row in rows if row.level == 0):
             members.extend(members_with_status(topic=self.topic, unit=root))
-        content = participation_xlsx(unit_rows=rows, members=members, status_of=self.status_of)
+        content = participation_xlsx(
+            topic=self.topic,
+            scope_label=scope_label(rows),
+            unit_rows=rows,
+            total=total,
+            members=members,
+            status_of=self.status_of,
+        )
         return self.attachment(content, content_type=XLSX, name=f"{self.topic.title}-参学情况.xlsx")
 
 

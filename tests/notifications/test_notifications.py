@@ -282,8 +282,9 @@ def test_reserved_kinds_are_stored_and_replies_mailed(user, other_user, principl
     assigned = notification_for_study_assigned(
         recipient=user, topic_title="群众工作", url="/", due=due
     )
-    assert "2026-12-01" in assigned.text
+    assert "2026年12月1日" in assigned.text and "2026-12-01" not in assigned.text
     soon = notification_for_study_due(recipient=user, topic_title="群众工作", url="/", due=due)
+    assert "2026年12月1日" in soon.text
     assert soon.kind == "study_due"
     assert Notification.objects.filter(recipient=user).count() == 4
     assert mail.outbox == []  # nothing committed yet inside the test's transaction

@@ -99,7 +99,7 @@ def test_xlsx_has_unit_and_member_sheets(client, tree, topic, written, county_or
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["单位", "成员"]
     units, members = workbook["单位"], workbook["成员"]
-    assert [cell.value for cell in units[1]] == [
+    assert [cell.value for cell in units[3]] == [
         "单位",
         "层级",
         "应参学人数",
@@ -107,11 +107,11 @@ def test_xlsx_has_unit_and_member_sheets(client, tree, topic, written, county_or
         "已通过",
         "完成率",
     ]
-    assert units.freeze_panes == "A2" and members.freeze_panes == "A2"
-    rows = {row[0].strip(): row[2:5] for row in units.iter_rows(min_row=2, values_only=True)}
+    assert units.freeze_panes == "A4" and members.freeze_panes == "A4"
+    rows = {row[0].strip(): row[2:5] for row in units.iter_rows(min_row=4, values_only=True)}
     # 城关县: the county organiser, 东乡镇's organiser, 张三, 李四, 王, and the formula-named one.
     assert rows["城关县"] == (6, 3, 2)
-    people = {row[1]: row for row in members.iter_rows(min_row=2, values_only=True)}
+    people = {row[1]: row for row in members.iter_rows(min_row=4, values_only=True)}
     assert people["zhang"][3] == "已通过" and people["wang"][3] == "已提交"
     hostile = people["'=cmd|' /C calc'!A0"]
     assert hostile[2] == "'+SUM(1)"

@@ -77,6 +77,7 @@ def test_daily_command_delivers(tree, topic, capsys):
 def test_the_queue_runs_the_daily_reminders_once_a_day(tree, topic):
     from django_rq.cron import DjangoCronScheduler
 
+    from experiences.exports.services import export_jobs_prune_task
     from experiences.notifications.tasks import outgoing_mail_sweep
     from experiences.study.daily import study_reminders_daily_task
 
@@ -89,6 +90,8 @@ def test_the_queue_runs_the_daily_reminders_once_a_day(tree, topic):
     # The same scheduler sweeps the mail outbox every minute.
     sweep = jobs[outgoing_mail_sweep]
     assert (sweep.interval, sweep.queue_name) == (60, "mail")
+    # And hourly, expired export files are deleted (experiences/exports).
+    assert jobs[export_jobs_prune_task].cron == "17 * * * *" and len(jobs) == 3
     assert study_reminders_daily_task() == 2  # "waiting" and the 东乡镇 organiser
     assert "waiting" in told(Notification.Kind.STUDY_DUE)
     assert study_reminders_daily_task() == 0  # the day's request is already sent

@@ -52,7 +52,8 @@ def test_home_shows_each_state_to_the_member_only(client, tree, topic, seed_essa
         start = html.index(title)
         assert state in html[start : html.index("</li>", start)]
     assert "别的县的专题" not in html and "还没开始的专题" not in html
-    assert f"{topic.due_date:%Y-%m-%d}" in html
+    due = topic.due_date
+    assert f"{due.year}年{due.month}月{due.day}日" in html
     assert overdue.title in tasks_of(client.get(member.get_absolute_url()))
 
     client.logout()

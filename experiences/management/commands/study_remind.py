@@ -11,6 +11,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from experiences.core.dates import cn_date
 from experiences.study.daily import study_reminders_send
 from experiences.study.selectors import study_reminders_due
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         for member, topic in pairs:
             topics[topic.pk] = topic
             self.stdout.write(
-                f"{topic.title}\t{member.username}\t{member}\t截止 {topic.due_date:%Y-%m-%d}"
+                f"{topic.title}\t{member.username}\t{member}\t截止 {cn_date(topic.due_date)}"
             )
         if dry_run:
             self.stdout.write(f"预览\uff1a{len(topics)} 个专题\uff0c{len(pairs)} 人待提醒。")
