@@ -69,7 +69,8 @@ if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _s
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, its index arranged by task (experiences/core/admin_site.py).
+    "experiences.core.admin_site.KbAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -234,6 +235,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Django's own strings its zh_Hans catalog leaves in English (admin pages and widgets).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
