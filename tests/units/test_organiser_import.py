@@ -59,9 +59,7 @@ def test_an_organiser_imports_units_into_their_subtree(organiser_client):
         ("乙镇改名,甲镇,Y\n", "编码 Y 是你管理范围之外的单位"),
     ],
 )
-def test_rows_outside_the_subtree_are_refused_and_nothing_changes(
-    organiser_client, sheet, message
-):
+def test_rows_outside_the_subtree_are_refused_and_nothing_changes(organiser_client, sheet, message):
     client, units = organiser_client
     before = list(Unit.objects.values_list("path", "name", "code"))
     page = client.post(reverse("admin:experiences_unit_import"), {"file": upload(sheet)})
