@@ -1,6 +1,7 @@
 """The admin in Chinese, arranged by task (issue 27, items 7, 8, 9 and 11)."""
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -54,9 +55,13 @@ def test_the_filter_horizontal_widget_reads_chinese(superuser_client):
 
 def test_the_compiled_catalogs_are_current(tmp_path):
     """The .mo files are committed (no build step compiles them): they match their .po."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("gettext's msgfmt is not installed")
     for domain in ("django", "djangojs"):
         fresh = tmp_path / f"{domain}.mo"
-        subprocess.run(["msgfmt", "-o", str(fresh), str(LOCALE / f"{domain}.po")], check=True)  # noqa: S603,S607
+        command = [msgfmt, "-o", str(fresh), str(LOCALE / f"{domain}.po")]
+        subprocess.run(command, check=True)  # noqa: S603 (our own files)
         assert fresh.read_bytes() == (LOCALE / f"{domain}.mo").read_bytes(), domain
 
 

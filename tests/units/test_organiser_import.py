@@ -36,7 +36,7 @@ def upload(text: str, encoding: str = "utf-8") -> SimpleUploadedFile:
 
 
 def test_an_organiser_imports_units_into_their_subtree(organiser_client):
-    client, units = organiser_client
+    client, _units = organiser_client
     url = reverse("admin:experiences_unit_import")
     assert client.get(url).status_code == 200
     sheet = "名称,上级单位,编码\n甲二村,甲镇,J2\n甲三村,J2,J3\n"
@@ -60,7 +60,7 @@ def test_an_organiser_imports_units_into_their_subtree(organiser_client):
     ],
 )
 def test_rows_outside_the_subtree_are_refused_and_nothing_changes(organiser_client, sheet, message):
-    client, units = organiser_client
+    client, _units = organiser_client
     before = list(Unit.objects.values_list("path", "name", "code"))
     page = client.post(reverse("admin:experiences_unit_import"), {"file": upload(sheet)})
     assert page.status_code == 200 and message in page.content.decode()
