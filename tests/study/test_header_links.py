@@ -35,9 +35,9 @@ def test_a_colleague_never_sees_anothers_links_on_a_shared_page(
     for person in order * 2:
         response, page = page_for(client, person, url)
         seen.setdefault(person.username, []).append((response.get("X-Page-Cache"), page))
-    for cache_state, page in seen["tongshi"]:
+    for _state, page in seen["tongshi"]:
         assert ADMIN_LINK not in page and dashboard_link not in page
-    for cache_state, page in seen["xianzuzhi"]:
+    for _state, page in seen["xianzuzhi"]:
         assert ADMIN_LINK in page and dashboard_link in page
     # The page was shared between them, not rendered per viewer.
     assert any(state == "shared-hit" for state, _ in seen["tongshi"] + seen["xianzuzhi"])
