@@ -78,12 +78,12 @@ class KbUserAdmin(PermissionLabelsMixin, UserAdmin):
                         change = role_revoke(
                             user=user, role=form.cleaned_data["role"], actor=request.user
                         )
-                except RoleError as error:
-                    errors.append(f"{user}\uff1a{error}")
+                except RoleError as refused:
+                    errors.append(f"{user}\uff1a{refused}")
                     continue
                 done += change.changed
-            for error in errors:
-                self.message_user(request, error, level=messages.ERROR)
+            for message in errors:
+                self.message_user(request, message, level=messages.ERROR)
             template = (
                 _("已为 %(count)d 位同事授予角色%(role)s。")
                 if grant

@@ -9,7 +9,8 @@ from django import forms
 from django.apps import apps
 from django.contrib.admin import ModelAdmin, helpers
 from django.contrib.auth.models import Permission
-from django.db.models import Model
+from django.db.models import ManyToManyField, Model
+from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
@@ -95,8 +96,12 @@ def permission_label(permission: Permission) -> str:
 class PermissionLabelsMixin:
     """Permission pickers labelled by ``permission_label``."""
 
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest | None = None, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
+        field: ModelMultipleChoiceField[Any] | None = super().formfield_for_manytomany(  # type: ignore[misc]
+            db_field, request, **kwargs
+        )
         if field is not None and db_field.remote_field.model is Permission:
-            field.label_from_instance = permission_label
+            field.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
         return field

@@ -60,8 +60,8 @@ class KbAdminSite(admin.AdminSite):
     site_header = _("基层心得知识库 · 管理")
     site_title = _("基层心得知识库")
     index_title = _("管理首页")
-    # An empty cell said "-", which read as a value.
-    empty_value_display = _("未填")
+    # An empty cell said "-", which read as a value. (Lazy: translated when shown.)
+    empty_value_display = _("未填")  # type: ignore[assignment]
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         if app_label is not None:
