@@ -69,8 +69,7 @@ if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _s
     )
 
 INSTALLED_APPS = [
-    # django.contrib.admin, its index arranged by task (experiences/core/admin_site.py).
-    "experiences.core.admin_site.KbAdminConfig",
+    "experiences.admin_site.KbAdminConfig",  # django.contrib.admin, arranged by task
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -235,8 +234,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-# Django's own strings its zh_Hans catalog leaves in English (admin pages and widgets).
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Django's own strings its zh_Hans catalog lacks
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

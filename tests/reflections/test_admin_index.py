@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_superuser_index_has_no_english_axes_block(client):
     client.force_login(UserFactory(username="guanli", is_staff=True, is_superuser=True))
     page = client.get("/admin/").content.decode()
-    # Grouped by task (core/admin_site.py): login limits sit under 系统.
+    # Grouped by task (experiences/admin_site.py): login limits sit under 系统.
     assert "系统" in page and "登录失败计数" in page
     for english in ("Axes", "Access attempts", "Access logs", "Access failures"):
         assert english not in page

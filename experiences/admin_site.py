@@ -116,4 +116,4 @@ def _label(model: dict[str, Any]) -> str:
 class KbAdminConfig(AdminConfig):
     """django.contrib.admin, with the site above as ``admin.site``."""
 
-    default_site = "experiences.core.admin_site.KbAdminSite"
+    default_site = "experiences.admin_site.KbAdminSite"
