@@ -121,6 +121,8 @@ def test_the_commands(groups, units, capsys):
         call_command("grant_role", "nobody", "版主")
     with pytest.raises(CommandError, match="找不到编码为 Q 的单位"):
         call_command("grant_role", "xiaozhang", "组织员", "--unit", "Q")
+    with pytest.raises(CommandError, match="没有“管理员”这个角色"):
+        call_command("grant_role", "xiaozhang", "管理员")
     other = UserFactory(username="xiaoli")
     with pytest.raises(CommandError, match="组织员需要所属单位"):
         call_command("grant_role", "xiaoli", "组织员")

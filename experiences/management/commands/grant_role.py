@@ -6,7 +6,7 @@ group, is_staff and, for an organiser, the unit whose subtree they manage.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.accounts.roles import ROLES, RoleError, role_grant
+from experiences.accounts.roles import RoleError, role_grant
 from experiences.management.role_args import actor_find, unit_find, user_find
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="用户名")
-        parser.add_argument("role", choices=ROLES, help="版主、编辑或组织员")
+        parser.add_argument("role", help="版主、编辑或组织员")
         parser.add_argument("--unit", help="单位编码\uff08组织员必填\uff0c除非已有所属单位\uff09")
         parser.add_argument("--by", help="记在操作记录里的操作人\uff08用户名\uff09")
 

@@ -6,7 +6,7 @@ and is_staff once no role is left.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.accounts.roles import ROLES, RoleError, role_revoke
+from experiences.accounts.roles import RoleError, role_revoke
 from experiences.management.role_args import actor_find, user_find
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="用户名")
-        parser.add_argument("role", choices=ROLES, help="版主、编辑或组织员")
+        parser.add_argument("role", help="版主、编辑或组织员")
         parser.add_argument("--by", help="记在操作记录里的操作人\uff08用户名\uff09")
 
     def handle(self, *args, username, role, by, **options):
