@@ -39,6 +39,7 @@ class ExperiencesConfig(AppConfig):
 
         # Share images need their CJK font: `manage.py check` says so when it is missing.
         from experiences.sharing import checks as sharing_checks  # noqa: F401
+        from experiences.study import viewer_bits as study_viewer_bits
         from experiences.study.models import StudyTopic
         from experiences.units.models import Unit
 
@@ -102,3 +103,4 @@ class ExperiencesConfig(AppConfig):
         notifications_viewer_bits.register()
         # A principle's 已学 and 收藏.
         reading_viewer_bits.register()
+        study_viewer_bits.register()

@@ -4,15 +4,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from experiences.sitemaps import SITEMAPS
 from kb.health import healthz
-
-admin.site.site_header = _("基层心得知识库 · 管理")
-admin.site.site_title = _("基层心得知识库")
-admin.site.index_title = _("内容管理")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from experiences.core.admin import NoEditingMixin
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
 from experiences.flags.services import flags_review
+from experiences.reflections.admin_review import ReviewDecision, ReviewPageMixin, author_record
 from experiences.reflections.models import Reflection
 from experiences.reflections.moderation import SelfReviewRefused, user_can_moderate
 from experiences.replies.models import Reply
@@ -27,8 +28,68 @@ OWN_SKIPPED = _(
 )
 
 
-class FlaggedItemAdmin(NoEditingMixin, admin.ModelAdmin):
-    """Items with open flags, most flagged first; hidden ones say so."""
+class FlaggedReviewMixin(ReviewPageMixin):
+    """A flagged item's review page: 保留 or 移除 (reflections/admin_review.py), never one's
+    own or one the moderator flagged."""
+
+    review_title = _("复核举报")
+    decisions = (
+        ReviewDecision("keep", _("保留\uff08恢复显示\uff09"), primary=True),
+        ReviewDecision("remove", _("移除\uff08驳回\uff09")),
+    )
+    gone_message = _("这条内容已没有待处理的举报\uff08可能已被其他版主复核\uff09。")
+    own_message = _("不能复核自己发表或自己举报的内容\uff0c请由其他版主处理。")
+    handled_message = _("这条内容的举报已被其他版主处理\uff0c没有再改动。")
+
+    def review_item(self, request, pk):
+        return self.get_queryset(request).filter(pk=pk).select_related("author").first()
+
+    def review_is_own(self, request, item):
+        return bool(item.viewer_own)
+
+    def review_decide(self, request, item, decision, reason):
+        closed = flags_review(
+            item=self.concrete.objects.get(pk=item.pk),
+            keep=decision == "keep",
+            moderator=request.user,
+        )
+        return item if closed else None
+
+    def review_done_message(self, item, decision):
+        if decision == "keep":
+            return str(_("已保留这条内容\uff0c举报已处理\uff0c举报人会收到通知。"))
+        return str(_("已移除这条内容\uff0c作者会看到举报理由。"))
+
+    def review_next(self, request, after):
+        return (
+            self.get_queryset(request)
+            .exclude(pk=after.pk)
+            .filter(viewer_own=False)
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    def review_context(self, request, item):
+        counts = Counter(str(flag.get_reason_display()) for flag in item.open_flags)
+        if self.concrete is Reply:
+            heading = _("回复心得\u300a%(title)s\u300b") % {"title": item.reflection.display_title}
+            link = item.reflection
+        else:
+            heading, link = item.display_title, item
+        return {
+            "kind": _("回复") if self.concrete is Reply else _("心得"),
+            "heading": heading,
+            "context_link": link if item.status == Reflection.Status.PUBLISHED else None,
+            "flags": item.open_flags,
+            "flag_summary": "\u3001".join(f"{r}\u00d7{n}" for r, n in counts.most_common()),
+            "flag_weight": f"{item.open_flag_weight or 0} / {settings.KB_FLAG_HIDE_THRESHOLD}",
+            "record": author_record(item.author, exclude=item),
+        }
+
+
+class FlaggedItemAdmin(FlaggedReviewMixin, NoEditingMixin, admin.ModelAdmin):
+    """Items with open flags, most flagged first; hidden ones say so. Each item's page
+    is its review page."""
 
     concrete: type[Reflection] | type[Reply] = Reflection
     actions = ["keep", "remove"]

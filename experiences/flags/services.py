@@ -177,6 +177,10 @@ def flags_review(*, item: Item, keep: bool, moderator: User) -> int:
     flags = open_flags_of(item)
     if item.author_id == moderator.pk or flags.filter(reporter_id=moderator.pk).exists():
         raise SelfReviewRefused
+    if not flags.exists():
+        # Another moderator reviewed it a moment ago (or a button was pressed twice):
+        # nothing is left to decide, and removing it now would overrule them.
+        return 0
     reasons = "、".join(sorted({str(flag.get_reason_display()) for flag in flags}))
     if keep:
         _hidden_set(item, False)

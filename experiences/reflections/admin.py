@@ -266,4 +266,5 @@ class ModerationLogAdmin(NoEditingMixin, admin.ModelAdmin):
     @admin.display(description=_("操作人"), ordering="actor")
     def actor_label(self, log):
         # A deleted account shows its pseudonym and former role (accounts.deletion).
-        return log.actor.pseudonym if log.actor is not None else "-"
+        # No actor: a decision the site made itself (a "-" read as a stray mark).
+        return log.actor.pseudonym if log.actor is not None else _("系统")

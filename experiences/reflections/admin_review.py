@@ -1,15 +1,19 @@
-"""The moderation queue's item page: everything needed to decide, and the decision, on one page.
+"""Review pages: one item, everything needed to decide, and the decision, on one page.
 
 The stock read-only change page showed raw Markdown and no tags, and deciding took
-three steps (back to the list, tick, choose an action). This page renders the body
-as readers will see it, shows the tags and the author's record, and decides with one
-POST button: 通过, 通过并设为精选, or 驳回 with the reason typed beside it. Decisions go
-through ``moderation.pending_reflection_decide`` and are logged as the list actions are.
-A moderator's own reflection is not reviewed here: its page sends them back to the queue.
+three steps (back to the list, tick, choose an action). A review page renders the
+body as readers will see it, shows the author's record, and decides with one POST
+button, then opens the next item. ``ReviewPageMixin`` is the page; each queue says
+what its items are and which decisions it offers: pending reflections (通过,
+通过并设为精选, 驳回 with a reason; ``QueueReviewMixin`` below), pending replies
+(replies/admin.py) and items with open 举报 (保留, 移除; flags/admin.py). Decisions go
+through the services and are logged as the list actions are. Nobody reviews their
+own item (or, for 举报, one they flagged): its page sends them back to the queue.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -33,6 +37,10 @@ from experiences.reflections.moderation import (
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
     from django.http import HttpRequest, HttpResponse
+    from django_stubs_ext import StrOrPromise
+
+    from experiences.accounts.models import User
+    from experiences.replies.models import Reply
 
     _AdminBase = ModelAdmin[Any]
 else:
@@ -50,10 +58,70 @@ DONE_MESSAGES = {
 OWN_REFLECTION = gettext_lazy("这是你自己的心得\uff0c不能由你审核\uff0c请由其他版主处理。")
 
 
-class QueueReviewMixin(_AdminBase):
-    """Replaces the queue's change page with the review page (GET) and its decisions (POST)."""
+@dataclass(frozen=True)
+class ReviewDecision:
+    value: str
+    label: StrOrPromise
+    needs_reason: bool = False
+    primary: bool = False
 
-    review_template = "admin/experiences/pendingreflection/review.html"
+
+def author_record(author: User, *, exclude: Reflection | Reply | None = None) -> dict[str, Any]:
+    """The author's other reflections and replies by status, and their latest reflections."""
+    from experiences.replies.models import Reply
+
+    statuses = Reflection.Status
+    counts = {
+        "published": Count("pk", filter=Q(status=statuses.PUBLISHED)),
+        "pending": Count("pk", filter=Q(status=statuses.PENDING)),
+        "rejected": Count("pk", filter=Q(status=statuses.REJECTED)),
+    }
+    reflections = Reflection.objects.filter(author=author)
+    replies = Reply.objects.filter(author=author)
+    if isinstance(exclude, Reflection):
+        reflections = reflections.exclude(pk=exclude.pk)
+    elif exclude is not None:
+        replies = replies.exclude(pk=exclude.pk)
+    recent = list(
+        reflections.select_related("principle").order_by("-created_at", "-pk")[:HISTORY_SHOWN]
+    )
+    return {
+        **reflections.aggregate(**counts),
+        "replies": replies.aggregate(**counts),
+        "recent": recent,
+        "joined": author.date_joined,
+    }
+
+
+class ReviewPageMixin(_AdminBase):
+    """Replaces a queue's change page with its review page (GET) and decisions (POST)."""
+
+    review_template = "admin/experiences/review.html"
+    review_title: StrOrPromise = ""
+    decisions: tuple[ReviewDecision, ...] = ()
+    gone_message: StrOrPromise = ""
+    own_message: StrOrPromise = ""
+    handled_message: StrOrPromise = ""
+
+    # What a queue says about its items.
+    def review_item(self, request: HttpRequest, pk: int) -> Any:
+        raise NotImplementedError
+
+    def review_is_own(self, request: HttpRequest, item: Any) -> bool:
+        return bool(item.author_id == request.user.pk)
+
+    def review_decide(self, request: HttpRequest, item: Any, decision: str, reason: str) -> Any:
+        """The decision through its service; None when another moderator got there first."""
+        raise NotImplementedError
+
+    def review_done_message(self, item: Any, decision: str) -> str:
+        raise NotImplementedError
+
+    def review_next(self, request: HttpRequest, after: Any) -> int | None:
+        raise NotImplementedError
+
+    def review_context(self, request: HttpRequest, item: Any) -> dict[str, Any]:
+        return {}
 
     def change_view(
         self,
@@ -65,62 +133,51 @@ class QueueReviewMixin(_AdminBase):
         if not user_can_moderate(user=request.user):
             raise Http404
         pk = id_from(object_id)
-        reflection = (
-            Reflection.objects.filter(pk=pk, status=Reflection.Status.PENDING)
-            .select_related("author", "principle__essay")
-            .first()
-            if pk is not None
-            else None
-        )
-        if reflection is None:
-            messages.info(
-                request, _("这条心得已不在待审核队列中\uff08可能已被其他版主处理\uff09。")
-            )
+        item = self.review_item(request, pk) if pk is not None else None
+        if item is None:
+            messages.info(request, str(self.gone_message))
             return HttpResponseRedirect(self._queue_url())
-        if reflection.author_id == request.user.pk:
-            messages.warning(request, OWN_REFLECTION)
+        if self.review_is_own(request, item):
+            messages.warning(request, str(self.own_message))
             return HttpResponseRedirect(self._queue_url())
         errors: list[str] = []
         reason = ""
         if request.method == "POST":
-            decision = request.POST.get("decision", "")
+            chosen = {decision.value: decision for decision in self.decisions}
+            decision = chosen.get(request.POST.get("decision", ""))
             reason = text_clean(request.POST.get("reason", "")).strip()[:1000]
-            if decision not in Decision.ALL:
-                errors.append(_("请选择通过\u3001通过并设为精选或驳回。"))
-            elif decision == Decision.REJECT and not reason:
+            if decision is None:
+                errors.append(
+                    _("请选择\uff1a%(choices)s。")
+                    % {"choices": "\u3001".join(str(d.label) for d in self.decisions)}
+                )
+            elif decision.needs_reason and not reason:
                 errors.append(_("请填写驳回理由\uff0c作者会看到它。"))
             else:
                 try:
-                    decided = pending_reflection_decide(
-                        reflection_id=reflection.pk,
-                        decision=decision,
-                        moderator=request.user,  # type: ignore[arg-type]
-                        reason=reason,
-                    )
+                    decided = self.review_decide(request, item, decision.value, reason)
                 except SelfReviewRefused:
-                    messages.warning(request, OWN_REFLECTION)
+                    messages.warning(request, str(self.own_message))
                     return HttpResponseRedirect(self._queue_url())
                 if decided is None:
-                    messages.info(request, _("这条心得已被其他版主处理\uff0c没有再改动。"))
+                    messages.info(request, str(self.handled_message))
                 else:
-                    messages.success(
-                        request, str(DONE_MESSAGES[decision]) % {"title": decided.display_title}
-                    )
-                return HttpResponseRedirect(
-                    self._next_url(after=reflection, moderator_id=request.user.pk)
-                )
+                    messages.success(request, self.review_done_message(decided, decision.value))
+                return HttpResponseRedirect(self._next_url(request, item))
         return TemplateResponse(
             request,
             self.review_template,
             {
                 **self.admin_site.each_context(request),
-                "title": _("审核心得"),
+                "title": self.review_title,
                 "opts": self.model._meta,
-                "reflection": reflection,
-                "history": self._history(reflection),
+                "item": item,
+                "decisions": self.decisions,
+                "asks_reason": any(d.needs_reason for d in self.decisions),
                 "errors": errors,
                 "reason": reason,
                 "queue_url": self._queue_url(),
+                **self.review_context(request, item),
             },
             status=400 if errors else 200,
         )
@@ -129,21 +186,62 @@ class QueueReviewMixin(_AdminBase):
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
-    def _next_url(self, *, after: Reflection, moderator_id: int | None) -> str:
-        """The next item in the queue (oldest first) that is not the moderator's own,
-        else the queue itself."""
-        following = (
-            Reflection.objects.filter(status=Reflection.Status.PENDING)
-            .exclude(pk=after.pk)
-            .exclude(author_id=moderator_id)
-            .order_by("created_at", "pk")
-            .values_list("pk", flat=True)
-            .first()
-        )
+    def _next_url(self, request: HttpRequest, after: Any) -> str:
+        """The queue's next item that is not the moderator's own, else the queue itself."""
+        following = self.review_next(request, after)
         if following is None:
             return self._queue_url()
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[following])
+
+
+class QueueReviewMixin(ReviewPageMixin):
+    """Pending reflections: 通过, 通过并设为精选, 驳回 with a reason."""
+
+    review_template = "admin/experiences/pendingreflection/review.html"
+    review_title = gettext_lazy("审核心得")
+    decisions = (
+        ReviewDecision(Decision.APPROVE, gettext_lazy("通过"), primary=True),
+        ReviewDecision(Decision.FEATURE, gettext_lazy("通过并设为精选")),
+        ReviewDecision(Decision.REJECT, gettext_lazy("驳回"), needs_reason=True),
+    )
+    gone_message = gettext_lazy("这条心得已不在待审核队列中\uff08可能已被其他版主处理\uff09。")
+    own_message = OWN_REFLECTION
+    handled_message = gettext_lazy("这条心得已被其他版主处理\uff0c没有再改动。")
+
+    def review_item(self, request: HttpRequest, pk: int) -> Reflection | None:
+        return (
+            Reflection.objects.filter(pk=pk, status=Reflection.Status.PENDING)
+            .select_related("author", "principle__essay")
+            .first()
+        )
+
+    def review_decide(
+        self, request: HttpRequest, item: Reflection, decision: str, reason: str
+    ) -> Reflection | None:
+        return pending_reflection_decide(
+            reflection_id=item.pk,
+            decision=decision,
+            moderator=request.user,  # type: ignore[arg-type]
+            reason=reason,
+        )
+
+    def review_done_message(self, item: Reflection, decision: str) -> str:
+        return str(DONE_MESSAGES[decision]) % {"title": item.display_title}
+
+    def review_next(self, request: HttpRequest, after: Reflection) -> int | None:
+        """The oldest pending reflection that is not the moderator's own."""
+        return (
+            Reflection.objects.filter(status=Reflection.Status.PENDING)
+            .exclude(pk=after.pk)
+            .exclude(author_id=request.user.pk)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    def review_context(self, request: HttpRequest, item: Reflection) -> dict[str, Any]:
+        return {"reflection": item, "history": self._history(item)}
 
     @staticmethod
     def _history(reflection: Reflection) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
 from experiences.reflections.admin import RejectForm, own_items_skip
+from experiences.reflections.admin_review import ReviewDecision, ReviewPageMixin, author_record
 from experiences.reflections.moderation import user_can_moderate
 from experiences.replies.models import PendingReply, Reply
-from experiences.replies.moderation import reply_publish, reply_reject
+from experiences.replies.moderation import pending_reply_decide, reply_publish, reply_reject
 from experiences.replies.services import reply_delete, reply_moderator_edit
 
 
@@ -100,9 +101,59 @@ class ReplyAdmin(ReplyModerationMixin, admin.ModelAdmin):
             reply_delete(reply=reply, moderator=request.user)
 
 
+class ReplyReviewMixin(ReviewPageMixin):
+    """A pending reply's review page: 通过, or 驳回 with a reason (reflections/admin_review.py)."""
+
+    review_title = _("审核回复")
+    decisions = (
+        ReviewDecision("approve", _("通过"), primary=True),
+        ReviewDecision("reject", _("驳回"), needs_reason=True),
+    )
+    gone_message = _("这条回复已不在待审核队列中\uff08可能已被其他版主处理\uff09。")
+    own_message = _("这是你自己的回复\uff0c不能由你审核\uff0c请由其他版主处理。")
+    handled_message = _("这条回复已被其他版主处理\uff0c没有再改动。")
+
+    def review_item(self, request, pk):
+        return (
+            Reply.objects.filter(pk=pk, status=Reply.Status.PENDING)
+            .select_related("author", "reflection", "quoted__author")
+            .first()
+        )
+
+    def review_decide(self, request, item, decision, reason):
+        return pending_reply_decide(
+            reply_id=item.pk, approve=decision == "approve", moderator=request.user, reason=reason
+        )
+
+    def review_done_message(self, item, decision):
+        if decision == "approve":
+            return str(_("已通过这条回复\uff0c已发布。"))
+        return str(_("已驳回这条回复\uff0c作者会看到驳回理由。"))
+
+    def review_next(self, request, after):
+        return (
+            Reply.objects.filter(status=Reply.Status.PENDING)
+            .exclude(pk=after.pk)
+            .exclude(author_id=request.user.pk)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    def review_context(self, request, item):
+        return {
+            "kind": _("回复"),
+            "heading": _("回复心得\u300a%(title)s\u300b")
+            % {"title": item.reflection.display_title},
+            "context_link": item.reflection,
+            "record": author_record(item.author, exclude=item),
+        }
+
+
 @admin.register(PendingReply)
-class PendingReplyAdmin(NoEditingMixin, ReplyModerationMixin, admin.ModelAdmin):
-    """The queue: pending replies, oldest first, with bulk approve/reject."""
+class PendingReplyAdmin(ReplyReviewMixin, NoEditingMixin, ReplyModerationMixin, admin.ModelAdmin):
+    """The queue: pending replies, oldest first, with bulk approve/reject; each item's
+    page is its review page."""
 
     actions = ["approve", "reject"]
     list_display = ("body_excerpt", "author", "reflection", "created_at")

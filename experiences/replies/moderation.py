@@ -92,3 +92,20 @@ def reply_reject(*, reply: Reply, reason: str, moderator: User | None = None) ->
             reason=reason,
         )
     return reply
+
+
+@transaction.atomic
+def pending_reply_decide(
+    *, reply_id: int, approve: bool, moderator: User, reason: str = ""
+) -> Reply | None:
+    """Approve or reject one pending reply from its review page. The row is locked
+    first: a second moderator (or a second press) finds it no longer pending and
+    changes nothing (None). Never one's own (``SelfReviewRefused``)."""
+    reply = (
+        Reply.objects.select_for_update().filter(pk=reply_id, status=Reply.Status.PENDING).first()
+    )
+    if reply is None:
+        return None
+    if approve:
+        return reply_publish(reply=reply, moderator=moderator)
+    return reply_reject(reply=reply, reason=reason, moderator=moderator)

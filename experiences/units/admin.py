@@ -28,7 +28,7 @@ from experiences.units.services import (
 class UnitAdmin(admin.ModelAdmin):
     form = UnitAdminForm
     fields = ["name", "code", "parent"]
-    list_display = ["tree_name", "code", "depth", "member_count"]
+    list_display = ["tree_name", "code", "level", "member_count"]
     list_per_page = 200
     search_fields = ["name", "code"]
     ordering = ["path"]
@@ -37,6 +37,11 @@ class UnitAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("名称"), ordering="path")
     def tree_name(self, unit):
         return unit.indented_name
+
+    # treebeard's own column read "DEPTH": 1 is the top of the tree.
+    @admin.display(description=gettext_lazy("层级"), ordering="depth")
+    def level(self, unit):
+        return unit.depth
 
     @admin.display(description=gettext_lazy("直属成员"))
     def member_count(self, unit):
@@ -109,7 +114,12 @@ class UnitAdmin(admin.ModelAdmin):
             except UnitImportError as error:
                 form.add_error("file", str(error))
             else:
-                report = units_import(rows=rows, dry_run=form.cleaned_data["dry_run"])
+                # An organiser's rows stay within their own subtree (the scope rule).
+                report = units_import(
+                    rows=rows,
+                    dry_run=form.cleaned_data["dry_run"],
+                    scope=viewer_scope(request.user),
+                )
                 if not report.dry_run and not report.errors:
                     self.message_user(
                         request,

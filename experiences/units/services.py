@@ -1,5 +1,9 @@
 """Keeping the unit tree: create, edit and move units, import a sheet, link users to units.
 
+An organiser imports within their own subtree only (``scope``, study/access.py):
+a row whose unit would lie outside it (a top-level unit, a parent elsewhere, a
+code naming a unit elsewhere) is an error, like any other bad row.
+
 An import is all or nothing: every row is checked first, and a sheet with any
 bad row changes nothing (the errors say which rows and why). ``dry_run``
 runs the same import and rolls it back, so the preview is exactly what a
@@ -223,10 +227,14 @@ def _row_errors(row: UnitRow) -> list[str]:
     return errors
 
 
-def units_import(*, rows: list[UnitRow], dry_run: bool = False) -> UnitImportReport:
+def units_import(
+    *, rows: list[UnitRow], dry_run: bool = False, scope: list[str] | None = None
+) -> UnitImportReport:
     """Create or update units from rows; a parent is named by its code or (unique) name.
 
-    Rows may come in any order: a row waits until its parent exists.
+    Rows may come in any order: a row waits until its parent exists. ``scope``
+    (subtree roots; None for the whole tree) bounds what the import may create or
+    change: the importer's own subtree.
     """
     report = UnitImportReport(dry_run=dry_run)
     for row in rows:
@@ -239,7 +247,7 @@ def units_import(*, rows: list[UnitRow], dry_run: bool = False) -> UnitImportRep
         return report
     try:
         with transaction.atomic():
-            _import_rows(rows, report)
+            _import_rows(rows, report, scope)
             if report.errors:
                 raise _DryRunRollback
             report.users_linked = units_match_users()
@@ -261,7 +269,33 @@ def _find(reference: str) -> Unit | list[Unit] | None:
     return named or None
 
 
-def _import_rows(rows: list[UnitRow], report: UnitImportReport) -> None:
+def _within(unit: Unit, scope: list[str] | None) -> bool:
+    return scope is None or any(unit.path.startswith(root) for root in scope)
+
+
+def _outside(row: UnitRow, scope: list[str] | None, parent: Unit | None) -> str | None:
+    """Why ``row`` would reach outside ``scope``, or None when it stays inside."""
+    if scope is None:
+        return None
+    if parent is None:
+        return _("第 %(line)d 行\uff1a请填写上级单位\uff08须在你管理的单位之内\uff09。") % {
+            "line": row.line
+        }
+    if not _within(parent, scope):
+        return _("第 %(line)d 行\uff1a上级单位“%(parent)s”不在你管理的单位之内。") % {
+            "line": row.line,
+            "parent": row.parent,
+        }
+    existing = Unit.objects.filter(code=row.code).first() if row.code else None
+    if existing is not None and not _within(existing, scope):
+        return _("第 %(line)d 行\uff1a编码 %(code)s 是你管理范围之外的单位。") % {
+            "line": row.line,
+            "code": row.code,
+        }
+    return None
+
+
+def _import_rows(rows: list[UnitRow], report: UnitImportReport, scope: list[str] | None) -> None:
     waiting = list(rows)
     while waiting:
         still_waiting = []
@@ -279,6 +313,10 @@ def _import_rows(rows: list[UnitRow], report: UnitImportReport) -> None:
                     still_waiting.append(row)
                     continue
                 parent = found
+            refused = _outside(row, scope, parent)
+            if refused:
+                report.errors.append(refused)
+                continue
             _import_row(row, parent, report)
         if len(still_waiting) == len(waiting):
             for row in still_waiting:

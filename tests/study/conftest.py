@@ -16,6 +16,9 @@ def organisers_group(db):
     if not Group.objects.filter(name="组织员").exists():
         migration = importlib.import_module("experiences.migrations.0017_study")
         migration.organisers_create(apps, None)
+        importlib.import_module(
+            "experiences.migrations.0029_organisers_edit_units"
+        ).organisers_edit_units(apps, None)
     return Group.objects.get(name="组织员")
 
 
