@@ -151,6 +151,10 @@ class Browser:
         fields = list(data.items()) if isinstance(data, dict) else list(data)
         if token:
             fields.append(("csrfmiddlewaretoken", token.group(1)))
+        return self.submit(path, fields)
+
+    def submit(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
+        """POST the fields as they are (the caller fetched the form and its CSRF token)."""
         request = urllib.request.Request(
             self.base_url + path, data=urllib.parse.urlencode(fields).encode(), method="POST"
         )
