@@ -6,6 +6,8 @@ drill's own; every scenario bounded in time and count:
 
 load              200 concurrent connections across every anonymous page: zero 5xx.
 posting           50 users posting reflections at once (each submit sent twice): each stored once.
+signout_stall     (issue 32, 1; not fixed yet) a sign-out on A while Redis stalls (CLIENT
+                  PAUSE 5000): does the old cookie still work on A or B afterwards?
 lock              (issue 32, 4) another connection holds the reflections table longer than the
                   lock limit while both servers take requests: only the Chinese 503, /healthz
                   200 throughout, pages back once the lock goes.
@@ -24,8 +26,9 @@ postgres_restart  PostgreSQL restarted during load: the app recovers by itself; 
 worker_killed     A gunicorn worker killed during load: only its in-flight requests fail.
 redis_stopped     Redis stopped: pages keep being served from the database, and stay correct.
 
-Issue 32's items 1-3 (sign-out, password change and page copies during a Redis stall)
-wait for the caching rewrite and have no scenario yet.
+Issue 32's items 1-3 wait for the caching rewrite: item 1 has a scenario (expected to
+fail until then); items 2 and 3 (a password change, and page copies, during a stall)
+have none yet.
 
 The drill prints one Markdown table (scenario, what was done, stale answers out of N,
 lost and duplicated mails, 5xx) for docs/. It needs PostgreSQL (DATABASE_URL, a scratch
@@ -82,6 +85,7 @@ SCENARIOS = (
     "posting",
     "lock",
     "signup",
+    "signout_stall",
     "outbox",
     "mail_kill",
     "scheduler",
@@ -518,6 +522,52 @@ class Command(BaseCommand):
             fivexx=fivexx,
             passed=extra == 0 and fivexx == 0 and set(per_name) == {1},
             note=f"HTTP {dict(sorted(statuses.items()))}",
+        )
+
+    # Item 1 (not fixed: it waits for the caching rewrite) --------------------------
+
+    def drill_signout_stall(self) -> Row:
+        pause_ms = 5000
+        self.stdout.write(f"1. Redis 停顿 {pause_ms} 毫秒时退出登录……")
+        name = f"out1{self.tag}"
+        browser = Browser(self.base)
+        _, form, _ = browser.get("/accounts/signup/")
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        status, page = browser.submit(
+            "/accounts/signup/",
+            [
+                ("csrfmiddlewaretoken", csrf.group(1) if csrf else ""),
+                ("username", name),
+                ("password1", PASSWORD),
+                ("password2", PASSWORD),
+                ("privacy_consent", "on"),
+            ],
+        )
+        if "退出" not in page:
+            raise RuntimeError(f"sign-up of {name} failed ({status})")
+        old_cookies = list(browser.cookies)
+
+        def signed_in(base: str) -> bool:
+            other = Browser(base)
+            for cookie in old_cookies:
+                other.cookies.set_cookie(cookie)
+            return "退出" in other.get(f"/?drill=out-{time.monotonic()}")[1]
+
+        before = [signed_in(self.base), signed_in(self.base_b)]
+        self.redis_client().execute_command("CLIENT", "PAUSE", pause_ms)
+        started = time.monotonic()
+        status = browser.log_out()
+        time.sleep(max(pause_ms / 1000 - (time.monotonic() - started), 0) + 1)
+        after = [signed_in(self.base), signed_in(self.base_b)]
+        stale = sum(after)
+        return Row(
+            "1 Redis 停顿时退出",
+            f"A 上退出（HTTP {status}）时 CLIENT PAUSE {pause_ms}；"
+            "停顿过后旧 Cookie 在 A、B 上是否仍是登录状态",
+            stale=stale,
+            checks=2,
+            passed=all(before) and stale == 0,
+            note="未修复（等缓存重写）" if stale else "",
         )
 
     # Item 6: nothing lost while Redis or the worker is down -------------------------
