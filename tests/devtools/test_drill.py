@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.mail import EmailMessage
@@ -97,7 +98,7 @@ def test_socket_inode_reads_proc_net_tcp():
     assert socket_inode(table, local_port=0x9C40, remote_port=0x1F90) is None
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="Linux /proc")
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="Linux /proc")
 def test_socket_owner_finds_the_child_process_holding_a_connection():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
