@@ -194,11 +194,14 @@ wrk:
 	    || { echo "Could not install wrk: run 'apt-get install -y wrk' as root." >&2; exit 1; }; \
 	fi
 
+# FAULT_DRILL_ARGS passes options, e.g. "--skip postgres_restart" where others use the
+# machine's PostgreSQL cluster, or "--only lock outbox" (manage.py fault_drill --help).
+FAULT_DRILL_ARGS ?=
 fault-drill: install
 	dropdb -h 127.0.0.1 -U postgres --if-exists kb_drill && createdb -h 127.0.0.1 -U postgres kb_drill
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEV_ENV) $(BIN)/python manage.py import_essay --seed > /dev/null
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEVTOOLS_ENV) $(BIN)/python manage.py fault_drill
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_drill $(DEVTOOLS_ENV) $(BIN)/python manage.py fault_drill $(FAULT_DRILL_ARGS)
 
 bench-search: install
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'kb_bench'" | grep -q 1 \

@@ -133,14 +133,15 @@ def rss_mb(pid: int) -> float:
 class Browser:
     """A cookie-keeping HTTP client speaking to one server, as a person's browser would."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, *, timeout: float = 10):
         self.base_url = base_url
+        self.timeout = timeout
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, path: str) -> tuple[int, str, dict]:
         try:
-            with self.opener.open(self.base_url + path, timeout=10) as response:
+            with self.opener.open(self.base_url + path, timeout=self.timeout) as response:
                 return response.status, response.read().decode(), dict(response.headers)
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(), dict(error.headers)
@@ -151,11 +152,15 @@ class Browser:
         fields = list(data.items()) if isinstance(data, dict) else list(data)
         if token:
             fields.append(("csrfmiddlewaretoken", token.group(1)))
+        return self.submit(path, fields)
+
+    def submit(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
+        """POST the fields as they are (the caller fetched the form and its CSRF token)."""
         request = urllib.request.Request(
             self.base_url + path, data=urllib.parse.urlencode(fields).encode(), method="POST"
         )
         try:
-            with self.opener.open(request, timeout=10) as response:
+            with self.opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
@@ -171,7 +176,7 @@ class Browser:
             data=urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}).encode(),
             method="POST",
         )
-        with self.opener.open(request, timeout=10) as response:
+        with self.opener.open(request, timeout=self.timeout) as response:
             return int(response.status)
 
     def log_in(self, username: str, password: str, *, admin: bool = False) -> None:
