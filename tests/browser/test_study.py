@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from experiences.core.dates import cn_date
 from experiences.reflections.models import Reflection
 from tests.browser.conftest import assert_fits_the_screen
 from tests.browser.test_accessibility import serious_violations
@@ -87,7 +88,8 @@ def test_member_writes_for_the_topic_and_sees_it_submitted(live_server, page, st
     tasks = page.locator("section.study-tasks")
     row = tasks.locator("li", has_text="坚定原则专题学习")
     expect(row).to_contain_text("未开始")
-    expect(row).to_contain_text(f"{topic.due_date:%Y-%m-%d}")
+    # One date style everywhere (issue 28): 2026年12月10日.
+    expect(row).to_contain_text(cn_date(topic.due_date))
     assert_fits_the_screen(page)
     assert serious_violations(page) == []
     snap("study-tasks")
