@@ -23,45 +23,41 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    return int(os.environ.get(name, default))
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """Read a comma-separated environment variable into a list."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# pytest (8.2+) sets PYTEST_VERSION for the whole session; the test suite
-# needs a secret key and plain static storage but must not weaken production.
+# pytest (8.2+) sets it: tests get a key and plain static storage without weakening production.
 TESTING = "PYTEST_VERSION" in os.environ
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or TESTING:
-        # Only with debug or under pytest; production refuses to start without its own.
-        SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
-    else:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. "
-            "Set it to a long random string (see .env.example)."
-        )
+if not SECRET_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off. "
+        "Set it to a long random string (see .env.example)."
+    )
+# Only with debug or under pytest; production refuses to start without its own.
+SECRET_KEY = SECRET_KEY or "django-insecure-development-only-key-never-use-in-production"
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else ""
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# The site's one public origin (scheme://host[:port], no path): share tags, QR codes,
-# feeds, the sitemap and mails build absolute URLs from it, never from the request's
-# Host header (which a client chooses). Required in production, like the secret key.
+# The public origin every absolute URL (share, QR, feed, mail) uses, never the Host header.
 SITE_URL = os.environ.get("KB_SITE_URL", "").strip().rstrip("/")
-if not SITE_URL:
-    if DEBUG or TESTING:
-        SITE_URL = "http://127.0.0.1:8000"
-    else:
-        raise ImproperlyConfigured(
-            "KB_SITE_URL is required when DJANGO_DEBUG is off: the site's public origin, "
-            "e.g. https://kb.example.cn (see .env.example)."
-        )
+if not SITE_URL and not (DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "KB_SITE_URL is required when DJANGO_DEBUG is off: the site's public origin, "
+        "e.g. https://kb.example.cn (see .env.example)."
+    )
+SITE_URL = SITE_URL or "http://127.0.0.1:8000"
 _site = urlsplit(SITE_URL)
 if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query:
     raise ImproperlyConfigured(
@@ -85,9 +81,7 @@ INSTALLED_APPS = [
     "experiences",
 ]
 
-# Development tools (kb/devtools: benchmarks, the fault drill, the servers they
-# start): installed with DEBUG or under pytest, never in production unless
-# KB_DEVTOOLS=true asks for them. Without them, manage.py does not list their commands.
+# kb/devtools (benchmarks, the fault drill): with DEBUG or pytest, else only by KB_DEVTOOLS.
 DEVTOOLS = env_bool("KB_DEVTOOLS", DEBUG or TESTING)
 if DEVTOOLS:
     INSTALLED_APPS.append("kb.devtools")
@@ -135,29 +129,27 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kb.wsgi.application"
 
-# Absent DATABASE_URL: an embedded SQLite file. postgres://…: PostgreSQL with
-# persistent connections that are health-checked before reuse.
+# No DATABASE_URL: an SQLite file; postgres://…: persistent, health-checked connections.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing for a local file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # A transaction takes SQLite's write lock when it begins, so two requests that
-    # read and then write (the posting limit) queue instead of failing with
-    # "database is locked" or both seeing the same count.
+    # Transactions take the write lock as they begin: two requests that read then write (the
+    # posting limit) queue instead of failing ("database is locked") or both reading one count.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
-# A request waits this long at most for a lock or a query (ms, 0: none), then gets the
-# Chinese 503 (kb/errors.py); manage.py commands get no statement limit (manage.py).
-KB_DB_LOCK_TIMEOUT_MS = int(os.environ.get("KB_DB_LOCK_TIMEOUT_MS", "5000"))
-KB_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("KB_DB_STATEMENT_TIMEOUT_MS", "15000"))
+# A request's longest wait for a lock or query (ms, 0: none), then the 503 (kb/errors.py);
+# manage.py commands get no statement limit (manage.py).
+KB_DB_LOCK_TIMEOUT_MS = env_int("KB_DB_LOCK_TIMEOUT_MS", 5000)
+KB_DB_STATEMENT_TIMEOUT_MS = env_int("KB_DB_STATEMENT_TIMEOUT_MS", 15000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={KB_DB_LOCK_TIMEOUT_MS} -c statement_timeout={KB_DB_STATEMENT_TIMEOUT_MS}"
@@ -165,10 +157,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # `manage.py backup` (make backup): where snapshots go, and how many are kept.
 KB_BACKUP_DIR = Path(os.environ.get("KB_BACKUP_DIR", BASE_DIR / "backups"))
-KB_BACKUP_KEEP = int(os.environ.get("KB_BACKUP_KEEP", "14"))
+KB_BACKUP_KEEP = env_int("KB_BACKUP_KEEP", 14)
 
-# Share images (experiences/sharing/images.py) are drawn in Noto Sans CJK SC from
-# Debian's fonts-noto-cjk; `manage.py check` fails loudly when it is missing.
+# Share images are drawn in Noto Sans CJK SC (fonts-noto-cjk); `manage.py check` fails without it.
 SHARE_FONT_DIR = Path(os.environ.get("KB_SHARE_FONT_DIR", "/usr/share/fonts/opentype/noto"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -183,63 +174,46 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "experiences:home"
 LOGOUT_REDIRECT_URL = "experiences:home"
 
-# Failed logins are throttled by django-axes, stored in the database so every
-# app server sees the same counts: 5 failures per username+IP lock for 30 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# django-axes, in the database (one count for every app server): 5 failures lock 30 minutes.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# Password spraying (one guess at each of many usernames) never reaches the limit
-# above: this handler also locks out an address after this many failures in the
-# same 30 minutes, whatever the usernames (experiences/accounts/lockout.py).
+# Against password spraying: an address is also locked after this many failures in 30 min.
 AXES_HANDLER = "experiences.accounts.lockout.AddressLockoutHandler"
-KB_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("KB_LOGIN_FAILURES_PER_ADDRESS", "20"))
+KB_LOGIN_FAILURES_PER_ADDRESS = env_int("KB_LOGIN_FAILURES_PER_ADDRESS", 20)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Failed attempts store the login form's fields: never the password (axes masks it),
-# nor the CSRF token, the username or the address a second time.
+# Failed attempts store the login form's fields: never the password (axes masks it), nor
+# the CSRF token, the username or the address a second time.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "next"]
 # Locks by the client's real address behind the proxy (experiences/core/client.py).
 AXES_CLIENT_IP_CALLABLE = "experiences.core.client.client_ip"
 
-# Client addresses the site keeps (django-axes' login records) are cut to their
-# network (IPv4 /24, IPv6 /48) once older than this: `manage.py logs_prune`, daily.
-KB_IP_RETENTION_DAYS = int(os.environ.get("KB_IP_RETENTION_DAYS", "7"))
+# Days before kept client addresses are cut to their /24 or /48 (`manage.py logs_prune`).
+KB_IP_RETENTION_DAYS = env_int("KB_IP_RETENTION_DAYS", 7)
 
 # A colleague's own data: ZIP downloads, and wrong passwords on the deletion form, per hour.
-KB_DATA_EXPORTS_PER_HOUR = int(os.environ.get("KB_DATA_EXPORTS_PER_HOUR", "5"))
-# Exports with more reflections than these (a topic's 汇编: about 0.6 s a thousand; a
-# colleague's data ZIP: about 1 s a thousand) are built in the task queue: the page
-# shows 正在生成 with progress, then a download for the person who asked, kept this
-# many hours. Smaller ones download at once.
-KB_EXPORT_QUEUE_THRESHOLD = int(os.environ.get("KB_EXPORT_QUEUE_THRESHOLD", "500"))
-KB_DATA_EXPORT_QUEUE_THRESHOLD = int(os.environ.get("KB_DATA_EXPORT_QUEUE_THRESHOLD", "2000"))
-KB_EXPORT_KEEP_HOURS = int(os.environ.get("KB_EXPORT_KEEP_HOURS", "24"))
-KB_ACCOUNT_DELETE_TRIES_PER_HOUR = int(os.environ.get("KB_ACCOUNT_DELETE_TRIES_PER_HOUR", "5"))
-# Password changes (each asks for the current password) per colleague an hour: more
-# room than deletion, as a new password the validators refuse is tried again.
-KB_PASSWORD_CHANGE_TRIES_PER_HOUR = int(os.environ.get("KB_PASSWORD_CHANGE_TRIES_PER_HOUR", "10"))
-
-# New accounts per client address an hour (a county office behind one NAT address
-# signing up together may need more for the day of its training session).
-KB_SIGNUPS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KB_SIGNUPS_PER_ADDRESS_PER_HOUR", "10"))
-
-# Accounts an organiser enrols from a roster: their one-time first sign-in link
-# (on the printed 账号通知单) works for this many days, then a new one must be issued.
-KB_ENROLMENT_LINK_DAYS = int(os.environ.get("KB_ENROLMENT_LINK_DAYS", "14"))
-
+KB_DATA_EXPORTS_PER_HOUR = env_int("KB_DATA_EXPORTS_PER_HOUR", 5)
+# Exports of more reflections than these are built in the task queue, kept this many hours.
+KB_EXPORT_QUEUE_THRESHOLD = env_int("KB_EXPORT_QUEUE_THRESHOLD", 500)
+KB_DATA_EXPORT_QUEUE_THRESHOLD = env_int("KB_DATA_EXPORT_QUEUE_THRESHOLD", 2000)
+KB_EXPORT_KEEP_HOURS = env_int("KB_EXPORT_KEEP_HOURS", 24)
+KB_ACCOUNT_DELETE_TRIES_PER_HOUR = env_int("KB_ACCOUNT_DELETE_TRIES_PER_HOUR", 5)
+# Password changes per colleague an hour: more than deletion, as refused new ones are retried.
+KB_PASSWORD_CHANGE_TRIES_PER_HOUR = env_int("KB_PASSWORD_CHANGE_TRIES_PER_HOUR", 10)
+# New accounts per client address an hour (an office behind one NAT may need more).
+KB_SIGNUPS_PER_ADDRESS_PER_HOUR = env_int("KB_SIGNUPS_PER_ADDRESS_PER_HOUR", 10)
+# Days a roster-enrolled colleague's one-time first sign-in link (账号通知单) works.
+KB_ENROLMENT_LINK_DAYS = env_int("KB_ENROLMENT_LINK_DAYS", 14)
 # Password reset mail: at most this many per address and per client an hour.
-PASSWORD_RESETS_PER_ADDRESS = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS", "3"))
-PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 3)
+PASSWORD_RESETS_PER_CLIENT = env_int("PASSWORD_RESETS_PER_CLIENT", 10)
 
 # Password reset mail: printed to the console unless SMTP is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_BACKEND = f"django.core.mail.backends.{'smtp' if EMAIL_HOST else 'console'}.EmailBackend"
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
@@ -254,8 +228,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-# The project's own translations ahead of Django's: labels end in "\uff1a", and Django's
-# own strings its zh_Hans catalog lacks (locale/).
+# Ours before Django's: labels end in "\uff1a", and strings Django's zh_Hans catalog lacks.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -279,15 +252,13 @@ STORAGES = {
 # Without collectstatic (development, tests) whitenoise serves from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-# Files browsers ask for at the site's root (favicon.ico, apple-touch-icon.png, the web
-# manifest and its icons), served by whitenoise as they are, unhashed.
+# Files browsers ask for at the root (favicon.ico, the web manifest, its icons), unhashed.
 WHITENOISE_ROOT = BASE_DIR / "root"
 WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
-# Behind a TLS-terminating proxy the client's address comes from X-Forwarded-For
-# (the entry PROXY_COUNT from the right); otherwise that header is ignored.
+# Behind a proxy the client is X-Forwarded-For's PROXY_COUNTth entry from the right.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
-PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
 
 # Security: secure by default outside development.
 SESSION_COOKIE_HTTPONLY = True
@@ -300,15 +271,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not TESTING)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not TESTING)
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not TESTING)
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     # Behind a TLS-terminating proxy (nginx, a cloud load balancer).
     if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content-Security-Policy (django-csp): scripts only from our own origin, no
-# inline script anywhere; inline style attributes are allowed for the admin.
+# django-csp: scripts from our own origin only, never inline; inline styles for the admin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -324,10 +294,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Cache and sessions: Redis when REDIS_URL is set (shared by every app server),
-# otherwise local memory. The Redis backend degrades to "no cache" when Redis
-# is down, and sessions live in the database behind the cache, so losing Redis
-# makes the site slower, never wrong.
+# Cache and sessions: Redis if REDIS_URL, else local memory. Without Redis there is no cache
+# and sessions stay in the database behind it: the site is slower, never wrong.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -339,10 +307,8 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_connect_timeout": 0.2,
                 "socket_timeout": 0.5,
-                # What every page hit reads (the content version; a colleague's
-                # session, user row, state versions, facts and unread count): kept in
-                # each process while Redis tracks it (kb/near_cache.py), so a page
-                # hit costs no round trip.
+                # What every page hit reads, kept in each process while Redis tracks
+                # it (kb/near_cache.py): a page hit costs no round trip.
                 "NEAR_PREFIXES": [
                     "content-version",
                     "django.contrib.sessions.cached_db",
@@ -358,10 +324,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "kb.sessions"
 
-# The task queue: RQ on Redis (KB_QUEUE_URL, else REDIS_URL) sends notification mail;
-# production runs `make worker` beside the app servers. Without a queue URL, debug
-# and tests run each job in-process after commit (KB_TASKS_IMMEDIATE). Failed jobs and
-# mails are retried after these many seconds, then kept as dead letters (admin).
+# Task queue: RQ (KB_QUEUE_URL, else REDIS_URL); without one debug and tests run jobs after
+# commit. Failed jobs are retried after these many seconds, then kept as dead letters.
 KB_QUEUE_URL = os.environ.get("KB_QUEUE_URL", REDIS_URL)
 KB_TASKS_IMMEDIATE = env_bool("KB_TASKS_IMMEDIATE", not KB_QUEUE_URL and (DEBUG or TESTING))
 RQ_QUEUES = {"mail": {"URL": KB_QUEUE_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60}}
@@ -370,13 +334,12 @@ KB_TASK_RETRY_INTERVALS = [
     int(seconds) for seconds in os.environ.get("KB_TASK_RETRY_INTERVALS", "60,600,3600").split(",")
 ]
 # Outbox mail not sent this long after queued is queued again by the sweep (make cron).
-KB_MAIL_SWEEP_GRACE_SECONDS = int(os.environ.get("KB_MAIL_SWEEP_GRACE_SECONDS", "120"))
-KB_MAIL_SWEEP_SECONDS = int(os.environ.get("KB_MAIL_SWEEP_SECONDS", "60"))
+KB_MAIL_SWEEP_GRACE_SECONDS = env_int("KB_MAIL_SWEEP_GRACE_SECONDS", 120)
+KB_MAIL_SWEEP_SECONDS = env_int("KB_MAIL_SWEEP_SECONDS", 60)
 # The daily 学习专题 reminders (make cron: experiences/study/cron.py), a cron line in UTC.
 KB_STUDY_REMIND_CRON = os.environ.get("KB_STUDY_REMIND_CRON", "0 0 * * *")
-# Anonymous pages (home, essay, principle, tag pages) are cached this long at most;
-# every change that affects them invalidates them at once (experiences/caching.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Anonymous pages are cached this long at most; changes invalidate them (experiences/caching.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 # Health checks from a load balancer may come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -386,30 +349,23 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "experiences.tagging.services.tags_parse"
 TAGGIT_STRING_FROM_TAGS = "experiences.tagging.services.tags_join"
 
-# Only for `manage.py benchmark_http`: exposes a bare view as the throughput ceiling
-# (kb/devtools/urls.py), and only when DEVTOOLS is on as well.
+# `manage.py benchmark_http` only, with DEVTOOLS: a bare view as the throughput ceiling.
 BENCHMARK_CEILING = env_bool("KB_BENCHMARK_CEILING", False)
 
-# Reflections: a sane posting limit per author.
-REFLECTIONS_PER_HOUR = int(os.environ.get("REFLECTIONS_PER_HOUR", "10"))
-# Replies (回复): the same kind of limit, counted apart from reflections.
-REPLIES_PER_HOUR = int(os.environ.get("REPLIES_PER_HOUR", "30"))
-# 举报: an item is hidden from public pages, until a moderator reviews it, once the summed
-# trust weight of its open flags reaches this. An established colleague weighs 1, a new or
-# untrusted account 0 (its flag only goes to the moderators' queue), a moderator or other
-# staff member the whole threshold (experiences/flags/services.py).
-KB_FLAG_HIDE_THRESHOLD = int(os.environ.get("KB_FLAG_HIDE_THRESHOLD", "3"))
-# A reporter weighs 1 only once their account is this many days old and has this many
-# published reflections.
-KB_FLAG_TRUST_DAYS = int(os.environ.get("KB_FLAG_TRUST_DAYS", "14"))
-KB_FLAG_TRUST_REFLECTIONS = int(os.environ.get("KB_FLAG_TRUST_REFLECTIONS", "1"))
-# 举报 allowed an hour per account and per client address (several colleagues may share
-# one office address, so that limit is higher).
-KB_FLAGS_PER_HOUR = int(os.environ.get("KB_FLAGS_PER_HOUR", "10"))
-KB_FLAGS_PER_ADDRESS_PER_HOUR = int(os.environ.get("KB_FLAGS_PER_ADDRESS_PER_HOUR", "30"))
+# Posting limits per author an hour: reflections, and replies (回复) counted apart.
+REFLECTIONS_PER_HOUR = env_int("REFLECTIONS_PER_HOUR", 10)
+REPLIES_PER_HOUR = env_int("REPLIES_PER_HOUR", 30)
+# 举报 hides an item once its open flags' weights reach this: an established colleague
+# weighs 1, a new account 0 (moderators' queue only), staff all of it (flags/services.py).
+KB_FLAG_HIDE_THRESHOLD = env_int("KB_FLAG_HIDE_THRESHOLD", 3)
+# A reporter weighs 1 from this many days old and this many published reflections.
+KB_FLAG_TRUST_DAYS = env_int("KB_FLAG_TRUST_DAYS", 14)
+KB_FLAG_TRUST_REFLECTIONS = env_int("KB_FLAG_TRUST_REFLECTIONS", 1)
+# 举报 an hour per account and per client address (higher: an office may share one address).
+KB_FLAGS_PER_HOUR = env_int("KB_FLAGS_PER_HOUR", 10)
+KB_FLAGS_PER_ADDRESS_PER_HOUR = env_int("KB_FLAGS_PER_ADDRESS_PER_HOUR", 30)
 
-# Logs are JSON lines on stdout, each with the request id of the request that
-# wrote it (kb/logging.py); set DJANGO_LOG_FORMAT=text for plain text.
+# JSON lines on stdout with their request id (kb/logging.py); DJANGO_LOG_FORMAT=text: plain.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

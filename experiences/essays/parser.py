@@ -6,7 +6,8 @@ several principles each announced by a heading sentence of the form
 optionally followed by a related-reading list (延伸阅读, 查看更多, 【相关阅读】).
 
 The parser is written for the genre, not for one text (``patterns.py`` holds
-the patterns, ``repairs.py`` the line-wrap repairs):
+the patterns, ``repairs.py`` the line-wrap repairs, ``frame.py`` what stands
+around the principles: notes, closing, related reading, a stand-in title):
 
 * punctuation may be full-width or ASCII; the halves may be quoted with “” ""
   「」 『』 or ‘’; 又要 may stand in for 既要, and the second half may be joined
@@ -27,26 +28,24 @@ Storing the result is ``essays/importer.py``'s job.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
 from experiences.core.text import line_clean, text_clean
-from experiences.essays.furniture import (
-    DATE_AFTER_NAME,
-    NOTE_LABELS,
-    RemovedLine,
-    furniture_remove,
-    note_kind,
-    note_marker_alone,
+from experiences.essays.frame import (
+    ParsedRelatedReading,
+    closing_split,
+    notes_take,
+    related_own_take,
+    related_parse,
+    title_from_text,
 )
+from experiences.essays.furniture import DATE_AFTER_NAME, RemovedLine, furniture_remove
 from experiences.essays.headings import line_heading
 from experiences.essays.patterns import (
     BYLINE,
-    CJK,
     CLOSING_QUOTES,
-    CONCLUSION_MARKERS,
     HEADING,
     QUOTATION_SAID,
     QUOTATION_SAYING,
@@ -54,7 +53,6 @@ from experiences.essays.patterns import (
     RELATED_MARKER,
     SAYING_SOURCE,
     SENTENCE_ENDS,
-    TITLE_MAX,
 )
 from experiences.essays.repairs import ParsedRepair, lines_repair, title_like
 
@@ -79,12 +77,6 @@ class ParsedPrinciple:
     @property
     def slug(self) -> str:
         return slugify(f"{self.baseline}-{self.emphasis}", allow_unicode=True) or str(self.position)
-
-
-@dataclass
-class ParsedRelatedReading:
-    title: str
-    excerpt: str
 
 
 @dataclass
@@ -207,94 +199,6 @@ def _opener(word: str) -> str:
     return "既要" if word == "又要" else word
 
 
-def _notes_take(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Editors' notes and notes about the author, taken out of the body.
-
-    编者按\uff1a… or \uff08作者系……\uff09 on one line; 编者按 or 作者简介 alone on its line
-    takes the line after it. Each note is kept as its label and text.
-    """
-    kept: list[str] = []
-    notes: list[str] = []
-    carry: str | None = None
-    for line in lines:
-        if carry is not None:
-            notes.append(f"{carry}\uff1a{line}")
-            carry = None
-            continue
-        kind = note_kind(line)
-        if kind is None:
-            kept.append(line)
-        elif note_marker_alone(line):
-            carry = NOTE_LABELS[kind]
-        else:
-            notes.append(line)
-    return kept, notes
-
-
-def _normalized(text: str) -> str:
-    return re.sub(rf"[^{CJK}0-9A-Za-z]", "", text)
-
-
-def _related_parse(lines: list[str], repairs: list[ParsedRepair], unplaced: list[str]):
-    entries: list[ParsedRelatedReading] = []
-    for line in lines:
-        looks_like_excerpt = len(line) > TITLE_MAX or line.endswith(("...", "…"))
-        if looks_like_excerpt:
-            if entries and not entries[-1].excerpt:
-                entries[-1].excerpt = line
-            else:
-                unplaced.append(line)
-            continue
-        title = line
-        if title.endswith("*"):
-            title = title.rstrip("*").strip()
-            repairs.append(
-                ParsedRepair(before=line, after=title, description="去掉延伸阅读标题末尾的标记符号")
-            )
-        entries.append(ParsedRelatedReading(title=title, excerpt=""))
-    return entries
-
-
-def _sums_up(paragraph: str, pairs: list[tuple[str, str]]) -> bool:
-    """A paragraph that names the halves of two or more principles looks back on them all."""
-    named = sum(1 for pair in pairs if any(half in paragraph for half in pair))
-    return named >= 2
-
-
-def _closing_split(
-    paragraphs: list[str], pairs: list[tuple[str, str]]
-) -> tuple[list[str], list[str]]:
-    """Split the last principle's paragraphs into its own and the essay's closing.
-
-    What the text offers, in order: a paragraph opening with a concluding word
-    (总之, 回首, 以上…); a paragraph that looks back on several principles; else,
-    with three or more paragraphs, the last one. The admin's preview shows the
-    split, and the editor can move paragraphs between the principle and 结语.
-    """
-    for index, paragraph in enumerate(paragraphs[1:], start=1):
-        if paragraph.startswith(CONCLUSION_MARKERS):
-            return paragraphs[:index], paragraphs[index:]
-    if len(pairs) >= 2:
-        for index, paragraph in enumerate(paragraphs[1:], start=1):
-            if _sums_up(paragraph, pairs):
-                return paragraphs[:index], paragraphs[index:]
-    if len(paragraphs) >= 3:
-        return paragraphs[:-1], paragraphs[-1:]
-    return paragraphs, []
-
-
-FALLBACK_TITLE_LENGTH = 30
-SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?\uff1b;]")
-
-
-def _title_from_text(paragraphs: list[str]) -> str:
-    """A stand-in title for a text that has none: its first sentence, at most 30
-    characters, so an editor is never stopped by a title they will set afterwards."""
-    first = next((p.strip() for p in paragraphs if p.strip()), "")
-    sentence = SENTENCE_END.split(first, maxsplit=1)[0].strip()
-    return sentence[:FALLBACK_TITLE_LENGTH].strip()
-
-
 def essay_parse(
     *,
     text: str,
@@ -339,7 +243,7 @@ def essay_parse(
         if byline:
             author_line = DATE_AFTER_NAME.sub("", byline["name"]).strip()
             body_lines.pop(0)
-    body_lines, notes = _notes_take(body_lines)
+    body_lines, notes = notes_take(body_lines)
 
     opening: list[str] = []
     principles: list[ParsedPrinciple] = []
@@ -387,24 +291,17 @@ def essay_parse(
     closing: list[str] = []
     if principles:
         pairs = [(principle.baseline, principle.emphasis) for principle in principles]
-        principles[-1].paragraphs, closing = _closing_split(principles[-1].paragraphs, pairs)
+        principles[-1].paragraphs, closing = closing_split(principles[-1].paragraphs, pairs)
     for principle in principles:
         principle.quotations = quotations_find("".join(principle.paragraphs))
 
-    related = _related_parse(related_lines, repairs, unplaced)
-    opening_key = _normalized("".join(opening))[:20]
-    own_entries = [
-        entry
-        for entry in related
-        if opening_key and _normalized(entry.excerpt).startswith(opening_key)
-    ]
-    for entry in own_entries:
-        related.remove(entry)
+    related = related_parse(related_lines, repairs, unplaced)
+    for entry in related_own_take(related, opening):
         detected_title = detected_title or entry.title
 
     final_title = line_clean(title or detected_title)
     if not final_title and title_fallback:
-        final_title = _title_from_text(opening or [p.heading for p in principles])
+        final_title = title_from_text(opening or [p.heading for p in principles])
         if final_title:
             repairs.append(
                 ParsedRepair(

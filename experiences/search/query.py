@@ -20,8 +20,8 @@ where the words stand (title, heading, body), how often the body repeats them
 reading, which only points elsewhere); then recency. It is one SQL expression
 over the term columns, the same on both databases, so both give the same order.
 
-What the page does when nothing matches is in search/fallback.py. Snippets and <mark> highlighting
-are made in Python, escaping the content first.
+What the page does when nothing matches is in search/fallback.py; snippets and <mark>
+highlighting of the results are in search/snippets.py.
 """
 
 from __future__ import annotations
@@ -35,10 +35,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
-from experiences.core.punctuation import cjk_punctuate
 from experiences.core.segmentation import WORD, words_cut, words_only
 from experiences.search.expansion import pinyin_key, pinyin_words, simplified, synonym_table
 from experiences.search.grams import HAN_RUN, bigrams
@@ -381,40 +378,3 @@ def search_count(*, query: ParsedQuery, user: AnyUser = None, **filters: Any) ->
             cursor.execute("SET LOCAL enable_seqscan = off")
             count = matches.count()
     return min(count, COUNT_CAP), count > COUNT_CAP
-
-
-def snippet_highlight(
-    text: str, tokens: list[str], *, width: int = 60, punctuate: bool = True
-) -> SafeString:
-    """A window of ``text`` around the first hit, HTML-escaped, each token in <mark>.
-
-    Punctuated as the principle page shows it (full-width marks inside Chinese),
-    over the whole text first so a mark at the window's edge still sees both sides.
-    """
-    if not text:
-        return mark_safe("")
-    if punctuate:
-        text = cjk_punctuate(text)
-    ordered = sorted({t for t in tokens if t}, key=len, reverse=True)
-    if not ordered:
-        return escape(text[: width * 2])
-    pattern = re.compile("|".join(re.escape(token) for token in ordered), re.IGNORECASE)
-    first = pattern.search(text)
-    start = 0 if len(text) <= width * 2 else max(0, (first.start() if first else 0) - width // 2)
-    end = min(len(text), start + width * 2)
-    window = text[start:end]
-    parts: list[str] = []
-    cursor = 0
-    for match in pattern.finditer(window):
-        parts.append(escape(window[cursor : match.start()]))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        cursor = match.end()
-    parts.append(escape(window[cursor:]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return mark_safe(prefix + "".join(parts) + suffix)
-
-
-def title_highlight(text: str, tokens: list[str]) -> SafeString:
-    """The whole title (titles are short), escaped, with the tokens in <mark>."""
-    return snippet_highlight(text, tokens, width=len(text) + 1, punctuate=False)

@@ -29,9 +29,8 @@ from experiences.search.query import (
     ParsedQuery,
     query_parse,
     search_run,
-    snippet_highlight,
-    title_highlight,
 )
+from experiences.search.snippets import snippet_highlight, title_highlight
 
 
 def fallback_notice(query: ParsedQuery, fallback: ParsedQuery) -> str:

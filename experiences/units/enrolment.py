@@ -9,85 +9,44 @@ same preview again inside a transaction and, only when no row is in error,
 creates the new accounts. Matching is what makes a second upload of the same
 roster create nobody.
 
-A new account has no usable password. Its first sign-in link (printed on the
-账号通知单) carries a token that is never stored: it is an HMAC of the user's
-password hash and ``Enrolment.link_issued_at``, like Django's password reset
-tokens, so it stops working once the colleague sets a password, when an
-organiser issues a new link, and after ``KB_ENROLMENT_LINK_DAYS``.
+Reading the file into rows is ``units/roster.py``'s job; the first sign-in link
+each new account gets is ``units/signin.py``'s.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext as _
 
 from experiences.accounts.checks import name_reserved_check
-from experiences.core.site import absolute_url
 from experiences.core.text import name_key
 from experiences.study.access import path_within, scope_q
 from experiences.study.models import ORGANISERS_GROUP
 from experiences.units.models import Enrolment, RosterBatch, Unit
-from experiences.units.services import MAX_IMPORT_ROWS, UnitImportError, sheet_rows_read
+from experiences.units.roster import RosterRow, phone_normalise
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
 
-MAX_ROSTER_COLUMNS = 12
-MAX_ROSTER_ROWS = 5000
 NAME_MAX = 50
 POST_MAX = 100
 STAFF_NUMBER_MAX = 50
-# Header cell (spaces removed) → field. The first column with a known header wins.
-HEADERS = {
-    "姓名": "name",
-    "单位": "unit",
-    "单位名称": "unit",
-    "所属单位": "unit",
-    "单位编码": "unit_code",
-    "手机号": "phone",
-    "手机": "phone",
-    "手机号码": "phone",
-    "联系电话": "phone",
-    "工号": "staff_number",
-    "人员编号": "staff_number",
-    "岗位": "post",
-    "职务": "post",
-    "角色": "role",
-}
 ROLE_MEMBER = "成员"
 ROLE_ORGANISER = "组织员"
 ROLES = {"": "", ROLE_MEMBER: "", ROLE_ORGANISER: ROLE_ORGANISER}
 PHONE = re.compile(r"1\d{10}")
-LINK_KEY_SALT = "experiences.units.enrolment.first-sign-in"
 
 NEW = "new"
 MATCHED = "matched"
 ERROR = "error"
-
-
-@dataclass
-class RosterRow:
-    line: int
-    name: str = ""
-    unit: str = ""
-    unit_code: str = ""
-    phone: str = ""
-    staff_number: str = ""
-    post: str = ""
-    role: str = ""
 
 
 @dataclass
@@ -119,57 +78,6 @@ class RosterPreview:
     @property
     def error_count(self) -> int:
         return self.count(ERROR)
-
-
-def roster_parse(*, filename: str, data: bytes) -> list[RosterRow]:
-    """The rows of a roster file, by its header row; UnitImportError when unreadable."""
-    found = sheet_rows_read(filename=filename, data=data, columns=MAX_ROSTER_COLUMNS)
-    if not found:
-        raise UnitImportError(_("文件里没有内容。"))
-    _line, header = found[0]
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = HEADERS.get("".join(cell.split()))
-        if key is not None and key not in positions:
-            positions[key] = index
-    if "name" not in positions or not ({"unit", "unit_code"} & positions.keys()):
-        raise UnitImportError(
-            _(
-                "第一行应是表头\uff0c至少包括“姓名”和“单位”\uff08或“单位编码”\uff09两列\uff1b"
-                "可选列\uff1a手机号、工号、岗位、角色。"
-            )
-        )
-    if len(found) - 1 > min(MAX_ROSTER_ROWS, MAX_IMPORT_ROWS):
-        raise UnitImportError(
-            _("行数太多\uff1a一次最多导入 %(max)d 人\uff0c请拆分成几个文件。")
-            % {"max": MAX_ROSTER_ROWS}
-        )
-    rows = []
-    for line, cells in found[1:]:
-        values = {key: _cell_text(cells[index]) for key, index in positions.items()}
-        rows.append(RosterRow(line=line, **values))
-    return rows
-
-
-def _cell_text(value: str) -> str:
-    # A number typed into Excel may come back as "13800138000.0".
-    return value[:-2] if re.fullmatch(r"\d+\.0", value) else value
-
-
-def phone_normalise(value: str) -> str:
-    digits = re.sub(r"[\s\-()\u3000]", "", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    return digits
-
-
-def rows_dump(rows: list[RosterRow]) -> list[dict]:
-    """The rows as plain data (the signed form field between preview and confirm)."""
-    return [asdict(row) for row in rows]
-
-
-def rows_load(data: list[dict]) -> list[RosterRow]:
-    return [RosterRow(**item) for item in data]
 
 
 class _People:
@@ -419,81 +327,3 @@ def roster_import(
                 user.groups.add(organisers)
             line.user = user
     return preview, batch
-
-
-def enrolments_pending(*, scope: list[str] | None):
-    """Colleagues enrolled in the scope who have not signed in yet (their links can be reissued)."""
-    return (
-        Enrolment.objects.filter(scope_q(scope, "user__org_unit__"), signed_in_at__isnull=True)
-        .select_related("user", "user__org_unit")
-        .order_by("user__org_unit__path", "full_name")
-    )
-
-
-# ---- the first sign-in link ----
-
-
-def _link_token(enrolment: Enrolment) -> str:
-    user = enrolment.user
-    issued = int(enrolment.link_issued_at.timestamp() * 1_000_000)
-    value = f"{user.pk}|{user.password}|{user.last_login}|{issued}"
-    return salted_hmac(LINK_KEY_SALT, value, algorithm="sha256").hexdigest()[:40]
-
-
-def signin_link_expires(*, enrolment: Enrolment) -> datetime:
-    return enrolment.link_issued_at + timedelta(days=settings.KB_ENROLMENT_LINK_DAYS)
-
-
-def signin_link_url(*, enrolment: Enrolment) -> str:
-    """The absolute one-time link printed on the colleague's 账号通知单."""
-    path = reverse(
-        "experiences:first_sign_in",
-        kwargs={"uidb36": int_to_base36(enrolment.user_id), "token": _link_token(enrolment)},
-    )
-    return absolute_url(path)
-
-
-def signin_link_check(*, uidb36: str, token: str) -> Enrolment | None:
-    """The enrolment a link opens, or None when it is wrong, used, replaced or expired."""
-    if len(uidb36) > 13:
-        return None
-    try:
-        user_id = base36_to_int(uidb36)
-    except ValueError:
-        return None
-    enrolment = (
-        Enrolment.objects.select_related("user", "user__org_unit").filter(user_id=user_id).first()
-    )
-    if enrolment is None or enrolment.signed_in_at is not None:
-        return None
-    user = enrolment.user
-    if not user.is_active or user.has_usable_password():
-        return None
-    if timezone.now() > signin_link_expires(enrolment=enrolment):
-        return None
-    if not constant_time_compare(token, _link_token(enrolment)):
-        return None
-    return enrolment
-
-
-@transaction.atomic
-def signin_link_issue(*, enrolment: Enrolment) -> Enrolment:
-    """A new link for a colleague who has not signed in; every earlier link stops working."""
-    if enrolment.signed_in_at is not None:
-        raise ValueError("the colleague has already signed in")
-    Enrolment.objects.filter(pk=enrolment.pk).update(link_issued_at=timezone.now())
-    enrolment.refresh_from_db(fields=["link_issued_at"])
-    return enrolment
-
-
-@transaction.atomic
-def first_sign_in_complete(*, enrolment: Enrolment, password: str) -> User:
-    """The colleague's own password and 隐私政策 consent: the link is used up by both."""
-    user = enrolment.user
-    now = timezone.now()
-    user.set_password(password)
-    user.privacy_consented_at = now
-    user.save(update_fields=["password", "privacy_consented_at"])
-    Enrolment.objects.filter(pk=enrolment.pk).update(signed_in_at=now)
-    enrolment.signed_in_at = now
-    return user

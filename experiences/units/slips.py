@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from experiences.core.text import xml_clean
-from experiences.units.enrolment import signin_link_expires, signin_link_url
+from experiences.units.signin import signin_link_expires, signin_link_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -18,21 +18,18 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from experiences.study.access import scope_q, viewer_scope
-from experiences.units.enrolment import (
+from experiences.units.enrolment import roster_import, roster_preview
+from experiences.units.forms import FirstSignInForm, RosterUploadForm
+from experiences.units.models import RosterBatch
+from experiences.units.roster import roster_parse, rows_dump, rows_load
+from experiences.units.services import UnitImportError
+from experiences.units.signin import (
     enrolments_pending,
     first_sign_in_complete,
-    roster_import,
-    roster_parse,
-    roster_preview,
-    rows_dump,
-    rows_load,
     signin_link_check,
     signin_link_expires,
     signin_link_issue,
 )
-from experiences.units.forms import FirstSignInForm, RosterUploadForm
-from experiences.units.models import RosterBatch
-from experiences.units.services import UnitImportError
 from experiences.units.slips import slips_docx
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

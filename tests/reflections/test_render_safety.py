@@ -32,7 +32,8 @@ from experiences.reflections.feeds import ReflectionsFeed
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import reflection_create
 from experiences.search.indexing import reflection_document
-from experiences.search.query import query_parse, snippet_highlight, title_highlight
+from experiences.search.query import query_parse
+from experiences.search.snippets import snippet_highlight, title_highlight
 from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -44,7 +44,7 @@ def _vector_index_exists() -> bool:
 def test_rebuild_keeps_the_vector_index(seed_essay):
     from django.db import connection
 
-    from experiences.search.indexing import search_index_rebuild
+    from experiences.search.rebuild import search_index_rebuild
 
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index exists on PostgreSQL only")
@@ -60,7 +60,7 @@ def test_rebuild_in_processes_indexes_every_reflection(seed_text):
     from django.db import connection
 
     from experiences.essays.importer import essay_import
-    from experiences.search.indexing import search_index_rebuild
+    from experiences.search.rebuild import search_index_rebuild
 
     if connection.vendor != "postgresql":
         pytest.skip("processes index in parallel on PostgreSQL only")

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from experiences.reflections.services import reflection_create
 from experiences.search.grams import bigrams, phrase_joined
-from experiences.search.indexing import search_index_principle, search_index_rebuild
+from experiences.search.indexing import search_index_principle
 from experiences.search.models import SearchDocument, SearchWord, SynonymGroup
 from experiences.search.query import query_parse, search_run
+from experiences.search.rebuild import search_index_rebuild
 from experiences.search.services import synonym_group_save, synonym_groups_delete
 from tests.factories import UserFactory
 

@@ -8,9 +8,9 @@ from experiences.flags.services import flag_create
 from experiences.reflections.moderation import reflection_reject
 from experiences.replies.moderation import reply_publish, reply_reject
 from experiences.replies.services import reply_create, reply_delete, reply_update
-from experiences.search.indexing import search_index_rebuild
 from experiences.search.models import SearchDocument
 from experiences.search.query import query_parse, search_run
+from experiences.search.rebuild import search_index_rebuild
 from tests.factories import EstablishedUserFactory, ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

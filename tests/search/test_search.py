@@ -8,9 +8,11 @@ from experiences.reflections.models import Reflection
 from experiences.reflections.moderation import reflection_publish, reflection_reject
 from experiences.reflections.services import reflection_create, reflection_update
 from experiences.search.fallback import query_fallback, search_resolve
-from experiences.search.indexing import search_index_principle, search_index_rebuild
+from experiences.search.indexing import search_index_principle
 from experiences.search.models import SearchDocument
-from experiences.search.query import query_parse, search_run, snippet_highlight
+from experiences.search.query import query_parse, search_run
+from experiences.search.rebuild import search_index_rebuild
+from experiences.search.snippets import snippet_highlight
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -456,7 +458,7 @@ def test_query_parse():
 
 
 def test_title_highlight_keeps_the_whole_title():
-    from experiences.search.query import title_highlight
+    from experiences.search.snippets import title_highlight
 
     html = title_highlight("既要「人情世故」,更要「坚定原则」", ["原则"])
     assert html == "既要「人情世故」,更要「坚定<mark>原则</mark>」"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from experiences.search.indexing import search_index_principle
-from experiences.search.query import snippet_highlight
+from experiences.search.snippets import snippet_highlight
 
 pytestmark = pytest.mark.django_db
 

@@ -17,13 +17,10 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import Workbook
 
-from experiences.units.enrolment import (
-    roster_import,
-    roster_parse,
-    roster_preview,
-    signin_link_url,
-)
+from experiences.units.enrolment import roster_import, roster_preview
 from experiences.units.models import Enrolment, RosterBatch
+from experiences.units.roster import roster_parse
+from experiences.units.signin import signin_link_url
 from tests.factories import UserFactory, unit_tree
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.units.enrolment import ERROR, MATCHED, roster_import, roster_parse, roster_preview
+from experiences.units.enrolment import ERROR, MATCHED, roster_import, roster_preview
 from experiences.units.models import Unit
+from experiences.units.roster import roster_parse
 from experiences.units.services import MAX_IMPORT_BYTES, UnitImportError
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from experiences.core.segmentation import segmenter_warm
 from experiences.essays.models import Principle, RelatedReading
 from experiences.reflections.models import Reflection
-from experiences.search.indexing import search_index_rebuild
+from experiences.search.rebuild import search_index_rebuild
 
 
 class Command(BaseCommand):

@@ -34,7 +34,7 @@ from experiences.essays.importer import essay_import
 from experiences.essays.seed import SEED_ESSAY, SEED_TAGS
 from experiences.reflections.models import Like, Reflection
 from experiences.reflections.services import like_counts_recount
-from experiences.search.indexing import search_index_rebuild
+from experiences.search.rebuild import search_index_rebuild
 from kb.devtools.scratch import scratch_database_required
 from kb.devtools.serving import (
     Browser,

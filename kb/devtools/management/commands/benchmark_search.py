@@ -28,8 +28,8 @@ from experiences.essays.models import Essay
 from experiences.essays.seed import SEED_ESSAY
 from experiences.reflections.models import Reflection
 from experiences.search.fallback import search_resolve
-from experiences.search.indexing import search_index_rebuild
 from experiences.search.query import query_parse, search_run
+from experiences.search.rebuild import search_index_rebuild
 from kb.devtools.scratch import scratch_database_required
 
 QUERIES = [
