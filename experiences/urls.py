@@ -1,6 +1,7 @@
 """The site's pages, one list per domain, under the ``experiences`` namespace."""
 
 from experiences.accounts.urls import profile_urlpatterns
+from experiences.core.display import urlpatterns as display_urls
 from experiences.drafts.urls import urlpatterns as drafts_urls
 from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.flags.urls import urlpatterns as flags_urls
@@ -28,4 +29,5 @@ urlpatterns = [
     *reading_urls,
     *study_urls,
     *profile_urlpatterns,
+    *display_urls,
 ]
