@@ -126,8 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "experiences.core.limits.limits",
                 "experiences.notifications.context_processors.notifications",
-                # 长辈模式 and 高对比 (the kb_mode cookie; part of every page cache key).
-                "experiences.core.display.display_context",
+                "experiences.core.display.display_context",  # 长辈模式, 高对比: kb_mode cookie
                 # Last: while a signed-in page's shared copy renders, the viewer is a stand-in.
                 "experiences.core.shared_pages.shared_render_context",
             ],

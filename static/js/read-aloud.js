@@ -25,7 +25,8 @@
 
   function blocks() {
     var found = [];
-    document.querySelectorAll("[data-read-aloud]").forEach(function (root) {
+    // The controls name what to read (a selector list); read in the page's order.
+    document.querySelectorAll(controls.getAttribute("data-read-aloud")).forEach(function (root) {
       var inner = root.matches(BLOCKS) ? [root] : root.querySelectorAll(BLOCKS);
       Array.prototype.forEach.call(inner, function (block) {
         var parent = block.parentElement && block.parentElement.closest(BLOCKS);
