@@ -56,7 +56,10 @@ class DisplayMode:
 
     @property
     def html_class(self) -> str:
-        classes = ["mode-elder" if self.elder else "", "contrast-high" if self.high_contrast else ""]
+        classes = [
+            "mode-elder" if self.elder else "",
+            "contrast-high" if self.high_contrast else "",
+        ]
         return " ".join(name for name in classes if name)
 
     @property

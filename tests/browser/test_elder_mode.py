@@ -9,6 +9,7 @@ replaced by a recorder (Debian's headless Chromium has no voices).
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -25,74 +26,19 @@ pytestmark = pytest.mark.browser
 
 AXE = Axe()
 PASSWORD = "correct-horse-battery"
-MODES = {"normal": "standard", "elder": "elder", "high": "standard-high", "elder-high": "elder-high"}
+MODES = {
+    "normal": "standard",
+    "elder": "elder",
+    "high": "standard-high",
+    "elder-high": "elder-high",
+}
 
-# A recorder in place of the browser's speech synthesis: its voices, what was spoken,
-# pause/resume/cancel; window.__speechEnd() ends the utterance being spoken.
-SPEECH_STUB = """
-(() => {
-  const voices = VOICES;
-  const record = { spoken: [], calls: [], current: null };
-  const listeners = [];
-  window.__speech = record;
-  window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ''; };
-  const synth = {
-    speaking: false, paused: false,
-    getVoices() { return voices; },
-    speak(u) { record.spoken.push({ text: u.text, lang: u.lang, voice: u.voice && u.voice.lang });
-               record.current = u; this.speaking = true; },
-    pause() { record.calls.push('pause'); this.paused = true; },
-    resume() { record.calls.push('resume'); this.paused = false; },
-    cancel() { record.calls.push('cancel'); const u = record.current; record.current = null;
-               this.speaking = false; if (u && u.onerror) u.onerror({ error: 'interrupted' }); },
-    addEventListener(name, fn) { listeners.push(fn); },
-  };
-  window.__speechEnd = () => { const u = record.current; record.current = null; if (u && u.onend) u.onend({}); };
-  window.__addVoice = (lang) => { voices.push({ lang, name: lang }); listeners.forEach(fn => fn()); };
-  Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
-})();
-"""
+HERE = Path(__file__).resolve().parent
+SPEECH_STUB = (HERE / "speech_stub.js").read_text(encoding="utf-8")
 CHINESE = SPEECH_STUB.replace("VOICES", "[{ lang: 'zh-CN', name: 'Stub 中文' }]")
 NO_CHINESE = SPEECH_STUB.replace("VOICES", "[{ lang: 'en-US', name: 'Stub English' }]")
 
-# Shared helpers run in the page: the visible elements holding text, effective colours.
-HELPERS = """
-window.__kb = (() => {
-  const parse = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
-  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-  const over = (top, under) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
-  const background = (el) => {
-    const layers = [];
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
-      const bg = parse(getComputedStyle(node).backgroundColor);
-      if (bg[3] > 0) layers.push(bg);
-      if (bg[3] >= 1) break;
-    }
-    return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
-  };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const visible = (el) => {
-    if (el.closest('.visually-hidden, [hidden], svg')) return false;
-    // Inside a closed <details> (content-visibility: hidden): not shown, not reachable.
-    if (!el.checkVisibility({ visibilityProperty: true })) return false;
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || style.display === 'none') return false;
-    const rect = el.getBoundingClientRect();
-    return rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.left < innerWidth;
-  };
-  const texts = () => [...document.body.querySelectorAll('*')].filter(el =>
-      [...el.childNodes].some(n => n.nodeType === 3 && n.nodeValue.trim()) && visible(el));
-  const opacity = (el) => { let o = 1; for (let n = el; n && n.nodeType === 1; n = n.parentElement) o *= parseFloat(getComputedStyle(n).opacity); return o; };
-  const contrast = (el) => {
-    const bg = background(el);
-    const fg = parse(getComputedStyle(el).color);
-    return ratio(over([fg[0], fg[1], fg[2], fg[3] * opacity(el)], bg), bg);
-  };
-  const name = (el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' «' + (el.textContent || el.value || '').trim().slice(0, 16) + '»';
-  return { background, ratio, parse, visible, texts, contrast, name };
-})();
-"""
+HELPERS = (HERE / "elder_mode.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -228,47 +174,9 @@ def test_elder_mode_is_large_one_column_and_the_same_content(browser, site):
             elder.goto(site["base"] + url)
             assert elder.evaluate("document.documentElement.className") == "mode-elder"
             # The same content: the same text, the same links and actions.
-            # (Apart from the switch's own label.)
-            same = """() => {
-                const main = document.querySelector('main').cloneNode(true);
-                main.querySelectorAll('.display-settings').forEach(el => el.remove());
-                return [main.textContent.replace(/\\s+/g, ''),
-                        document.querySelectorAll('a[href], button, input, select, textarea').length];
-            }"""
+            same = "window.__kb.sameContent()"
             assert elder.evaluate(same) == normal.evaluate(same), name
-            found = elder.evaluate(
-                """() => {
-                  const kb = window.__kb, out = [];
-                  const body = parseFloat(getComputedStyle(document.body).fontSize);
-                  if (body < 22) out.push('body ' + body);
-                  for (const el of kb.texts()) {
-                    const size = parseFloat(getComputedStyle(el).fontSize);
-                    if (size < 22) out.push('text under 22px: ' + kb.name(el) + ' ' + size);
-                  }
-                  for (const h of document.querySelectorAll('h1, h2, h3')) {
-                    if (kb.visible(h) && parseFloat(getComputedStyle(h).fontSize) <= body) out.push('heading not larger: ' + kb.name(h));
-                  }
-                  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
-                    if (!kb.visible(el) || el.closest('p') || el.classList.contains('skip-link')) continue;
-                    const r = el.getBoundingClientRect();
-                    if (r.width < 60 || r.height < 60) out.push('tap target ' + kb.name(el) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
-                  }
-                  const overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-                  if (overflow > 0) out.push('scrolls sideways by ' + overflow);
-                  // One column: no two blocks of main's lists side by side.
-                  for (const list of document.querySelectorAll('main ul, main ol')) {
-                    const tops = [...list.children].filter(kb.visible).map(li => Math.round(li.getBoundingClientRect().top));
-                    if (new Set(tops).size !== tops.length && getComputedStyle(list).display === 'grid') out.push('two columns: ' + kb.name(list));
-                  }
-                  // Nothing behind hover: no rule of ours shows or hides anything on :hover.
-                  for (const sheet of document.styleSheets) {
-                    for (const rule of sheet.cssRules) {
-                      if (rule.selectorText && rule.selectorText.includes(':hover') && /display|visibility|opacity|height/.test(rule.style.cssText)) out.push('hover rule ' + rule.selectorText);
-                    }
-                  }
-                  return out;
-                }"""
-            )
+            found = elder.evaluate("window.__kb.figures()")
             if found:
                 failures[f"{name} {viewport['width']}"] = found
     assert not failures, report(failures)
@@ -277,43 +185,9 @@ def test_elder_mode_is_large_one_column_and_the_same_content(browser, site):
 # ---- 2, 5. Spacing, contrast, focus, axe, keyboard in every mode --------------------------
 
 
-MEASURE = """(minimum) => {
-  const kb = window.__kb, out = [];
-  for (const el of kb.texts()) {
-    const style = getComputedStyle(el);
-    const size = parseFloat(style.fontSize);
-    const line = style.lineHeight === 'normal' ? 0 : parseFloat(style.lineHeight);
-    if (line < 1.3 * size - 0.01) out.push('line height ' + kb.name(el) + ' ' + line + '/' + size);
-    const ratio = kb.contrast(el);
-    if (ratio < minimum && !el.closest(':disabled')) out.push('contrast ' + ratio.toFixed(2) + ' ' + kb.name(el));
-  }
-  // Paragraph gaps: at least 1.3 x the leading, and paragraph to paragraph at least
-  // 1.3 x line to line.
-  for (const p of document.querySelectorAll('main p + p')) {
-    const prev = p.previousElementSibling;
-    if (!kb.visible(p) || !kb.visible(prev)) continue;
-    const style = getComputedStyle(prev);
-    const line = parseFloat(style.lineHeight), size = parseFloat(style.fontSize);
-    const gap = p.getBoundingClientRect().top - prev.getBoundingClientRect().bottom;
-    if (gap < 1.3 * (line - size) - 0.5 || gap + line < 1.3 * line - 0.5) out.push('paragraph gap ' + gap.toFixed(1) + ' for line ' + line + ': ' + kb.name(p));
-  }
-  return out;
-}"""
+MEASURE = "(minimum) => window.__kb.measure(minimum)"
 
-FOCUS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  const kb = window.__kb;
-  const outline = kb.parse(style.outlineColor);
-  const around = kb.background(el.parentElement || el);
-  return {
-    id: el.dataset.kbAction || null,
-    name: kb.name(el),
-    visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-    contrast: kb.ratio(outline, around),
-  };
-}"""
+FOCUS = "window.__kb.focus()"
 
 
 def violations(page):
@@ -331,14 +205,7 @@ def check_keyboard(page):
     if toggle.is_visible():  # a phone's header folds its links: open it by keyboard
         toggle.focus()
         page.keyboard.press("Enter")
-    count = page.evaluate(
-        """() => {
-          const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
-            .filter(el => !el.disabled && (window.__kb.visible(el) || el.classList.contains('skip-link')));
-          all.forEach((el, i) => { el.dataset.kbAction = String(i); });
-          return all.length;
-        }"""
-    )
+    count = page.evaluate("window.__kb.markActions()")
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.evaluate("window.scrollTo(0, 0)")
     reached, problems = set(), []
@@ -352,10 +219,7 @@ def check_keyboard(page):
         reached.add(focused["id"])
         if not focused["visible"] or focused["contrast"] < 3:
             problems.append(f"focus {focused['name']} (outline contrast {focused['contrast']:.2f})")
-    missing = page.evaluate(
-        "(seen) => [...document.querySelectorAll('[data-kb-action]')].filter(el => !seen.includes(el.dataset.kbAction)).map(el => window.__kb.name(el))",
-        sorted(reached),
-    )
+    missing = page.evaluate("(seen) => window.__kb.unreached(seen)", sorted(reached))
     return problems + [f"not reached by Tab: {name}" for name in missing]
 
 

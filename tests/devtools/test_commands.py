@@ -46,6 +46,7 @@ def test_http_benchmark_dry_run_lists_the_pages():
         return
     assert "bare view: /bench/ceiling/" in out.getvalue()
     assert "principle, signed in: /essays/" in out.getvalue()
+    assert "principle, 长辈模式: /essays/" in out.getvalue()
 
 
 def test_each_http_benchmark_run_has_a_cache_of_its_own(tmp_path):

@@ -89,7 +89,7 @@ class TestSwitch:
     def test_an_unknown_cookie_value_reads_as_not_chosen(self, client, principle):
         client.cookies[COOKIE] = "giant"
         response = client.get(principle.get_absolute_url())
-        assert "<html lang=\"zh-Hans\">" in response.content.decode()
+        assert '<html lang="zh-Hans">' in response.content.decode()
 
 
 def test_anonymous_cache_keeps_modes_apart_and_serves_each(client, principle):
