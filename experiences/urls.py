@@ -1,6 +1,7 @@
 """The site's pages, one list per domain, under the ``experiences`` namespace."""
 
 from experiences.accounts.urls import profile_urlpatterns
+from experiences.core.display import urlpatterns as display_urls
 from experiences.drafts.urls import urlpatterns as drafts_urls
 from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.exports.urls import urlpatterns as exports_urls
@@ -32,4 +33,5 @@ urlpatterns = [
     *units_urls,
     *exports_urls,
     *profile_urlpatterns,
+    *display_urls,
 ]

@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "experiences.core.limits.limits",
                 "experiences.notifications.context_processors.notifications",
+                "experiences.core.display.display_context",  # 长辈模式, 高对比: kb_mode cookie
                 # Last: while a signed-in page's shared copy renders, the viewer is a stand-in.
                 "experiences.core.shared_pages.shared_render_context",
             ],

@@ -44,6 +44,8 @@ from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.template.response import SimpleTemplateResponse
 
+from experiences.core.display import display_mode
+
 if TYPE_CHECKING:
     from django.views import View
 
@@ -222,9 +224,10 @@ def page_params_keep(request: HttpRequest, params: Iterable[str]) -> None:
 def _page_key(request: HttpRequest) -> str:
     # The path as routed and the query string as kept (page_params_keep): unique per
     # page shown, without get_full_path's re-quoting (a tenth of an anonymous hit's time).
+    # The display mode (长辈模式, 高对比) too: each mode is its own copy, never another's.
     query = request.META.get("QUERY_STRING", "")
     path_digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"page:{build_fingerprint()}:{path_digest}"
+    return f"page:{build_fingerprint()}:{display_mode(request).key}:{path_digest}"
 
 
 # (content version it was rendered under, body, Content-Type)

@@ -50,6 +50,7 @@ def test_http_benchmark_dry_run_lists_the_pages():
     call_command("benchmark_http", "--dry-run", stdout=out)
     assert "bare view: /bench/ceiling/" in out.getvalue()
     assert "principle, signed in: /essays/" in out.getvalue()
+    assert "principle, 长辈模式: /essays/" in out.getvalue()
 
 
 def test_http_benchmark_without_wrk_says_so_in_chinese(monkeypatch):

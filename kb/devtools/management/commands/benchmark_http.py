@@ -64,6 +64,10 @@ SIGNED_IN_PAGES = [
     ("list, signed in", "/reflections/"),
     ("search, signed in", "/search/?q=群众"),
 ]
+# 长辈模式 (issue 30): the anonymous principle page in the elder mode, its own cached copy;
+# it should stay within 10% of the normal one.
+ELDER_PAGES = [("principle, 长辈模式", "/essays/基层干部的心得体会/人情世故-坚定原则/")]
+ELDER_COOKIE = "Cookie: kb_mode=elder"
 READER = "benchreader"
 # A scratch database only (scratch_database_required): the password guards nothing real.
 READER_PASSWORD = "bench-reader-Pass-2026"  # noqa: S105
@@ -93,7 +97,7 @@ class Command(BaseCommand):
             f"wrk {options['connections']} 连接 × {options['duration']} 秒"
         )
         if options["dry_run"]:
-            for name, path in PAGES + SIGNED_IN_PAGES:
+            for name, path in PAGES + SIGNED_IN_PAGES + ELDER_PAGES:
                 self.stdout.write(f"  {name}: {path}")
             return
         scratch_database_required("bench-http")
@@ -186,14 +190,21 @@ class Command(BaseCommand):
             reader = Browser(base)
             reader.log_in(READER, READER_PASSWORD)
             cookie = "; ".join(f"{c.name}={c.value}" for c in reader.cookies)
-            targets = [(n, p, []) for n, p in PAGES] + [
-                (n, p, [f"Cookie: {cookie}"]) for n, p in SIGNED_IN_PAGES
-            ]
+            targets = (
+                [(n, p, []) for n, p in PAGES]
+                + [(n, p, [f"Cookie: {cookie}"]) for n, p in SIGNED_IN_PAGES]
+                + [(n, p, [ELDER_COOKIE]) for n, p in ELDER_PAGES]
+            )
             urls = {}
             for name, path, headers in targets:
                 quoted = urllib.parse.quote(path, safe="/?=&")
-                status, page, _ = (reader if headers else Browser(base)).get(quoted)
-                if status != 200 or (headers and READER not in page):
+                if headers == [ELDER_COOKIE]:
+                    status, page = self.elder_get(base + quoted)
+                    wrong = "mode-elder" not in page
+                else:
+                    status, page, _ = (reader if headers else Browser(base)).get(quoted)
+                    wrong = bool(headers) and READER not in page
+                if status != 200 or wrong:
                     raise CommandError(f"{name} {base + quoted}: HTTP {status}")
                 urls[name] = base + quoted
                 # Two seconds of warm-up (connections, per-worker caches), not counted.
@@ -221,11 +232,11 @@ class Command(BaseCommand):
             gunicorn_stop(server)
             shutil.rmtree(static_root, ignore_errors=True)
         self.stdout.write(
-            f"{'page':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of bare':>10}{'non-2xx':>10}"
+            f"{'page':<20}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of bare':>10}{'non-2xx':>10}"
         )
         for name, r in results.items():
             self.stdout.write(
-                f"{name:<18}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}"
+                f"{name:<20}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}"
                 f"{r['share']:>10.0%}{r['errors']:>10}"
             )
         self.stdout.write(
@@ -234,6 +245,12 @@ class Command(BaseCommand):
                 f"\uff1b各进程\uff1a" + ", ".join(f"{m:.0f}" for m in memory)
             )
         )
+
+    def elder_get(self, url: str) -> tuple[int, str]:
+        """A page as an anonymous visitor in 长辈模式 gets it (the mode cookie only)."""
+        request = urllib.request.Request(url, headers=dict([ELDER_COOKIE.split(": ", 1)]))
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
 
     def wrk_run(
         self, url: str, *, connections: int, seconds: int, headers: Sequence[str] = ()
