@@ -32,7 +32,17 @@ def test_privacy_page_says_what_is_collected_and_why_in_chinese(client):
     page = response.content.decode()
     assert "<h1>隐私政策</h1>" in page
     assert "个人信息保护法" in page
-    for collected in ("账号", "个人资料", "单位", "心得", "点赞", "登录记录", "访问日志"):
+    for collected in (
+        "账号",
+        "个人资料",
+        "单位",
+        "心得",
+        "点赞",
+        "登录记录",
+        "花名册信息",
+        "显示偏好",
+        "访问日志",
+    ):
         assert f"<dt>{collected}</dt>" in page
     assert "为什么" in page
 
