@@ -41,6 +41,7 @@ class ExperiencesConfig(AppConfig):
         from experiences.sharing import checks as sharing_checks  # noqa: F401
         from experiences.study import viewer_bits as study_viewer_bits
         from experiences.study.models import StudyTopic
+        from experiences.units import data_export as units_export
         from experiences.units.models import Unit
 
         # URL converters for Chinese slugs and tag names, before any URLconf is read.
@@ -97,6 +98,7 @@ class ExperiencesConfig(AppConfig):
         flags_export.sections_register()
         drafts_export.sections_register()
         reading_export.sections_register()
+        units_export.sections_register()
         # The 点赞 state on shared signed-in pages (core/shared_pages.py).
         reflections_viewer_bits.register()
         # The header's unread count on them.

@@ -408,3 +408,26 @@ def test_the_preview_and_the_pending_list_do_not_query_per_row(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("experiences:enrolment_list")).content.decode()
     assert page.count("重新生成链接</button>") == 60
+
+
+def test_what_the_roster_said_is_in_the_colleagues_own_data_export(client, organiser, tree):
+    import json
+    import zipfile
+
+    client.force_login(organiser)
+    confirm(client, upload(client, ROSTER.encode()))
+    zhangsan = Enrolment.objects.select_related("user").get(full_name="张三").user
+    client.force_login(zhangsan)
+    response = client.post(reverse("data_export"))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    record = json.loads(archive.read("enrolment/enrolment.json"))
+    assert (record["full_name"], record["phone"], record["staff_number"]) == (
+        "张三",
+        "13800000001",
+        "",
+    )
+    # The organiser's own export holds no roster row of anyone else.
+    client.force_login(organiser)
+    response = client.post(reverse("data_export"))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert not [name for name in archive.namelist() if name.startswith("enrolment/")]
