@@ -38,14 +38,9 @@ from django.utils import timezone
 from experiences.core.text import line_clean
 from experiences.flags.models import Flag
 from experiences.flags.signals import flag_resolved
+from experiences.moderation.services import SelfReviewRefused, user_can_moderate
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.moderation import (
-    SelfReviewRefused,
-    moderation_log,
-    reflection_reject,
-    reflection_subject,
-    user_can_moderate,
-)
+from experiences.reflections.moderation import moderation_log, reflection_reject, reflection_subject
 from experiences.replies.models import Reply
 from experiences.replies.moderation import reply_count_refresh, reply_reject, reply_subject
 

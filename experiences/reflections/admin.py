@@ -17,17 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
 from experiences.core.site import site_url
+from experiences.moderation.services import user_can_moderate
 from experiences.reflections.admin_review import QueueReviewMixin
 from experiences.reflections.exports import reflections_csv, reflections_json
 from experiences.reflections.models import ModerationLog, PendingReflection, Reflection
 from experiences.reflections.moderation import (
-    moderation_log,
     reflection_feature,
     reflection_publish,
     reflection_reject,
-    user_can_moderate,
 )
-from experiences.reflections.services import reflection_moderator_edit
+from experiences.reflections.services import reflection_delete, reflection_moderator_edit
 
 QUEUE_EXCERPT_CHARS = 80
 
@@ -190,15 +189,12 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
 
     def delete_model(self, request, obj):
-        moderation_log(actor=request.user, action=ModerationLog.Action.DELETE, reflection=obj)
-        super().delete_model(request, obj)
+        reflection_delete(reflection=obj, moderator=request.user)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         for reflection in queryset:
-            moderation_log(
-                actor=request.user, action=ModerationLog.Action.DELETE, reflection=reflection
-            )
-        super().delete_queryset(request, queryset)
+            reflection_delete(reflection=reflection, moderator=request.user)
 
 
 @admin.register(PendingReflection)

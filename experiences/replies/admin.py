@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin, action_confirm_page
+from experiences.moderation.services import user_can_moderate
 from experiences.reflections.admin import RejectForm, own_items_skip
 from experiences.reflections.admin_review import ReviewDecision, ReviewPageMixin, author_record
-from experiences.reflections.moderation import user_can_moderate
 from experiences.replies.models import PendingReply, Reply
 from experiences.replies.moderation import pending_reply_decide, reply_publish, reply_reject
 from experiences.replies.services import reply_delete, reply_moderator_edit

@@ -12,14 +12,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from experiences.moderation.services import item_publish, item_reject, pending_locked
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.moderation import (
-    moderation_log,
-    reflection_initial_status,
-    review_self_check,
-)
+from experiences.reflections.moderation import moderation_log, reflection_initial_status
 from experiences.replies.models import Reply
 from experiences.replies.signals import reply_published
 
@@ -56,12 +52,8 @@ def reply_count_refresh(*, reflection_id: int) -> None:
 @transaction.atomic
 def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
     """Publish a reply; a moderator never approves their own (``SelfReviewRefused``)."""
-    review_self_check(moderator=moderator, author_id=reply.author_id)
     was_public = reply.is_public
-    reply.status = Reply.Status.PUBLISHED
-    reply.rejection_reason = ""
-    reply.published_at = reply.published_at or timezone.now()
-    reply.save(update_fields=["status", "rejection_reason", "published_at"])
+    item_publish(item=reply, moderator=moderator)
     reply_count_refresh(reflection_id=reply.reflection_id)
     if moderator is not None:
         moderation_log(
@@ -78,10 +70,7 @@ def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
 @transaction.atomic
 def reply_reject(*, reply: Reply, reason: str, moderator: User | None = None) -> Reply:
     """Reject a reply; a moderator never reviews their own (``SelfReviewRefused``)."""
-    review_self_check(moderator=moderator, author_id=reply.author_id)
-    reply.status = Reply.Status.REJECTED
-    reply.rejection_reason = reason.strip()
-    reply.save(update_fields=["status", "rejection_reason"])
+    item_reject(item=reply, reason=reason, moderator=moderator)
     reply_count_refresh(reflection_id=reply.reflection_id)
     if moderator is not None:
         moderation_log(
@@ -101,9 +90,7 @@ def pending_reply_decide(
     """Approve or reject one pending reply from its review page. The row is locked
     first: a second moderator (or a second press) finds it no longer pending and
     changes nothing (None). Never one's own (``SelfReviewRefused``)."""
-    reply = (
-        Reply.objects.select_for_update().filter(pk=reply_id, status=Reply.Status.PENDING).first()
-    )
+    reply = pending_locked(model=Reply, pk=reply_id)
     if reply is None:
         return None
     if approve:

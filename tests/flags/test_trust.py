@@ -17,9 +17,9 @@ from django.utils import timezone
 from experiences.flags.models import Flag
 from experiences.flags.services import flag_create, flags_review, reporter_weight
 from experiences.flags.signals import flag_resolved
+from experiences.moderation.services import SelfReviewRefused
 from experiences.notifications.models import Notification
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import SelfReviewRefused
 from experiences.replies.models import Reply
 from tests.factories import (
     EstablishedUserFactory,
