@@ -17,6 +17,7 @@ DOMAINS = {
     "drafts",
     "essays",
     "flags",
+    "moderation",
     "notifications",
     "reading",
     "reflections",
@@ -127,3 +128,16 @@ def test_no_product_module_over_400_lines():
         if (length := len(path.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert long == {}
+
+
+def test_moderation_sits_below_reflections_and_replies():
+    """The moderation rules both share import neither: each calls them with its own model."""
+    upward = [
+        (name, target)
+        for name, targets in GRAPH.items()
+        if name.startswith("experiences.moderation")
+        for target in targets
+        if target.startswith("experiences.")
+        and target.split(".")[1] not in {"moderation", "core", "accounts"}
+    ]
+    assert upward == []
