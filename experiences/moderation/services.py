@@ -88,7 +88,7 @@ def posting_slot_take(*, author: User, limit: PostingLimit) -> None:
     requests both see the last free slot.
     """
     get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
-    records = limit.records.objects
+    records = limit.records._default_manager
     records.filter(author=author, created_at__lt=timezone.now() - timedelta(hours=1)).delete()
     if records.filter(author=author).count() >= limit.per_hour:
         raise limit.refused

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from experiences.accounts.models import DELETED_NAME
 from experiences.core.dates import cn_date
 from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
@@ -207,6 +208,21 @@ def notification_for_study_due(
     return notification_create(
         recipient=recipient, kind=Notification.Kind.STUDY_DUE, text=text, url=url
     )
+
+
+def notifications_of_replies_anonymise(*, author: User, reply_urls: list[str]) -> None:
+    """A colleague who leaves: others' notifications of their replies (found by the replies'
+    URLs) name 已注销用户 instead and drop the quote, so nothing of them survives in
+    someone else's inbox. Called by the replies domain before it deletes the replies."""
+    name = line_clean(str(author))[:50]
+    for start in range(0, len(reply_urls), 500):
+        told = Notification.objects.filter(
+            kind=Notification.Kind.REPLY, url__in=reply_urls[start : start + 500]
+        )
+        for notification in told:
+            notification.text = notification.text.replace(name, str(DELETED_NAME), 1)
+            notification.detail = ""
+            notification.save(update_fields=["text", "detail"])
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:

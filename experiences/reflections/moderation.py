@@ -6,10 +6,11 @@ queue's lock, the publish and reject writes, the posting limit) are in
 ``moderation/services.py``; this module adds what is a reflection's own: featuring,
 the log's subject and the author's notice.
 
-Effects, each visible here: the moderation log (same transaction); the author's
-notice through ``reflection_moderated`` (notifications sit above reflections, so
-they listen); the search index and cached pages follow the row's save through
-their receivers (search imports reflections, not the other way round).
+Effects, each called here in the transaction of the decision: the moderation log
+and the author's notice (with its mail in the outbox, committed or rolled back with
+the decision). The search index and cached pages follow the row's save through
+their receivers: search imports reflections, never the other way round, and the
+page cache hears every model pages show (core.caching).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from experiences.moderation.services import (
     review_self_check,
     user_can_moderate,
 )
+from experiences.notifications.services import notification_for_reflection_moderated
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.signals import reflection_moderated
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -78,9 +79,7 @@ def reflection_publish(*, reflection: Reflection, moderator: User | None = None)
     if moderator is not None:
         moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
     if not was_published:
-        reflection_moderated.send(
-            sender=Reflection, reflection=reflection, approved=True, reason="", moderator=moderator
-        )
+        notification_for_reflection_moderated(reflection=reflection, approved=True)
     return reflection
 
 
@@ -99,12 +98,8 @@ def reflection_reject(
             reflection=reflection,
             reason=reason,
         )
-    reflection_moderated.send(
-        sender=Reflection,
-        reflection=reflection,
-        approved=False,
-        reason=reflection.rejection_reason,
-        moderator=moderator,
+    notification_for_reflection_moderated(
+        reflection=reflection, approved=False, reason=reflection.rejection_reason
     )
     return reflection
 

@@ -1,6 +1,10 @@
 """Writing reflections (心得) and 点赞: the rules, kept out of views and forms.
 
-The search index and cached pages follow through receivers, in the same transaction.
+Effects in the open: the posting limit (moderation), the draft discarded, the liked
+author's notice, each in the writing transaction. The search index and cached pages
+follow the rows' saves through receivers, in the same transaction: search imports
+reflections (not the reverse), and the page cache hears every model pages show.
+The open 举报 of a deleted reflection close through the flags domain's receiver.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from experiences.core.text import line_clean
 from experiences.drafts.services import draft_discard
 from experiences.essays.models import Principle
 from experiences.moderation.services import REFLECTION_POSTING, posting_slot_take
+from experiences.notifications.services import notification_for_like
 from experiences.reflections.models import Like, ModerationLog, Reflection
 from experiences.reflections.moderation import moderation_log, reflection_initial_status
-from experiences.reflections.signals import reflection_liked
 from experiences.tagging.services import tag_names_clean
 
 if TYPE_CHECKING:
@@ -163,7 +167,7 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
                     Reflection.objects.filter(pk=reflection.pk).update(
                         like_count=F("like_count") + 1
                     )
-                    reflection_liked.send(sender=Reflection, reflection=reflection, user=user)
+                    notification_for_like(reflection=reflection, liker=user)
         except IntegrityError:
             pass  # a concurrent request created it first, and counted it
         return True

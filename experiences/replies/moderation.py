@@ -2,7 +2,12 @@
 As for reflections, no moderator approves or rejects a reply they wrote.
 
 A reply is logged against its reflection in the one moderation log, so a
-moderator reads a thread's history in one place.
+moderator reads a thread's history in one place. What reflections and replies
+share (states, the queue's lock, the publish and reject writes) is in
+``moderation/services.py``.
+
+Effects, called here in the writing transaction: the reflection's reply_count, the
+log, and the notices of a newly public reply (``reply_published_tell``).
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from experiences.moderation.services import item_publish, item_reject, pending_locked
+from experiences.notifications.services import notification_for_reply
 from experiences.reflections.models import ModerationLog, Reflection
 from experiences.reflections.moderation import moderation_log, reflection_initial_status
 from experiences.replies.models import Reply
-from experiences.replies.signals import reply_published
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -49,6 +54,26 @@ def reply_count_refresh(*, reflection_id: int) -> None:
     Reflection.objects.filter(pk=reflection_id).update(reply_count=Coalesce(Subquery(public), 0))
 
 
+def reply_published_tell(*, reply: Reply) -> None:
+    """A reply became public (posted by a trusted author, or approved): the reflection's
+    author hears of it, and so does the author of the reply it quotes; once each.
+    Called inside the writing transaction, so a notice (and its mail in the outbox)
+    exists exactly when the reply was committed. Not for edits, nor when a reply
+    hidden by 举报 is kept (it was public before)."""
+    reflection = reply.reflection
+    recipients = {reflection.author_id: reflection.author}
+    if reply.quoted is not None:
+        recipients.setdefault(reply.quoted.author_id, reply.quoted.author)
+    for recipient in recipients.values():
+        notification_for_reply(
+            reply_author=reply.author,
+            recipient=recipient,
+            reflection=reflection,
+            reply_url=reply.get_absolute_url(),
+            excerpt=reply.excerpt,
+        )
+
+
 @transaction.atomic
 def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
     """Publish a reply; a moderator never approves their own (``SelfReviewRefused``)."""
@@ -63,7 +88,7 @@ def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
             subject=reply_subject(reply),
         )
     if reply.is_public and not was_public:
-        reply_published.send(sender=Reply, reply=reply)
+        reply_published_tell(reply=reply)
     return reply
 
 

@@ -21,9 +21,9 @@ from experiences.replies.models import Reply
 from experiences.replies.moderation import (
     reply_count_refresh,
     reply_initial_status,
+    reply_published_tell,
     reply_subject,
 )
-from experiences.replies.signals import reply_published
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -74,7 +74,7 @@ def reply_create(
             )
             if reply.is_public:
                 reply_count_refresh(reflection_id=reflection.pk)
-                reply_published.send(sender=Reply, reply=reply)
+                reply_published_tell(reply=reply)
     except IntegrityError:
         existing = Reply.objects.filter(author=author, submission_token=submission_token).first()
         if existing is None:
