@@ -9,7 +9,7 @@ after commit, never inside a request.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -26,7 +26,21 @@ from experiences.notifications.tasks import outgoing_mail_create
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
-    from experiences.reflections.models import Reflection
+
+
+class Reflection(Protocol):
+    """What a notice reads of a reflection. Not the model: reflections sit above
+    notifications and call them (issue 26), so this domain imports no reflection."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def author(self) -> User: ...
+
+    @property
+    def display_title(self) -> object: ...
+
 
 TEXT_LENGTH = 300
 DETAIL_LENGTH = 2000
@@ -108,7 +122,7 @@ def notification_for_like(*, reflection: Reflection, liker: User) -> Notificatio
                     Notification.objects.select_for_update()
                     .filter(
                         recipient=recipient,
-                        reflection=reflection,
+                        reflection_id=reflection.pk,
                         kind=Notification.Kind.LIKES,
                         read_at__isnull=True,
                     )
@@ -118,7 +132,7 @@ def notification_for_like(*, reflection: Reflection, liker: User) -> Notificatio
                     notification = Notification.objects.create(
                         recipient=recipient,
                         kind=Notification.Kind.LIKES,
-                        reflection=reflection,
+                        reflection_id=reflection.pk,
                         count=1,
                         url=_url_of(reflection),
                         text=_likes_text(count=1, title=title),
