@@ -1,4 +1,11 @@
-"""App configuration: each domain's receivers are connected here, once, with their reasons."""
+"""App configuration: each domain's receivers are connected here, once, with their reasons.
+
+Services call the effects they cause in the open (notifications, logs, counts,
+the posting limit); receivers remain only where the domain reacting must not be
+imported by the one writing: search and the page cache hear content they sit
+above (or beside, for core), flags hear deletions of what they flag (cascades
+included), reflections hear tag merges and Django's sign-in.
+"""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +31,6 @@ class ExperiencesConfig(AppConfig):
         from experiences.flags import data_export as flags_export
         from experiences.flags import receivers as flags_receivers
         from experiences.notifications import data_export as notifications_export
-        from experiences.notifications import receivers as notifications_receivers
         from experiences.notifications import viewer_bits as notifications_viewer_bits
         from experiences.reading import data_export as reading_export
         from experiences.reading import viewer_bits as reading_viewer_bits
@@ -85,14 +91,11 @@ class ExperiencesConfig(AppConfig):
         search_receivers.receivers_connect()
         # Tag merges are moderators' acts: logged.
         reflections_receivers.receivers_connect()
-        # Authors hear of moderation and 点赞.
-        notifications_receivers.receivers_connect()
         # A deleted reflection or reply closes its open 举报, telling each reader.
         flags_receivers.receivers_connect()
         # A colleague's data export: each domain contributes its own section.
         accounts_export.sections_register()
         reflections_export.sections_register()
-        # Notifications first: its leaving step finds replies the replies step deletes.
         notifications_export.sections_register()
         replies_export.sections_register()
         flags_export.sections_register()

@@ -10,16 +10,16 @@ from experiences.drafts.models import Draft
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
 from experiences.exports.models import ExportJob
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
+from experiences.moderation.models import PostingRecord, ReplyPostingRecord
 from experiences.notifications.models import FailedTask, Notification, OutgoingMail
 from experiences.reading.models import Bookmark, PrincipleRead
 from experiences.reflections.models import (
     Like,
     ModerationLog,
     PendingReflection,
-    PostingRecord,
     Reflection,
 )
-from experiences.replies.models import PendingReply, Reply, ReplyPostingRecord
+from experiences.replies.models import PendingReply, Reply
 from experiences.search.models import SearchDocument, SearchWord, SynonymGroup
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.units.models import Enrolment, RosterBatch, Unit

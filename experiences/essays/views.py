@@ -15,10 +15,10 @@ from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin,
 from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for
 from experiences.essays.models import Essay, Principle, user_can_preview_drafts
+from experiences.moderation.services import user_can_moderate
 from experiences.reading.selectors import essays_progress, principle_ids_read
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import user_can_moderate
 from experiences.study.selectors import open_topics_for_member
 from experiences.study.writing import study_topic_field_limit
 

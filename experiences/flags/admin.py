@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from experiences.core.admin import NoEditingMixin
 from experiences.flags.models import Flag, FlaggedReflection, FlaggedReply
 from experiences.flags.services import flags_review
+from experiences.moderation.services import SelfReviewRefused, user_can_moderate
 from experiences.reflections.admin_review import ReviewDecision, ReviewPageMixin, author_record
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import SelfReviewRefused, user_can_moderate
 from experiences.replies.models import Reply
 
 OPEN = Q(flags__outcome=Flag.Outcome.OPEN)

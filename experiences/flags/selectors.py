@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 
 from experiences.flags.models import Flag
+from experiences.moderation.services import user_can_moderate
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import user_can_moderate
 from experiences.replies.models import Reply
 
 if TYPE_CHECKING:

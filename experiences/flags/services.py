@@ -21,8 +21,9 @@ flagged (``SelfReviewRefused``); nothing changes and no reporter is told.
 
 Each write locks the flagged item's row first, so concurrent flags count one after
 another and the flag that reaches the threshold always hides the item. Hiding and
-reviewing save the item itself, so the content version, the search index and the
-reply count follow.
+reviewing save the item itself, so the content version and the search index follow
+(their receivers); the reply count and each reader's notice of the outcome
+(``flag_outcome_tell``) are called here, in the same transaction.
 """
 
 from __future__ import annotations
@@ -33,19 +34,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from experiences.core.text import line_clean
 from experiences.flags.models import Flag
-from experiences.flags.signals import flag_resolved
+from experiences.moderation.services import SelfReviewRefused, user_can_moderate
+from experiences.notifications.services import notification_for_flag_outcome
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.moderation import (
-    SelfReviewRefused,
-    moderation_log,
-    reflection_reject,
-    reflection_subject,
-    user_can_moderate,
-)
+from experiences.reflections.moderation import moderation_log, reflection_reject, reflection_subject
 from experiences.replies.models import Reply
 from experiences.replies.moderation import reply_count_refresh, reply_reject, reply_subject
 
@@ -156,9 +153,21 @@ def _flags_close(flags: QuerySet[Flag], *, outcome: str, moderator: User | None)
         flag.resolved_at = timezone.now()
         flag.resolved_by = moderator
         flag.save(update_fields=["outcome", "resolved_at", "resolved_by"])
-        flag_resolved.send(sender=Flag, flag=flag, outcome=outcome)
+        flag_outcome_tell(flag=flag, outcome=outcome)
         closed += 1
     return closed
+
+
+def flag_outcome_tell(*, flag: Flag, outcome: str) -> None:
+    """The reader who flagged learns the outcome ("kept": the item stays; "removed": it
+    was rejected; "deleted": it is gone), in the closing transaction; 我的举报 keeps
+    the whole record."""
+    notification_for_flag_outcome(
+        recipient=flag.reporter,
+        subject=flag.subject,
+        upheld=outcome != Flag.Outcome.KEPT,
+        url=reverse("experiences:flag_list"),
+    )
 
 
 def open_flags_of(item: Item) -> QuerySet[Flag]:

@@ -9,13 +9,14 @@ after commit, never inside a request.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from experiences.accounts.models import DELETED_NAME
 from experiences.core.dates import cn_date
 from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
@@ -25,7 +26,21 @@ from experiences.notifications.tasks import outgoing_mail_create
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
-    from experiences.reflections.models import Reflection
+
+
+class Reflection(Protocol):
+    """What a notice reads of a reflection. Not the model: reflections sit above
+    notifications and call them (issue 26), so this domain imports no reflection."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def author(self) -> User: ...
+
+    @property
+    def display_title(self) -> object: ...
+
 
 TEXT_LENGTH = 300
 DETAIL_LENGTH = 2000
@@ -107,7 +122,7 @@ def notification_for_like(*, reflection: Reflection, liker: User) -> Notificatio
                     Notification.objects.select_for_update()
                     .filter(
                         recipient=recipient,
-                        reflection=reflection,
+                        reflection_id=reflection.pk,
                         kind=Notification.Kind.LIKES,
                         read_at__isnull=True,
                     )
@@ -117,7 +132,7 @@ def notification_for_like(*, reflection: Reflection, liker: User) -> Notificatio
                     notification = Notification.objects.create(
                         recipient=recipient,
                         kind=Notification.Kind.LIKES,
-                        reflection=reflection,
+                        reflection_id=reflection.pk,
                         count=1,
                         url=_url_of(reflection),
                         text=_likes_text(count=1, title=title),
@@ -207,6 +222,21 @@ def notification_for_study_due(
     return notification_create(
         recipient=recipient, kind=Notification.Kind.STUDY_DUE, text=text, url=url
     )
+
+
+def notifications_of_replies_anonymise(*, author: User, reply_urls: list[str]) -> None:
+    """A colleague who leaves: others' notifications of their replies (found by the replies'
+    URLs) name 已注销用户 instead and drop the quote, so nothing of them survives in
+    someone else's inbox. Called by the replies domain before it deletes the replies."""
+    name = line_clean(str(author))[:50]
+    for start in range(0, len(reply_urls), 500):
+        told = Notification.objects.filter(
+            kind=Notification.Kind.REPLY, url__in=reply_urls[start : start + 500]
+        )
+        for notification in told:
+            notification.text = notification.text.replace(name, str(DELETED_NAME), 1)
+            notification.detail = ""
+            notification.save(update_fields=["text", "detail"])
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:

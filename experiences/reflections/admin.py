@@ -4,8 +4,7 @@ Every change goes through ``reflections/moderation.py`` or ``reflections/service
 which log it; derived state (search, cached pages) follows through receivers.
 """
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
@@ -15,43 +14,21 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from experiences.core.admin import NoEditingMixin, action_confirm_page
+from experiences.core.admin import NoEditingMixin
 from experiences.core.site import site_url
+from experiences.moderation.admin import own_items_skip, reject_action
+from experiences.moderation.services import user_can_moderate
 from experiences.reflections.admin_review import QueueReviewMixin
 from experiences.reflections.exports import reflections_csv, reflections_json
 from experiences.reflections.models import ModerationLog, PendingReflection, Reflection
 from experiences.reflections.moderation import (
-    moderation_log,
     reflection_feature,
     reflection_publish,
     reflection_reject,
-    user_can_moderate,
 )
-from experiences.reflections.services import reflection_moderator_edit
+from experiences.reflections.services import reflection_delete, reflection_moderator_edit
 
 QUEUE_EXCERPT_CHARS = 80
-
-OWN_SKIPPED = _("不能审核自己发表的内容\uff1a已跳过其中 %(count)d 条\uff0c请由其他版主处理。")
-
-
-def own_items_skip(modeladmin, request, queryset):
-    """The selected items minus the moderator's own, saying how many were left out.
-
-    Nobody reviews their own work (the services refuse it too); doing the rest of
-    the batch and naming the skipped count beats refusing the whole action."""
-    own = queryset.filter(author_id=request.user.pk).count()
-    if own:
-        modeladmin.message_user(request, OWN_SKIPPED % {"count": own}, level=messages.WARNING)
-    return queryset.exclude(author_id=request.user.pk)
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("驳回理由\uff08作者可以看到\uff09"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        error_messages={"required": _("请填写驳回理由\uff0c作者会看到它。")},
-    )
 
 
 class ModerationActionsMixin:
@@ -73,33 +50,16 @@ class ModerationActionsMixin:
 
     @admin.action(description=_("驳回所选心得\uff08需填写理由\uff09"), permissions=["moderate"])
     def reject(self, request, queryset):
-        queryset = own_items_skip(self, request, queryset)
-        if not queryset.exists():
-            return None
-        if "apply" in request.POST:
-            form = RejectForm(request.POST)
-            if form.is_valid():
-                with transaction.atomic():
-                    for reflection in queryset:
-                        reflection_reject(
-                            reflection=reflection,
-                            reason=form.cleaned_data["reason"],
-                            moderator=request.user,
-                        )
-                self.message_user(
-                    request, _("已驳回 %(count)d 条心得。") % {"count": queryset.count()}
-                )
-                return None
-        else:
-            form = RejectForm()
-        return action_confirm_page(
+        return reject_action(
             self,
             request,
+            queryset,
+            reject=lambda reflection, reason: reflection_reject(
+                reflection=reflection, reason=reason, moderator=request.user
+            ),
+            done=_("已驳回 %(count)d 条心得。"),
             template="admin/experiences/reflection_reject.html",
             title=_("驳回心得"),
-            form=form,
-            objects=queryset,
-            action="reject",
         )
 
     @admin.action(description=_("设为精选"), permissions=["moderate"])
@@ -190,15 +150,12 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
 
     def delete_model(self, request, obj):
-        moderation_log(actor=request.user, action=ModerationLog.Action.DELETE, reflection=obj)
-        super().delete_model(request, obj)
+        reflection_delete(reflection=obj, moderator=request.user)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         for reflection in queryset:
-            moderation_log(
-                actor=request.user, action=ModerationLog.Action.DELETE, reflection=reflection
-            )
-        super().delete_queryset(request, queryset)
+            reflection_delete(reflection=reflection, moderator=request.user)
 
 
 @admin.register(PendingReflection)

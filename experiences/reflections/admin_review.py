@@ -26,13 +26,9 @@ from django.utils.translation import gettext_lazy
 
 from experiences.core.markdown import text_clean
 from experiences.core.web import id_from
+from experiences.moderation.services import SelfReviewRefused, user_can_moderate
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import (
-    Decision,
-    SelfReviewRefused,
-    pending_reflection_decide,
-    user_can_moderate,
-)
+from experiences.reflections.moderation import Decision, pending_reflection_decide
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin

@@ -1,4 +1,7 @@
-"""Colleagues' reflections (心得), their 点赞, the posting record and the moderation log."""
+"""Colleagues' reflections (心得), their 点赞 and the moderation log.
+
+Their states and posting records are shared with replies: moderation/models.py.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from taggit.managers import TaggableManager
 
 from experiences.core.markdown import text_excerpt
 from experiences.essays.models import Principle
+from experiences.moderation.models import Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -58,10 +62,7 @@ class ReflectionQuerySet(models.QuerySet["Reflection"]):
 class Reflection(models.Model):
     """A colleague's own 心得, usually on one principle."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待审核")
-        PUBLISHED = "published", _("已发布")
-        REJECTED = "rejected", _("已驳回")
+    Status = Status  # shared with replies (moderation/models.py)
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,31 +183,6 @@ class Like(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.reflection_id}"
-
-
-class PostingRecord(models.Model):
-    """One row per reflection created, kept when the reflection is deleted.
-
-    The hourly posting limit counts these rather than surviving reflections, so
-    deleting a reflection does not free a slot; rows older than the window are
-    pruned as new ones are written.
-    """
-
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("作者"),
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("发布记录")
-        verbose_name_plural = _("发布记录")
-        indexes = [models.Index(fields=["author", "created_at"], name="posting_author_time")]
-
-    def __str__(self):
-        return f"{self.author_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PendingReflection(Reflection):

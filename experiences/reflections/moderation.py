@@ -1,8 +1,16 @@
-"""Moderation: who publishes directly, approving, rejecting, featuring, and the log of it all.
+"""Moderating reflections: who publishes directly, approving, rejecting, featuring, and the
+log of it all.
 
-Nobody reviews their own work: a moderator who approves, rejects or features a
-reflection they wrote is refused (``SelfReviewRefused``), here and for replies and
-举报 alike; the admin leaves such items to another moderator and says so.
+The rules reflections share with replies (nobody reviews their own work, the pending
+queue's lock, the publish and reject writes, the posting limit) are in
+``moderation/services.py``; this module adds what is a reflection's own: featuring,
+the log's subject and the author's notice.
+
+Effects, each called here in the transaction of the decision: the moderation log
+and the author's notice (with its mail in the outbox, committed or rolled back with
+the decision). The search index and cached pages follow the row's save through
+their receivers: search imports reflections, never the other way round, and the
+page cache hears every model pages show (core.caching).
 """
 
 from __future__ import annotations
@@ -10,31 +18,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 
+from experiences.moderation.services import (
+    item_publish,
+    item_reject,
+    pending_locked,
+    review_self_check,
+    user_can_moderate,
+)
+from experiences.notifications.services import notification_for_reflection_moderated
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.signals import reflection_moderated
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from experiences.accounts.models import User
-
-MODERATE_PERMISSION = "experiences.moderate_reflection"
-
-
-class SelfReviewRefused(Exception):
-    """A moderator tried to review (approve, reject, feature, clear 举报) their own item."""
-
-
-def review_self_check(*, moderator: User | AnonymousUser | None, author_id: int | None) -> None:
-    """Refuse a review of the moderator's own item; a system decision (no moderator) passes."""
-    if moderator is not None and moderator.pk is not None and moderator.pk == author_id:
-        raise SelfReviewRefused
-
-
-def user_can_moderate(*, user: User | AnonymousUser | None) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(MODERATE_PERMISSION))
 
 
 def reflection_initial_status(*, author: User) -> str:
@@ -76,18 +74,12 @@ def moderation_log(
 
 @transaction.atomic
 def reflection_publish(*, reflection: Reflection, moderator: User | None = None) -> Reflection:
-    review_self_check(moderator=moderator, author_id=reflection.author_id)
     was_published = reflection.status == Reflection.Status.PUBLISHED
-    reflection.status = Reflection.Status.PUBLISHED
-    reflection.rejection_reason = ""
-    reflection.published_at = reflection.published_at or timezone.now()
-    reflection.save(update_fields=["status", "rejection_reason", "published_at", "updated_at"])
+    item_publish(item=reflection, moderator=moderator, also=["updated_at"])
     if moderator is not None:
         moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
     if not was_published:
-        reflection_moderated.send(
-            sender=Reflection, reflection=reflection, approved=True, reason="", moderator=moderator
-        )
+        notification_for_reflection_moderated(reflection=reflection, approved=True)
     return reflection
 
 
@@ -95,11 +87,10 @@ def reflection_publish(*, reflection: Reflection, moderator: User | None = None)
 def reflection_reject(
     *, reflection: Reflection, reason: str, moderator: User | None = None
 ) -> Reflection:
-    review_self_check(moderator=moderator, author_id=reflection.author_id)
-    reflection.status = Reflection.Status.REJECTED
-    reflection.rejection_reason = reason.strip()
     reflection.is_featured = False
-    reflection.save(update_fields=["status", "rejection_reason", "is_featured", "updated_at"])
+    item_reject(
+        item=reflection, reason=reason, moderator=moderator, also=["is_featured", "updated_at"]
+    )
     if moderator is not None:
         moderation_log(
             actor=moderator,
@@ -107,12 +98,8 @@ def reflection_reject(
             reflection=reflection,
             reason=reason,
         )
-    reflection_moderated.send(
-        sender=Reflection,
-        reflection=reflection,
-        approved=False,
-        reason=reflection.rejection_reason,
-        moderator=moderator,
+    notification_for_reflection_moderated(
+        reflection=reflection, approved=False, reason=reflection.rejection_reason
     )
     return reflection
 
@@ -152,11 +139,7 @@ def pending_reflection_decide(
     is pressed twice, the second finds it no longer pending and changes nothing (None)."""
     if decision not in Decision.ALL:
         raise ValueError(decision)
-    reflection = (
-        Reflection.objects.select_for_update()
-        .filter(pk=reflection_id, status=Reflection.Status.PENDING)
-        .first()
-    )
+    reflection = pending_locked(model=Reflection, pk=reflection_id)
     if reflection is None:
         return None
     review_self_check(moderator=moderator, author_id=reflection.author_id)

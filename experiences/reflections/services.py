@@ -1,16 +1,17 @@
 """Writing reflections (心得) and 点赞: the rules, kept out of views and forms.
 
-The search index and cached pages follow through receivers, in the same transaction.
+Effects in the open: the posting limit (moderation), the draft discarded, the liked
+author's notice, each in the writing transaction. The search index and cached pages
+follow the rows' saves through receivers, in the same transaction: search imports
+reflections (not the reverse), and the page cache hears every model pages show.
+The open 举报 of a deleted reflection close through the flags domain's receiver.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -20,9 +21,10 @@ from experiences.core.markdown import markdown_render, text_clean
 from experiences.core.text import line_clean
 from experiences.drafts.services import draft_discard
 from experiences.essays.models import Principle
-from experiences.reflections.models import Like, ModerationLog, PostingRecord, Reflection
+from experiences.moderation.services import REFLECTION_POSTING, posting_slot_take
+from experiences.notifications.services import notification_for_like
+from experiences.reflections.models import Like, ModerationLog, Reflection
 from experiences.reflections.moderation import moderation_log, reflection_initial_status
-from experiences.reflections.signals import reflection_liked
 from experiences.tagging.services import tag_names_clean
 
 if TYPE_CHECKING:
@@ -32,32 +34,12 @@ if TYPE_CHECKING:
     from experiences.study.models import StudyTopic
 
 
-class ReflectionRateLimited(Exception):
-    """The author posted more reflections in the last hour than the limit allows."""
-
-
 # Session key: the reflection a visitor tried to 点赞 before signing in.
 LIKE_AFTER_LOGIN = "like_after_login"
 
 
 class OwnLikeRefused(Exception):
     """Authors cannot 点赞 their own reflection."""
-
-
-def posting_slot_take(*, author: User) -> None:
-    """Count one more reflection against the author's hourly limit, or refuse.
-
-    Called inside the transaction that stores the reflection. Locking the
-    author's row serializes that author's concurrent posts on PostgreSQL;
-    SQLite takes its write lock when the transaction begins (IMMEDIATE mode,
-    see settings). So no two requests both see the last free slot.
-    """
-    get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
-    since = timezone.now() - timedelta(hours=1)
-    PostingRecord.objects.filter(author=author, created_at__lt=since).delete()
-    if PostingRecord.objects.filter(author=author).count() >= settings.REFLECTIONS_PER_HOUR:
-        raise ReflectionRateLimited
-    PostingRecord.objects.create(author=author)
 
 
 def reflection_create(
@@ -85,7 +67,7 @@ def reflection_create(
     body = text_clean(body).strip()
     try:
         with transaction.atomic():
-            posting_slot_take(author=author)
+            posting_slot_take(author=author, limit=REFLECTION_POSTING)
             reflection = Reflection.objects.create(
                 author=author,
                 principle=principle,
@@ -154,6 +136,21 @@ def reflection_moderator_edit(
     return reflection
 
 
+@transaction.atomic
+def reflection_delete(*, reflection: Reflection, moderator: User | None = None) -> None:
+    """Delete a reflection: its author's, or a moderator's (logged first, so the log keeps
+    its subject). The one way a reflection is deleted: the author's page and the admin's
+    delete and bulk delete all come here.
+
+    Its replies, 点赞, tags and search documents go with it (cascades). Its open 举报
+    close, telling each reader, through the flags domain's ``pre_delete`` receiver:
+    flags sit above reflections and cascaded deletions (a colleague's account) need
+    it too. Cached pages follow the deletion (``core.caching``)."""
+    if moderator is not None:
+        moderation_log(actor=moderator, action=ModerationLog.Action.DELETE, reflection=reflection)
+    reflection.delete()
+
+
 def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
     """Make the user's 点赞 on ``reflection`` be ``liked``; safe under concurrent requests.
 
@@ -170,7 +167,7 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
                     Reflection.objects.filter(pk=reflection.pk).update(
                         like_count=F("like_count") + 1
                     )
-                    reflection_liked.send(sender=Reflection, reflection=reflection, user=user)
+                    notification_for_like(reflection=reflection, liker=user)
         except IntegrityError:
             pass  # a concurrent request created it first, and counted it
         return True

@@ -29,16 +29,17 @@ from experiences.core.web import (
 )
 from experiences.drafts.views import DraftOnReflectionFormMixin
 from experiences.essays.models import Principle
+from experiences.moderation.services import ReflectionRateLimited
 from experiences.reading.selectors import reflection_bookmarked
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
     LIKE_AFTER_LOGIN,
     OwnLikeRefused,
-    ReflectionRateLimited,
     like_count_of,
     like_set,
     reflection_create,
+    reflection_delete,
     reflection_update,
 )
 from experiences.study.writing import study_topic_field_limit
@@ -201,9 +202,9 @@ class ReflectionDeleteView(LoginRequiredMixin, DeleteView):
         return self.request.user.get_absolute_url()
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        reflection_delete(reflection=self.object)
         messages.success(self.request, _("心得已删除。"))
-        return response
+        return redirect(self.get_success_url())
 
 
 class LikeView(SingleObjectMixin, View):

@@ -5,13 +5,12 @@ log it and keep the reflection's reply count.
 """
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from experiences.core.admin import NoEditingMixin, action_confirm_page
-from experiences.reflections.admin import RejectForm, own_items_skip
+from experiences.core.admin import NoEditingMixin
+from experiences.moderation.admin import own_items_skip, reject_action
+from experiences.moderation.services import user_can_moderate
 from experiences.reflections.admin_review import ReviewDecision, ReviewPageMixin, author_record
-from experiences.reflections.moderation import user_can_moderate
 from experiences.replies.models import PendingReply, Reply
 from experiences.replies.moderation import pending_reply_decide, reply_publish, reply_reject
 from experiences.replies.services import reply_delete, reply_moderator_edit
@@ -34,33 +33,16 @@ class ReplyModerationMixin:
 
     @admin.action(description=_("驳回所选回复\uff08需填写理由\uff09"), permissions=["moderate"])
     def reject(self, request, queryset):
-        queryset = own_items_skip(self, request, queryset)
-        if not queryset.exists():
-            return None
-        if "apply" in request.POST:
-            form = RejectForm(request.POST)
-            if form.is_valid():
-                with transaction.atomic():
-                    for reply in queryset:
-                        reply_reject(
-                            reply=Reply.objects.get(pk=reply.pk),
-                            reason=form.cleaned_data["reason"],
-                            moderator=request.user,
-                        )
-                self.message_user(
-                    request, _("已驳回 %(count)d 条回复。") % {"count": queryset.count()}
-                )
-                return None
-        else:
-            form = RejectForm()
-        return action_confirm_page(
+        return reject_action(
             self,
             request,
+            queryset,
+            reject=lambda reply, reason: reply_reject(
+                reply=Reply.objects.get(pk=reply.pk), reason=reason, moderator=request.user
+            ),
+            done=_("已驳回 %(count)d 条回复。"),
             template="admin/experiences/reply_reject.html",
             title=_("驳回回复"),
-            form=form,
-            objects=queryset,
-            action="reject",
         )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from experiences.accounts.data_export import SectionFile, register_section
 from experiences.accounts.deletion import register_deletion_step
+from experiences.notifications.services import notifications_of_replies_anonymise
 from experiences.replies.models import Reply
 from experiences.replies.moderation import reply_count_refresh
 
@@ -47,6 +48,10 @@ def replies_section(user: User) -> Iterable[SectionFile]:
 
 def replies_forget(*, user: User, tombstone: User, keep_reflections: bool) -> None:
     answered = set(Reply.objects.filter(author=user).values_list("reflection_id", flat=True))
+    replies = Reply.objects.filter(author=user).select_related("reflection__principle__essay")
+    notifications_of_replies_anonymise(
+        author=user, reply_urls=[reply.get_absolute_url() for reply in replies]
+    )
     Reply.objects.filter(author=user).delete()
     for reflection_id in sorted(answered):
         reply_count_refresh(reflection_id=reflection_id)

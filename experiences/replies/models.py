@@ -1,4 +1,5 @@
-"""Replies (回复) to a reflection, their posting record and the moderation queue's proxy.
+"""Replies (回复) to a reflection and the moderation queue's proxy (posting records:
+moderation/models.py).
 
 One level only: a reply belongs to a reflection and may quote another reply of the
 same reflection (shown as a short plain excerpt), which keeps threads readable on
@@ -16,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.markdown import text_excerpt
+from experiences.moderation.services import MODERATE_PERMISSION
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import MODERATE_PERMISSION
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -116,26 +117,6 @@ class Reply(models.Model):
 
     def edit_url(self) -> str:
         return reverse("experiences:reply_update", kwargs={"pk": self.pk})
-
-
-class ReplyPostingRecord(models.Model):
-    """One row per reply created, kept when the reply is deleted (see PostingRecord)."""
-
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("作者"),
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("回复发布记录")
-        verbose_name_plural = _("回复发布记录")
-        indexes = [models.Index(fields=["author", "created_at"], name="reply_posting_author_time")]
-
-    def __str__(self):
-        return f"{self.author_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PendingReply(Reply):

@@ -2,7 +2,12 @@
 As for reflections, no moderator approves or rejects a reply they wrote.
 
 A reply is logged against its reflection in the one moderation log, so a
-moderator reads a thread's history in one place.
+moderator reads a thread's history in one place. What reflections and replies
+share (states, the queue's lock, the publish and reject writes) is in
+``moderation/services.py``.
+
+Effects, called here in the writing transaction: the reflection's reply_count, the
+log, and the notices of a newly public reply (``reply_published_tell``).
 """
 
 from __future__ import annotations
@@ -12,16 +17,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from experiences.moderation.services import item_publish, item_reject, pending_locked
+from experiences.notifications.services import notification_for_reply
 from experiences.reflections.models import ModerationLog, Reflection
-from experiences.reflections.moderation import (
-    moderation_log,
-    reflection_initial_status,
-    review_self_check,
-)
+from experiences.reflections.moderation import moderation_log, reflection_initial_status
 from experiences.replies.models import Reply
-from experiences.replies.signals import reply_published
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -53,15 +54,31 @@ def reply_count_refresh(*, reflection_id: int) -> None:
     Reflection.objects.filter(pk=reflection_id).update(reply_count=Coalesce(Subquery(public), 0))
 
 
+def reply_published_tell(*, reply: Reply) -> None:
+    """A reply became public (posted by a trusted author, or approved): the reflection's
+    author hears of it, and so does the author of the reply it quotes; once each.
+    Called inside the writing transaction, so a notice (and its mail in the outbox)
+    exists exactly when the reply was committed. Not for edits, nor when a reply
+    hidden by 举报 is kept (it was public before)."""
+    reflection = reply.reflection
+    recipients = {reflection.author_id: reflection.author}
+    if reply.quoted is not None:
+        recipients.setdefault(reply.quoted.author_id, reply.quoted.author)
+    for recipient in recipients.values():
+        notification_for_reply(
+            reply_author=reply.author,
+            recipient=recipient,
+            reflection=reflection,
+            reply_url=reply.get_absolute_url(),
+            excerpt=reply.excerpt,
+        )
+
+
 @transaction.atomic
 def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
     """Publish a reply; a moderator never approves their own (``SelfReviewRefused``)."""
-    review_self_check(moderator=moderator, author_id=reply.author_id)
     was_public = reply.is_public
-    reply.status = Reply.Status.PUBLISHED
-    reply.rejection_reason = ""
-    reply.published_at = reply.published_at or timezone.now()
-    reply.save(update_fields=["status", "rejection_reason", "published_at"])
+    item_publish(item=reply, moderator=moderator)
     reply_count_refresh(reflection_id=reply.reflection_id)
     if moderator is not None:
         moderation_log(
@@ -71,17 +88,14 @@ def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
             subject=reply_subject(reply),
         )
     if reply.is_public and not was_public:
-        reply_published.send(sender=Reply, reply=reply)
+        reply_published_tell(reply=reply)
     return reply
 
 
 @transaction.atomic
 def reply_reject(*, reply: Reply, reason: str, moderator: User | None = None) -> Reply:
     """Reject a reply; a moderator never reviews their own (``SelfReviewRefused``)."""
-    review_self_check(moderator=moderator, author_id=reply.author_id)
-    reply.status = Reply.Status.REJECTED
-    reply.rejection_reason = reason.strip()
-    reply.save(update_fields=["status", "rejection_reason"])
+    item_reject(item=reply, reason=reason, moderator=moderator)
     reply_count_refresh(reflection_id=reply.reflection_id)
     if moderator is not None:
         moderation_log(
@@ -101,9 +115,7 @@ def pending_reply_decide(
     """Approve or reject one pending reply from its review page. The row is locked
     first: a second moderator (or a second press) finds it no longer pending and
     changes nothing (None). Never one's own (``SelfReviewRefused``)."""
-    reply = (
-        Reply.objects.select_for_update().filter(pk=reply_id, status=Reply.Status.PENDING).first()
-    )
+    reply = pending_locked(model=Reply, pk=reply_id)
     if reply is None:
         return None
     if approve:

@@ -8,24 +8,22 @@ on pages in apps.py), so cached cards show the new count.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from experiences.core.markdown import markdown_render, text_clean
+from experiences.moderation.services import REPLY_POSTING, posting_slot_take
 from experiences.reflections.models import ModerationLog, Reflection
 from experiences.reflections.moderation import moderation_log
-from experiences.replies.models import Reply, ReplyPostingRecord
+from experiences.replies.models import Reply
 from experiences.replies.moderation import (
     reply_count_refresh,
     reply_initial_status,
+    reply_published_tell,
     reply_subject,
 )
-from experiences.replies.signals import reply_published
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -33,22 +31,8 @@ if TYPE_CHECKING:
     from experiences.accounts.models import User
 
 
-class ReplyRateLimited(Exception):
-    """The author posted more replies in the last hour than the limit allows."""
-
-
 class ReplyClosed(Exception):
     """The reflection is not public (pending, rejected or hidden): nobody can reply."""
-
-
-def reply_slot_take(*, author: User) -> None:
-    """Count one more reply against the author's hourly limit, or refuse (see posting_slot_take)."""
-    get_user_model().objects.select_for_update().filter(pk=author.pk).exists()
-    since = timezone.now() - timedelta(hours=1)
-    ReplyPostingRecord.objects.filter(author=author, created_at__lt=since).delete()
-    if ReplyPostingRecord.objects.filter(author=author).count() >= settings.REPLIES_PER_HOUR:
-        raise ReplyRateLimited
-    ReplyPostingRecord.objects.create(author=author)
 
 
 def quotable_replies(*, reflection: Reflection) -> QuerySet[Reply]:
@@ -77,7 +61,7 @@ def reply_create(
     body = text_clean(body).strip()
     try:
         with transaction.atomic():
-            reply_slot_take(author=author)
+            posting_slot_take(author=author, limit=REPLY_POSTING)
             reply = Reply.objects.create(
                 reflection=reflection,
                 author=author,
@@ -90,7 +74,7 @@ def reply_create(
             )
             if reply.is_public:
                 reply_count_refresh(reflection_id=reflection.pk)
-                reply_published.send(sender=Reply, reply=reply)
+                reply_published_tell(reply=reply)
     except IntegrityError:
         existing = Reply.objects.filter(author=author, submission_token=submission_token).first()
         if existing is None:

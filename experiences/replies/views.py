@@ -15,12 +15,12 @@ from django.views.generic import DeleteView, FormView
 from django.views.generic.detail import SingleObjectMixin
 
 from experiences.core.web import id_from
+from experiences.moderation.services import ReplyRateLimited
 from experiences.reflections.models import Reflection
 from experiences.replies.forms import ReplyForm
 from experiences.replies.models import Reply
 from experiences.replies.services import (
     ReplyClosed,
-    ReplyRateLimited,
     quotable_replies,
     reply_create,
     reply_delete,

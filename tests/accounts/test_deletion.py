@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from experiences.accounts.deletion import account_delete
 from experiences.accounts.models import User
+from experiences.moderation.models import PostingRecord
 from experiences.reflections.exports import reflections_csv, reflections_json
-from experiences.reflections.models import Like, ModerationLog, PostingRecord, Reflection
+from experiences.reflections.models import Like, ModerationLog, Reflection
 from experiences.reflections.moderation import reflection_reject
 from experiences.reflections.services import like_set
 from experiences.search.models import SearchDocument

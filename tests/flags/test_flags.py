@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from experiences.flags import services as flags_services
 from experiences.flags.models import Flag
-from experiences.flags.signals import flag_resolved
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
 from tests.factories import (
@@ -32,15 +32,17 @@ def reflection(principle):
 
 
 @pytest.fixture
-def outcomes():
+def outcomes(monkeypatch):
+    """Each reader told of an outcome (``flag_outcome_tell``)."""
     heard = []
+    tell = flags_services.flag_outcome_tell
 
-    def hear(sender, flag, outcome, **kwargs):
-        heard.append((sender, flag.pk, outcome))
+    def hear(*, flag, outcome):
+        heard.append((type(flag), flag.pk, outcome))
+        tell(flag=flag, outcome=outcome)
 
-    flag_resolved.connect(hear, dispatch_uid="test-flag-resolved")
-    yield heard
-    flag_resolved.disconnect(dispatch_uid="test-flag-resolved")
+    monkeypatch.setattr(flags_services, "flag_outcome_tell", hear)
+    return heard
 
 
 def flag_url(item):

@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from experiences.flags import services as flags_services
 from experiences.flags.models import Flag
 from experiences.flags.services import flag_create, flags_review, reporter_weight
-from experiences.flags.signals import flag_resolved
+from experiences.moderation.services import SelfReviewRefused
 from experiences.notifications.models import Notification
 from experiences.reflections.models import Reflection
-from experiences.reflections.moderation import SelfReviewRefused
 from experiences.replies.models import Reply
 from tests.factories import (
     EstablishedUserFactory,
@@ -42,15 +42,17 @@ def flag_url(item):
 
 
 @pytest.fixture
-def outcomes():
+def outcomes(monkeypatch):
+    """Each reader told of an outcome (``flag_outcome_tell``)."""
     heard = []
+    tell = flags_services.flag_outcome_tell
 
-    def hear(sender, flag, outcome, **kwargs):
+    def hear(*, flag, outcome):
         heard.append((flag.pk, outcome))
+        tell(flag=flag, outcome=outcome)
 
-    flag_resolved.connect(hear, dispatch_uid="test-trust-flag-resolved")
-    yield heard
-    flag_resolved.disconnect(dispatch_uid="test-trust-flag-resolved")
+    monkeypatch.setattr(flags_services, "flag_outcome_tell", hear)
+    return heard
 
 
 def hidden(item) -> bool:

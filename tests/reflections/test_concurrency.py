@@ -12,9 +12,9 @@ import uuid
 import pytest
 from django.db import connection, connections
 
+from experiences.moderation.services import ReflectionRateLimited
 from experiences.reflections.models import Like, Reflection
 from experiences.reflections.services import (
-    ReflectionRateLimited,
     like_counts_recount,
     like_set,
     reflection_create,

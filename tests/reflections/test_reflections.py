@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from experiences.reflections.models import PostingRecord, Reflection
+from experiences.moderation.models import PostingRecord
+from experiences.reflections.models import Reflection
 from tests.factories import LikeFactory, PrincipleFactory, ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ the services refuse outright whoever calls them.
 import pytest
 from django.urls import reverse
 
+from experiences.moderation.services import SelfReviewRefused
 from experiences.notifications.models import Notification
 from experiences.reflections.models import ModerationLog
 from experiences.reflections.moderation import (
     Decision,
-    SelfReviewRefused,
     pending_reflection_decide,
     reflection_feature,
     reflection_publish,

@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from experiences.reflections.models import ModerationLog, Reflection
+from experiences.replies import moderation as replies_moderation
+from experiences.replies import services as replies_services
 from experiences.replies.models import Reply
-from experiences.replies.signals import reply_published
 from tests.factories import ReflectionFactory, ReplyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +31,18 @@ def trusted(db):
 
 
 @pytest.fixture
-def published_signals():
+def published_signals(monkeypatch):
+    """Each time a reply becomes public and its people are told (``reply_published_tell``)."""
     heard = []
+    tell = replies_moderation.reply_published_tell
 
-    def hear(sender, reply, **kwargs):
-        heard.append((sender, reply.pk))
+    def hear(*, reply):
+        heard.append((type(reply), reply.pk))
+        tell(reply=reply)
 
-    reply_published.connect(hear, dispatch_uid="test-reply-published")
-    yield heard
-    reply_published.disconnect(dispatch_uid="test-reply-published")
+    monkeypatch.setattr(replies_moderation, "reply_published_tell", hear)
+    monkeypatch.setattr(replies_services, "reply_published_tell", hear)
+    return heard
 
 
 def post_reply(client, reflection, body, **extra):

@@ -17,6 +17,7 @@ DOMAINS = {
     "drafts",
     "essays",
     "flags",
+    "moderation",
     "notifications",
     "reading",
     "reflections",
@@ -127,3 +128,29 @@ def test_no_product_module_over_400_lines():
         if (length := len(path.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert long == {}
+
+
+def test_moderation_sits_below_reflections_and_replies():
+    """The moderation rules both share import neither: each calls them with its own model."""
+    upward = [
+        (name, target)
+        for name, targets in GRAPH.items()
+        if name.startswith("experiences.moderation")
+        for target in targets
+        if target.startswith("experiences.")
+        and target.split(".")[1] not in {"moderation", "core", "accounts"}
+    ]
+    assert upward == []
+
+
+def test_notifications_sit_below_the_content_they_tell_of():
+    """Services tell people in the open (issue 26): reflections, replies and flags call the
+    notifications domain, so it imports none of them (no receivers of their signals)."""
+    upward = [
+        (name, target)
+        for name, targets in GRAPH.items()
+        if name.startswith("experiences.notifications")
+        for target in targets
+        if target.split(".")[1:2] and target.split(".")[1] in {"reflections", "replies", "flags"}
+    ]
+    assert upward == []
