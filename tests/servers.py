@@ -22,7 +22,7 @@ from tests.services import redis_url
 
 
 class AppCluster:
-    def __init__(self, tmp_path: Path, *, redis_db: int = 13):
+    def __init__(self, tmp_path: Path, *, redis_db: int = 9):
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
         self.database_name = None

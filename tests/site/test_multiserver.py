@@ -69,8 +69,8 @@ def test_approval_on_a_shows_on_b_and_likes_on_b_count_on_a(cluster):
 
 @pytest.fixture
 def notify_cluster(tmp_path):
-    """Its own Redis database (6): the queue and the cached unread counts stay private."""
-    cluster = AppCluster(tmp_path, redis_db=6)
+    """Its own Redis database (7): the queue and the cached unread counts stay private."""
+    cluster = AppCluster(tmp_path, redis_db=7)
     try:
         cluster.prepare()
         cluster.manage("shell", "-c", SETUP_USERS)
