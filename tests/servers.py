@@ -33,7 +33,7 @@ class AppCluster:
         self.processes: list[subprocess.Popen] = []
         self.database_name = None
         self.database_path = tmp_path / "cluster.sqlite3"
-        self.static_root = copy_of.static_root if copy_of else tmp_path / "static"
+        self.static_root: Path = copy_of.static_root if copy_of else tmp_path / "static"
         base_url = os.environ.get("DATABASE_URL", "")
         if base_url.startswith("postgres"):
             self.database_name = f"kb_cluster_{secrets.token_hex(4)}"
