@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from experiences.essays.importer import essay_import
 from experiences.essays.seed import SEED_ESSAY
+from tests.seed import seed_essay_create
+from tests.seed import snapshot_take as seed_snapshot_take
 from tests.services import worker_redis_url
 
 SEED_PATH = SEED_ESSAY
@@ -70,10 +71,18 @@ def seed_text() -> str:
     return SEED_PATH.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and in it once per session the essay's import (rolled back):
+    `seed_essay` copies its rows into each test that asks (tests/seed.py)."""
+    with django_db_blocker.unblock():
+        seed_snapshot_take()
+
+
 @pytest.fixture
-def seed_essay(db, seed_text):
-    """The cadre's essay imported exactly as `make run` imports it."""
-    return essay_import(text=seed_text).essay
+def seed_essay(db):
+    """The cadre's essay as `make run` imports it (its rows, copied from the session's import)."""
+    return seed_essay_create()
 
 
 @pytest.fixture
