@@ -7,6 +7,7 @@ from experiences.essays.importer import essay_import
 from experiences.essays.models import Essay, Quotation
 from experiences.search.models import SearchDocument, SearchWord
 from tests import seed
+from tests.factories import ReflectionFactory
 
 
 def test_the_copy_is_what_an_import_writes(seed_essay, seed_text):
@@ -29,3 +30,18 @@ def test_new_rows_after_the_copy_take_new_keys(seed_essay):
     quotation = Quotation.objects.create(principle=principle, position=9, text="新的引文")
     assert quotation.pk > copied
     assert Essay.objects.create(title="另一篇", slug="another").pk > seed_essay.pk
+
+
+@pytest.fixture
+def rows_before(db):
+    """A test's own rows, made before it asks for the essay: another essay (with its
+    history) and a reflection, whose words are in the search vocabulary already."""
+    return ReflectionFactory(title="群众工作的原则", body="坚持原则\uff0c联系群众。")
+
+
+def test_rows_made_before_the_copy_keep_their_keys(rows_before, seed_essay):
+    assert seed._snapshot is not None
+    assert seed_essay.pk == seed._snapshot.essay_pk, "imported again instead of copied"
+    assert seed_essay.pk != rows_before.principle.essay.pk
+    assert seed_essay.principles.count() == 4
+    assert essay_import(text=seed.SEED_ESSAY.read_text(encoding="utf-8")).changed is False
