@@ -267,7 +267,7 @@ def test_admin_index_shows_the_queue_length_in_chinese(live_server, seed_essay, 
     moderator = UserFactory(username="banzhu", is_staff=True)
     moderator.groups.add(Group.objects.get(name="版主"))
     admin_log_in(page, live_server.url, "banzhu")
-    link = page.get_by_role("link", name="待审核 2 条")
+    link = page.get_by_role("link", name="2 条心得待审核")
     expect(link).to_be_visible()
     expect(page.get_by_text("AXES")).to_have_count(0)
     snap("admin-index")
