@@ -6,8 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from experiences.essays.importer import essay_import
 from experiences.essays.seed import SEED_ESSAY
+from tests.seed import seed_essay_create
+from tests.seed import snapshot_take as seed_snapshot_take
+from tests.services import worker_redis_url
 
 SEED_PATH = SEED_ESSAY
 
@@ -23,6 +25,22 @@ def pytest_configure(config):
     url = os.environ.get("REDIS_URL", "")
     if url and urlsplit(url).path.strip("/") in ("", "0"):
         pytest.exit(f"REDIS_URL={url}: name a database of its own, e.g. /15 (FLUSHDB per test).")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker:
+        _cache_for_worker(worker_redis_url(url, worker))
+
+
+def _cache_for_worker(url: str) -> None:
+    """On an xdist worker, point the cache (and sessions) at the worker's own Redis
+    database. pytest-django loaded the settings before this conftest, so they are
+    changed here the way override_settings does it, before any test touches the cache."""
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    os.environ["REDIS_URL"] = url
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
+    settings.CACHES = caches
+    setting_changed.send(sender=None, setting="CACHES", value=caches, enter=True)
 
 
 @pytest.fixture(autouse=True)
@@ -53,10 +71,18 @@ def seed_text() -> str:
     return SEED_PATH.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and in it once per session the essay's import (rolled back):
+    `seed_essay` copies its rows into each test that asks (tests/seed.py)."""
+    with django_db_blocker.unblock():
+        seed_snapshot_take()
+
+
 @pytest.fixture
-def seed_essay(db, seed_text):
-    """The cadre's essay imported exactly as `make run` imports it."""
-    return essay_import(text=seed_text).essay
+def seed_essay(db):
+    """The cadre's essay as `make run` imports it (its rows, copied from the session's import)."""
+    return seed_essay_create()
 
 
 @pytest.fixture

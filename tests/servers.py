@@ -4,12 +4,18 @@ Each ``AppCluster`` gets a database of its own (a SQLite file, or a fresh
 PostgreSQL database when DATABASE_URL points at PostgreSQL), collected static
 files, production settings (DEBUG off) and a shared Redis, then starts
 gunicorn servers on free loopback ports.
+
+Preparing one (migrate, collectstatic, the essay) is the slow part: a module prepares
+one cluster and gives each test ``AppCluster(tmp_path, copy_of=prepared)``, a copy of
+its database (SQLite's backup, PostgreSQL's CREATE DATABASE ... TEMPLATE) with the same
+static files, a cache prefix of its own and servers of its own.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 import subprocess
 import urllib.parse
 from pathlib import Path
@@ -22,21 +28,30 @@ from tests.services import redis_url
 
 
 class AppCluster:
-    def __init__(self, tmp_path: Path, *, redis_db: int = 13):
+    def __init__(self, tmp_path: Path, *, redis_db: int = 9, copy_of: AppCluster | None = None):
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
         self.database_name = None
+        self.database_path = tmp_path / "cluster.sqlite3"
+        self.static_root: Path = copy_of.static_root if copy_of else tmp_path / "static"
         base_url = os.environ.get("DATABASE_URL", "")
         if base_url.startswith("postgres"):
             self.database_name = f"kb_cluster_{secrets.token_hex(4)}"
             self.admin_url = base_url
-            self._pg("CREATE DATABASE " + self.database_name)
+            template = f" TEMPLATE {copy_of.database_name}" if copy_of else ""
+            self._pg("CREATE DATABASE " + self.database_name + template)
             database_url = base_url.rsplit("/", 1)[0] + "/" + self.database_name
         else:
-            database_url = f"sqlite:///{tmp_path / 'cluster.sqlite3'}"
+            if copy_of:
+                with (
+                    sqlite3.connect(copy_of.database_path) as source,
+                    sqlite3.connect(self.database_path) as copy,
+                ):
+                    source.backup(copy)
+            database_url = f"sqlite:///{self.database_path}"
         self.env = production_env(
             DATABASE_URL=database_url,
-            DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+            DJANGO_STATIC_ROOT=str(self.static_root),
             REDIS_URL=redis_url(redis_db),
             CACHE_KEY_PREFIX=f"kb-cluster-{secrets.token_hex(4)}",
         )

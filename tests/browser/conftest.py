@@ -47,9 +47,40 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
-def screen(request):
-    return request.param
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+# A journey runs once, at phone size (how most colleagues read); every layout check
+# (assert_fits_the_screen, snap, screenshots) looks at the page at both sizes. A test
+# whose steps themselves differ by size takes both with this mark.
+AT_BOTH_SIZES = pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+
+
+@pytest.fixture
+def screen():
+    return PHONE
+
+
+def at_each_size(page, *, current: bool = False):
+    """Resize ``page`` to each screen size in turn (yielding its label), then back; with
+    ``current``, the size it has comes first when it is neither of them."""
+    before = page.viewport_size
+    sizes = dict(SIZES)
+    if current and before and before not in sizes.values():
+        sizes = {f"{before['width']}x{before['height']}": before, **sizes}
+    try:
+        for label, size in sizes.items():
+            page.set_viewport_size(size)
+            yield label
+    finally:
+        if before:
+            page.set_viewport_size(before)
+
+
+def screenshots(page, name: str, *, full_page: bool = True):
+    """Save ``name``-phone.png and ``name``-desktop.png of the page as it is."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label in at_each_size(page):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=full_page)
 
 
 @pytest.fixture
@@ -63,24 +94,28 @@ def page(page, screen):
 
 
 @pytest.fixture
-def snap(page, screen):
-    """Save a full-page screenshot named after the page type and the screen."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    label = "phone" if screen is PHONE else "desktop"
+def snap(page):
+    """Save full-page screenshots named after the page type, at phone and desktop size."""
 
     def take(name: str):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        screenshots(page, name)
 
     return take
 
 
 def assert_fits_the_screen(page):
-    """No sideways scrolling, and every tap target outside running text is at least 44 px."""
+    """At phone and at desktop size: no sideways scrolling, and every tap target outside
+    running text is at least 44 px."""
     page.wait_for_load_state("load")  # measure with the stylesheet applied
+    for label in at_each_size(page, current=True):
+        _fits_the_screen(page, label)
+
+
+def _fits_the_screen(page, label):
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 0, f"page scrolls sideways by {overflow}px"
+    assert overflow <= 0, f"{label}: page scrolls sideways by {overflow}px"
     small = page.evaluate(
         """() => [...document.querySelectorAll('a, button, input, select, textarea, summary')]
             .filter(el => !el.closest('p') && !el.classList.contains('skip-link'))
@@ -90,7 +125,7 @@ def assert_fits_the_screen(page):
             .filter(([, r]) => r.width < 44 || r.height < 44)
             .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`)"""
     )
-    assert small == [], "tap targets under 44px: " + "; ".join(small)
+    assert small == [], f"{label}: tap targets under 44px: " + "; ".join(small)
 
 
 def menu_open(page):

@@ -6,9 +6,12 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from experiences.reflections.services import reflection_create
+from tests.browser.conftest import AT_BOTH_SIZES
 from tests.factories import ReflectionFactory, UserFactory
 
-pytestmark = pytest.mark.browser
+# Keyboard order and contrast depend on the layout (the header folds into 菜单 on a phone):
+# every check here runs at both sizes.
+pytestmark = [pytest.mark.browser, AT_BOTH_SIZES]
 
 AXE = Axe()
 PASSWORD = "correct-horse-battery"

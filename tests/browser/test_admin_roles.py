@@ -1,6 +1,6 @@
 """Journeys (issue 27, items 6, 9, 10): a moderator given the role finds 管理 in the
 header, the admin's tasks with their counts, and reviews a pending reply in one click;
-a colleague sees no such link. At phone and desktop size."""
+a colleague sees no such link. Layout at phone and desktop size."""
 
 import pytest
 from django.urls import reverse

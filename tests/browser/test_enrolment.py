@@ -15,7 +15,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from experiences.units.models import Enrolment, Unit
-from tests.browser.conftest import PHONE, SCREENSHOTS, assert_fits_the_screen, menu_open
+from tests.browser.conftest import assert_fits_the_screen, menu_open, screenshots
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_reflections import log_in
 from tests.factories import StudyTopicFactory, UserFactory
@@ -137,8 +137,7 @@ def test_a_county_enrols_its_colleagues(live_server, page, browser, screen, coun
     welcome.get_by_label("我已阅读并同意").check()
     assert_fits_the_screen(welcome)
     assert serious_violations(welcome) == []
-    label = "phone" if screen is PHONE else "desktop"
-    welcome.screenshot(path=str(SCREENSHOTS / f"first-sign-in-{label}.png"), full_page=True)
+    screenshots(welcome, "first-sign-in")
     welcome.get_by_role("button", name="设置密码并登录").click()
     expect(welcome.locator(".messages")).to_contain_text("密码已设置")
     menu_open(welcome)

@@ -1,11 +1,17 @@
-"""Issue 15: the first hour of a colleague, a moderator and an editor, at phone and desktop size."""
+"""Issue 15: the first hour of a colleague, a moderator and an editor (layout: phone, desktop)."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from experiences.reflections.models import Reflection
-from tests.browser.conftest import PHONE, SCREENSHOTS, assert_fits_the_screen, menu_open
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_fits_the_screen,
+    menu_open,
+    screenshots,
+)
 from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -125,9 +131,9 @@ NARROW = {"width": 320, "height": 640}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-def test_compact_header_menu(live_server, seed_essay, browser, screen, javascript):
+def test_compact_header_menu(live_server, seed_essay, browser, javascript):
     UserFactory(username="xiaowang")
-    sizes = [NARROW, screen]
+    sizes = [NARROW, PHONE, DESKTOP]
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     log_in_visible = page.goto(live_server.url + reverse("login"))
@@ -368,10 +374,7 @@ def test_preview_shows_emphasis_dots_and_quote_bar(
         "要*一件一件*办好。\n\n> 民之所忧\uff0c我必念之"
     )
     assert_fits_the_screen(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    size = "phone" if screen is PHONE else "desktop"
-    name = f"reflection-preview-{'js' if javascript else 'nojs'}-{size}.png"
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    screenshots(page, f"reflection-preview-{'js' if javascript else 'nojs'}")
     page.get_by_role("button", name="发表心得").click()
     expect(page.locator(".reflection-body em")).to_have_text("一件一件")
     assert Reflection.objects.count() == 1

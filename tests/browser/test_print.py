@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from tests.browser.conftest import SCREENSHOTS, assert_fits_the_screen
+from tests.browser.conftest import SCREENSHOTS, assert_fits_the_screen, screenshots
 from tests.browser.test_reflections import PASSWORD, log_in
 from tests.factories import ReflectionFactory, UserFactory
 
@@ -158,6 +158,5 @@ def test_scan_to_read_opens_without_javascript(live_server, seed_essay, browser,
     assert box is not None and box["width"] >= 150 and box["width"] == box["height"]
     assert f"/p/{principle.pk}" in page.locator(".share-qr figcaption").inner_text()
     assert_fits_the_screen(page)
-    label = "phone" if screen["width"] < 500 else "desktop"
-    page.screenshot(path=str(SCREENSHOTS / f"principle-qr-{label}.png"), full_page=False)
+    screenshots(page, "principle-qr", full_page=False)
     context.close()

@@ -1,4 +1,4 @@
-"""Journeys: replying, quoting a reply and 举报 one, at phone and desktop size."""
+"""Journeys: replying, quoting a reply and 举报 one (layout at phone and desktop size)."""
 
 import pytest
 from django.urls import reverse

@@ -90,6 +90,7 @@ def test_member_writes_for_the_topic_and_sees_it_submitted(live_server, page, st
     expect(row).to_contain_text("未开始")
     # One date style everywhere (issue 28): 2026年12月10日.
     expect(row).to_contain_text(cn_date(topic.due_date))
+    expect(row.locator("time")).to_have_attribute("datetime", f"{topic.due_date:%Y-%m-%d}")
     assert_fits_the_screen(page)
     assert serious_violations(page) == []
     snap("study-tasks")

@@ -19,12 +19,24 @@ Reflection.objects.create(author=author, principle=principle, title="跨服务�
 """
 
 
-@pytest.fixture
-def cluster(tmp_path):
-    cluster = AppCluster(tmp_path, redis_db=5)
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """Migrated, with static files, the essay and the users: built once for the module.
+    Its servers never start; each test runs on a copy (tests/servers.py)."""
+    cluster = AppCluster(tmp_path_factory.mktemp("prepared"))
     try:
         cluster.prepare()
         cluster.manage("shell", "-c", SETUP_USERS)
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def cluster(prepared, tmp_path):
+    """A copy of the prepared database, a cache prefix and servers of this test's own."""
+    cluster = AppCluster(tmp_path, redis_db=5, copy_of=prepared)
+    try:
         yield cluster
     finally:
         cluster.stop()
@@ -68,12 +80,10 @@ def test_approval_on_a_shows_on_b_and_likes_on_b_count_on_a(cluster):
 
 
 @pytest.fixture
-def notify_cluster(tmp_path):
-    """Its own Redis database (6): the queue and the cached unread counts stay private."""
-    cluster = AppCluster(tmp_path, redis_db=6)
+def notify_cluster(prepared, tmp_path):
+    """Its own Redis database (7): the queue and the cached unread counts stay private."""
+    cluster = AppCluster(tmp_path, redis_db=7, copy_of=prepared)
     try:
-        cluster.prepare()
-        cluster.manage("shell", "-c", SETUP_USERS)
         yield cluster
     finally:
         cluster.stop()

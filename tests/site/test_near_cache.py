@@ -15,7 +15,7 @@ from kb.cache import ResilientRedisCache
 from tests.services import redis_url
 
 # A database of its own: the flush test empties it.
-URL = redis_url(12)
+URL = redis_url(8)
 
 
 def backend_for(url=URL, near_prefixes=("version",)):

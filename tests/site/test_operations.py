@@ -137,7 +137,7 @@ DEAD_REDIS = {
 
 class TestRedis:
     def test_live_redis_round_trip(self):
-        backend = ResilientRedisCache(redis_url(15), {"KEY_PREFIX": "kb-test", "TIMEOUT": 60})
+        backend = ResilientRedisCache(redis_url(11), {"KEY_PREFIX": "kb-test", "TIMEOUT": 60})
         backend.set("greeting", "你好")
         assert backend.get("greeting") == "你好"
         backend.delete("greeting")

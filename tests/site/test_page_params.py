@@ -15,6 +15,13 @@ from tests.factories import ReflectionFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _local_memory_cache(settings):
+    """The copies are counted in local memory's store, also in CI's pass on Redis."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 def stored_pages() -> list[str]:
     """The page copies in the (locmem) shared cache (its keys are ":<version>:<key>")."""
     keys = cache._cache  # type: ignore[attr-defined]

@@ -47,7 +47,7 @@ def test_restored_database_passes_the_seed_fidelity_check(
     env = production_env(
         DATABASE_URL=restored_url,
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        REDIS_URL=redis_url(14),
+        REDIS_URL=redis_url(10),
         CACHE_KEY_PREFIX=f"kb-restore-{secrets.token_hex(4)}",
     )
     manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
