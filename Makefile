@@ -59,7 +59,7 @@ dev-env:
 
 run: seed dev-env
 	@echo "基层心得知识库: http://127.0.0.1:$(PORT)/"
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) KB_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite, browser tests included (they need Debian's Chromium, and the
 # two-server test a Redis at 127.0.0.1:$(REDIS_PORT); the devtools tests wrk). .ci/with-redis
