@@ -13,7 +13,6 @@ from experiences.replies.urls import urlpatterns as replies_urls
 from experiences.search.urls import urlpatterns as search_urls
 from experiences.sharing.urls import urlpatterns as sharing_urls
 from experiences.study.urls import urlpatterns as study_urls
-from experiences.tagging.urls import urlpatterns as tagging_urls
 from experiences.units.urls import urlpatterns as units_urls
 
 app_name = "experiences"
@@ -22,7 +21,6 @@ urlpatterns = [
     *essays_urls,
     *reflections_urls,
     *search_urls,
-    *tagging_urls,
     *notifications_urls,
     *sharing_urls,
     *replies_urls,

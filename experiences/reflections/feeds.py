@@ -20,7 +20,7 @@ from experiences.core.site import absolute_url
 from experiences.core.text import xml_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
-from experiences.tagging.services import tags_public
+from experiences.reflections.tags import tags_public
 
 FEED_SIZE = 30
 

@@ -11,8 +11,9 @@ from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
+from experiences.reflections.tags import tags_in_use
 from experiences.study.models import StudyTopic
-from experiences.tagging.services import tags_in_use, tags_parse
+from experiences.tagging.services import tags_parse
 
 
 def _tag_suggestions() -> list[str]:
