@@ -1,7 +1,7 @@
 """URLs of the accounts domain.
 
 ``urlpatterns`` are the account pages under /accounts/ (sign-up, the privacy policy,
-profile, the data export, deletion, Django's login and password pages, the password
+profile, deletion, Django's login and password pages, the password
 change and reset throttled); a
 colleague's public page is ``profile_urlpatterns``, in the site's namespace.
 """
@@ -14,7 +14,6 @@ urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("privacy/", views.PrivacyPolicyView.as_view(), name="privacy"),
     path("profile/", views.ProfileUpdateView.as_view(), name="profile_edit"),
-    path("data/", data_views.DataExportView.as_view(), name="data_export"),
     path("delete/", data_views.AccountDeleteView.as_view(), name="account_delete"),
     path("password_change/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),

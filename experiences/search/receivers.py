@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
+from experiences.accounts.deletion import register_deletion_step
 from experiences.core import caching
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
 from experiences.reflections.models import PendingReflection, Reflection
@@ -24,7 +25,7 @@ from experiences.search.indexing import (
     search_index_reply,
     search_index_tags,
 )
-from experiences.search.models import SynonymGroup
+from experiences.search.models import SearchDocument, SynonymGroup
 from experiences.tagging.signals import tags_merged
 
 
@@ -101,8 +102,20 @@ def tags_were_merged(sender, target, tagged, **kwargs) -> None:
     search_index_tags(tags=[target])
 
 
+def documents_of_leaver_keep(*, user, tombstone, keep_reflections: bool) -> None:
+    """An account deletion step (accounts/deletion.py): the reflections it keeps (the
+    published ones) keep their documents, owned by the tombstone; the rest cascade."""
+    if keep_reflections:
+        SearchDocument.objects.filter(
+            owner=user,
+            reflection__author__in=[user, tombstone],
+            reflection__status=Reflection.Status.PUBLISHED,
+        ).update(owner=tombstone)
+
+
 def receivers_connect() -> None:
     """Called once from the app's ``ready``."""
+    register_deletion_step("search", documents_of_leaver_keep)
     post_save.connect(essay_saved, sender=Essay, dispatch_uid="search-essay")
     post_save.connect(principle_saved, sender=Principle, dispatch_uid="search-principle")
     for name, signal in (("save", post_save), ("delete", post_delete)):
