@@ -14,6 +14,7 @@ from taggit.models import Tag, TaggedItem
 from experiences.accounts.deletion import register_deletion_step
 from experiences.core import caching
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+from experiences.essays.signals import essay_imported
 from experiences.reflections.models import PendingReflection, Reflection
 from experiences.replies.models import PendingReply, Reply
 from experiences.search.expansion import synonyms_changed
@@ -41,6 +42,11 @@ def essay_saved(sender, instance, raw=False, **kwargs) -> None:
     """Publishing or withdrawing an essay makes its principles and reading (un)findable."""
     if not raw:
         search_index_essay(essay=instance)
+
+
+def essay_was_imported(sender, essay, **kwargs) -> None:
+    """An import wrote principles, quotations and readings in bulk (essays/signals.py)."""
+    search_index_essay(essay=essay)
 
 
 def principle_saved(sender, instance, raw=False, **kwargs) -> None:
@@ -117,6 +123,7 @@ def receivers_connect() -> None:
     """Called once from the app's ``ready``."""
     register_deletion_step("search", documents_of_leaver_keep)
     post_save.connect(essay_saved, sender=Essay, dispatch_uid="search-essay")
+    essay_imported.connect(essay_was_imported, sender=Essay, dispatch_uid="search-essay-import")
     post_save.connect(principle_saved, sender=Principle, dispatch_uid="search-principle")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(quotation_changed, sender=Quotation, dispatch_uid=f"search-quote-{name}")
