@@ -1,9 +1,7 @@
 """The site's pages, one list per domain, under the ``experiences`` namespace."""
 
-from experiences.accounts.urls import profile_urlpatterns
 from experiences.core.display import urlpatterns as display_urls
 from experiences.drafts.urls import urlpatterns as drafts_urls
-from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.exports.urls import urlpatterns as exports_urls
 from experiences.flags.urls import urlpatterns as flags_urls
 from experiences.notifications.urls import urlpatterns as notifications_urls
@@ -18,7 +16,7 @@ from experiences.units.urls import urlpatterns as units_urls
 app_name = "experiences"
 
 urlpatterns = [
-    *essays_urls,
+    *reading_urls,
     *reflections_urls,
     *search_urls,
     *notifications_urls,
@@ -26,10 +24,8 @@ urlpatterns = [
     *replies_urls,
     *flags_urls,
     *drafts_urls,
-    *reading_urls,
     *study_urls,
     *units_urls,
     *exports_urls,
-    *profile_urlpatterns,
     *display_urls,
 ]

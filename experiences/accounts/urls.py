@@ -3,7 +3,7 @@
 ``urlpatterns`` are the account pages under /accounts/ (sign-up, the privacy policy,
 profile, deletion, Django's login and password pages, the password
 change and reset throttled); a
-colleague's public page is ``profile_urlpatterns``, in the site's namespace.
+colleague's public page is the reading domain's (reading/urls.py).
 """
 
 from django.urls import include, path
@@ -18,8 +18,4 @@ urlpatterns = [
     path("password_change/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("", include("django.contrib.auth.urls")),
-]
-
-profile_urlpatterns = [
-    path("users/<text:username>/", views.UserDetailView.as_view(), name="user_detail"),
 ]

@@ -1,4 +1,4 @@
-"""URLs of the reflections domain: list, detail, writing, 点赞, tag pages and the Atom feeds."""
+"""URLs of the reflections domain: list, writing, 点赞, tag pages and the Atom feeds."""
 
 from django.urls import path
 
@@ -7,7 +7,6 @@ from experiences.reflections import feeds, tags, views
 urlpatterns = [
     path("reflections/", views.ReflectionListView.as_view(), name="reflection_list"),
     path("reflections/new/", views.ReflectionCreateView.as_view(), name="reflection_create"),
-    path("reflections/<int:pk>/", views.ReflectionDetailView.as_view(), name="reflection_detail"),
     path(
         "reflections/<int:pk>/edit/", views.ReflectionUpdateView.as_view(), name="reflection_update"
     ),

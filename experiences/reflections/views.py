@@ -1,4 +1,5 @@
-"""Reflections (心得): the list, one reflection, writing, editing, deleting and 点赞.
+"""Reflections (心得): the list, writing, editing, deleting and 点赞 (one reflection's
+page is reading/pages.py).
 
 Thin views: the rules live in ``reflections/services.py``.
 """
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DeleteView, DetailView, FormView, ListView
+from django.views.generic import DeleteView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from experiences.core.markdown import markdown_render
@@ -30,7 +31,6 @@ from experiences.core.web import (
 from experiences.drafts.views import DraftOnReflectionFormMixin
 from experiences.essays.models import Principle
 from experiences.moderation.services import ReflectionRateLimited
-from experiences.reading.selectors import reflection_bookmarked
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
@@ -73,22 +73,6 @@ class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListV
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(principle=self.principle, tag=self.tag, sort=sort_from(self.request))
-        return context
-
-
-class ReflectionDetailView(DetailView):
-    template_name = "reflections/reflection_detail.html"
-    context_object_name = "reflection"
-
-    def get_queryset(self):
-        user = self.request.user
-        return Reflection.objects.visible_to(user).for_listing(viewer=user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_bookmarked"] = reflection_bookmarked(
-            user=self.request.user, reflection=self.object
-        )
         return context
 
 

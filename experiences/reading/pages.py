@@ -1,4 +1,9 @@
-"""Reading the essay: the home page, the whole essay, one principle with colleagues' reflections."""
+"""The pages one reads: the home page, the whole essay, one principle with colleagues'
+reflections, one reflection, a colleague's page.
+
+They sit in the reading domain, at the top of the layers (docs/architecture.md): each
+gathers essays, reflections, drafts, 学习专题 and the reader's own 已学 and 收藏.
+"""
 
 import uuid
 from typing import Any
@@ -6,9 +11,11 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from experiences.accounts.models import User
 from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.shared_pages import SignedInPageCacheMixin, viewer_value
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin, sort_from
@@ -16,7 +23,12 @@ from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for
 from experiences.essays.models import Essay, Principle, user_can_preview_drafts
 from experiences.moderation.services import user_can_moderate
-from experiences.reading.selectors import essays_progress, principle_ids_read
+from experiences.reading.selectors import (
+    essays_progress,
+    principle_ids_read,
+    progress_of_published,
+    reflection_bookmarked,
+)
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.study.selectors import open_topics_for_member
@@ -194,3 +206,45 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
         if user_can_moderate(user=user):
             shown |= Q(status=Reflection.Status.PUBLISHED)
         return Reflection.objects.filter(shown)
+
+
+class ReflectionDetailView(DetailView):
+    template_name = "reflections/reflection_detail.html"
+    context_object_name = "reflection"
+
+    def get_queryset(self):
+        user = self.request.user
+        return Reflection.objects.visible_to(user).for_listing(viewer=user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_bookmarked"] = reflection_bookmarked(
+            user=self.request.user, reflection=self.object
+        )
+        return context
+
+
+class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+    """A colleague's public page: profile and published reflections."""
+
+    template_name = "accounts/user_detail.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+    page_params = ("page",)
+
+    def get_queryset(self):
+        self.profile_user = get_object_or_404(
+            User, username=self.kwargs["username"], is_active=True
+        )
+        queryset = Reflection.objects.filter(author=self.profile_user)
+        if self.request.user != self.profile_user:
+            queryset = queryset.published()
+        return queryset.for_listing(viewer=self.request.user).sorted_by("newest")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["profile_user"] = self.profile_user
+        context["is_own_page"] = self.request.user == self.profile_user
+        if context["is_own_page"]:  # 已学 is the colleague's own, shown to nobody else
+            context["reading_progress"] = progress_of_published(user=self.profile_user)
+        return context
