@@ -44,8 +44,10 @@ def posted_check_register(check: PostedCheck) -> None:
         _posted_checks.append(check)
 
 
-def draft_was_posted(*, author_id: int, token: uuid.UUID) -> bool:
+def draft_was_posted(*, author_id: int | None, token: uuid.UUID) -> bool:
     """Whether the form this draft belongs to was already posted with ``token``."""
+    if author_id is None:
+        return False
     return any(check(author_id, token) for check in _posted_checks)
 
 

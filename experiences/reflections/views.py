@@ -31,7 +31,7 @@ from experiences.core.web import (
 from experiences.drafts.views import DraftOnReflectionFormMixin
 from experiences.essays.models import Principle
 from experiences.moderation.services import ReflectionRateLimited
-from experiences.reflections.forms import ReflectionForm
+from experiences.reflections.forms import ReflectionForm, reflection_form_parts_add
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
     LIKE_AFTER_LOGIN,
@@ -42,7 +42,6 @@ from experiences.reflections.services import (
     reflection_delete,
     reflection_update,
 )
-from experiences.study.writing import study_topic_field_limit
 
 
 class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
@@ -83,11 +82,11 @@ class ReflectionFormMixin(LoginRequiredMixin):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         reflection = getattr(self, "object", None)
-        study_topic_field_limit(
+        reflection_form_parts_add(
             form=form,
             member=self.request.user,
-            current_id=reflection.study_topic_id if reflection else None,
-            requested=self.request.GET.get("study_topic", ""),
+            values={"study_topic": reflection.study_topic_id if reflection else None},
+            requested=self.request.GET,
         )
         return form
 
