@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 from taggit.models import Tag, TaggedItem
@@ -87,18 +88,22 @@ class TagListView(SignedInPageCacheMixin, ListView):
 
 
 class TagDetailView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
-    """/tags/<name>/: the principles and published reflections carrying the tag."""
+    """/tags/<name>/: the principles and the reflections the viewer may see carrying the tag."""
 
     template_name = "tagging/tag_detail.html"
     context_object_name = "reflections"
     paginate_by = REFLECTIONS_PER_PAGE
     page_params = ("page", "sort")
 
+    def viewer_shares_page(self, request: HttpRequest) -> bool:
+        # As the reflection list: shared unless the viewer sees more than the public ones.
+        return not Reflection.objects.beyond_public(request.user).exists()
+
     def get_queryset(self):
         # A tag only pending or rejected reflections carry is as unknown as no tag at all.
         self.tag = get_object_or_404(tags_public(), name__iexact=self.kwargs["name"])
         return (
-            Reflection.objects.published()
+            Reflection.objects.visible_to(self.request.user)
             .filter(tags=self.tag)
             .for_listing(viewer=self.request.user)
             .sorted_by(sort_from(self.request))

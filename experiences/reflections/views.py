@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,15 +45,22 @@ from experiences.reflections.services import (
 
 
 class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
-    """All published reflections, filterable by principle and tag."""
+    """Every reflection the viewer may see (``visible_to``), filterable by principle and tag.
+
+    Shared among signed-in colleagues only by those who see nothing beyond the public
+    ones (``beyond_public``): an author with a pending one, or a moderator, gets it
+    rendered for them."""
 
     template_name = "reflections/reflection_list.html"
     context_object_name = "reflections"
     paginate_by = REFLECTIONS_PER_PAGE
     page_params = ("page", "principle", "sort", "tag")
 
+    def viewer_shares_page(self, request: HttpRequest) -> bool:
+        return not Reflection.objects.beyond_public(request.user).exists()
+
     def get_queryset(self):
-        queryset = Reflection.objects.published()
+        queryset = Reflection.objects.visible_to(self.request.user)
         principle_id = id_from(self.request.GET.get("principle"))
         self.principle = None
         if principle_id is not None:

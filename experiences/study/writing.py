@@ -36,12 +36,25 @@ def study_topic_field() -> forms.ModelChoiceField:
     )
 
 
+def study_topic_field_add(form: forms.BaseForm) -> forms.ModelChoiceField:
+    """The field, hidden and empty, where the form had it (after the tags, before the token)."""
+    field = study_topic_field()
+    fields = {name: value for name, value in form.fields.items() if name != "study_topic"}
+    form.fields = {}
+    for name, value in fields.items():
+        if name == "submission_token":
+            form.fields["study_topic"] = field
+        form.fields[name] = value
+    form.fields.setdefault("study_topic", field)
+    return field
+
+
 def study_topic_field_limit(
     *, form: forms.BaseForm, member: User, current_id: int | None = None, requested: str = ""
 ) -> None:
     """Add the 学习专题 field, offering ``member``'s open topics (and the reflection's
     current one, even if closed)."""
-    field = form.fields["study_topic"] = study_topic_field()
+    field = study_topic_field_add(form)
     today = timezone.localdate()
     ids = open_topics_for_member(member=member, today=today).values("pk")
     topics = StudyTopic.objects.filter(pk__in=ids)
