@@ -2,7 +2,7 @@
 
 Every page that lists reflections asks the model's rule, so a moderator, an author
 and another colleague each see exactly the same reflections on the principle page,
-the list, the search, the feed and the author's page. The principle page once had
+the list, the search, the feed, their 收藏 and the author's page. The principle page once had
 its own rule, under which a moderator did not see other colleagues' pending and
 rejected reflections there while the reflection pages showed them.
 """
@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from experiences.reflections.models import Reflection
-from tests.factories import ReflectionFactory, UserFactory
+from tests.factories import BookmarkFactory, ReflectionFactory, UserFactory
 
 LINKED = re.compile(r"/reflections/(\d+)/")
 Status = Reflection.Status
@@ -90,6 +90,10 @@ def test_every_list_shows_what_the_model_rule_shows(principle, writings, viewer,
         )
     for name, url in pages(principle, viewers["author"]).items():
         assert shown(client, url) == wanted, name
+    if user is not None:  # 收藏: what they bookmarked and may still see
+        for reflection in made.values():
+            BookmarkFactory(user=user, principle=None, reflection=reflection)
+        assert shown(client, reverse("experiences:bookmark_list")) == wanted
     # The author's own page: the same rule, limited to what they wrote.
     own = {made[name].pk for name in expected if name.startswith("own")}
     author_page = reverse("experiences:user_detail", args=[viewers["author"].username])
