@@ -167,7 +167,7 @@ cron: install
 	$(BIN)/python manage.py rqcron experiences.study.cron
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache
 
 # Benchmarks and the fault drill (scripts, not timed tests) live in kb/devtools, an app
 # installed only with KB_DEVTOOLS=true (or DEBUG). They need PostgreSQL and a scratch
