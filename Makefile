@@ -120,12 +120,14 @@ redis:
 redis-stop:
 	redis-cli -h 127.0.0.1 -p $(REDIS_PORT) shutdown nosave || true
 
-# ruff (lint rules and formatting) and mypy with django-stubs; mypy imports the
-# settings, which need DJANGO_DEBUG (or a secret key).
+# ruff (lint rules and formatting), mypy with django-stubs (it imports the settings,
+# which need DJANGO_DEBUG or a secret key) and import-linter: the domains' layer order
+# (pyproject.toml, [tool.importlinter]).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .
@@ -165,7 +167,7 @@ cron: install
 	$(BIN)/python manage.py rqcron experiences.study.cron
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache
 
 # Benchmarks and the fault drill (scripts, not timed tests) live in kb/devtools, an app
 # installed only with KB_DEVTOOLS=true (or DEBUG). They need PostgreSQL and a scratch

@@ -12,6 +12,7 @@ from experiences.search import admin as search_admin
 from experiences.study import admin as study_admin
 from experiences.tagging import admin as tagging_admin
 from experiences.units import admin as units_admin
+from experiences.units import user_admin
 
 __all__ = [
     "accounts_admin",
@@ -26,4 +27,5 @@ __all__ = [
     "study_admin",
     "tagging_admin",
     "units_admin",
+    "user_admin",
 ]

@@ -46,6 +46,7 @@ class ExperiencesConfig(AppConfig):
         # Share images need their CJK font: `manage.py check` says so when it is missing.
         from experiences.sharing import checks as sharing_checks  # noqa: F401
         from experiences.study import viewer_bits as study_viewer_bits
+        from experiences.study import writing as study_writing
         from experiences.study.models import StudyTopic
         from experiences.units import data_export as units_export
         from experiences.units.models import Unit
@@ -93,6 +94,8 @@ class ExperiencesConfig(AppConfig):
         reflections_receivers.receivers_connect()
         # A deleted reflection or reply closes its open 举报, telling each reader.
         flags_receivers.receivers_connect()
+        # The reflection form's 学习专题 choice (reflections sit below study).
+        study_writing.register()
         # A colleague's data export: each domain contributes its own section.
         accounts_export.sections_register()
         reflections_export.sections_register()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from experiences.core.site import site_domain, site_scheme
 from experiences.essays.models import Essay, Principle
 from experiences.reflections.models import Reflection
-from experiences.tagging.services import tags_in_use
+from experiences.reflections.tags import tags_in_use
 
 
 class SiteSitemap(Sitemap):

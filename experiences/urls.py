@@ -1,9 +1,7 @@
 """The site's pages, one list per domain, under the ``experiences`` namespace."""
 
-from experiences.accounts.urls import profile_urlpatterns
 from experiences.core.display import urlpatterns as display_urls
 from experiences.drafts.urls import urlpatterns as drafts_urls
-from experiences.essays.urls import urlpatterns as essays_urls
 from experiences.exports.urls import urlpatterns as exports_urls
 from experiences.flags.urls import urlpatterns as flags_urls
 from experiences.notifications.urls import urlpatterns as notifications_urls
@@ -13,25 +11,21 @@ from experiences.replies.urls import urlpatterns as replies_urls
 from experiences.search.urls import urlpatterns as search_urls
 from experiences.sharing.urls import urlpatterns as sharing_urls
 from experiences.study.urls import urlpatterns as study_urls
-from experiences.tagging.urls import urlpatterns as tagging_urls
 from experiences.units.urls import urlpatterns as units_urls
 
 app_name = "experiences"
 
 urlpatterns = [
-    *essays_urls,
+    *reading_urls,
     *reflections_urls,
     *search_urls,
-    *tagging_urls,
     *notifications_urls,
     *sharing_urls,
     *replies_urls,
     *flags_urls,
     *drafts_urls,
-    *reading_urls,
     *study_urls,
     *units_urls,
     *exports_urls,
-    *profile_urlpatterns,
     *display_urls,
 ]

@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from experiences.exports.urls import account_urlpatterns as data_export_urls
 from experiences.sitemaps import SITEMAPS
 from kb.health import healthz
 
@@ -18,6 +19,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
         name="robots",
     ),
+    path("accounts/", include(data_export_urls)),
     path("accounts/", include("experiences.accounts.urls")),
     path("", include("experiences.urls")),
 ]

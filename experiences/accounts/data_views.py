@@ -1,71 +1,22 @@
-"""A colleague's rights over their data: download all of it, or delete the account.
-
-Both are POST forms with CSRF. The download needs no password again (it only
-shows a signed-in colleague what the site already shows them) but is throttled;
-deleting needs the password, and wrong tries are throttled too.
+"""Leaving: deleting one's account, a POST form with CSRF that needs the password
+again, wrong tries throttled. Downloading all of one's data is exports/data_zip.py.
 """
 
 import contextlib
-import tempfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
-from experiences.accounts.data_export import data_export_write
 from experiences.accounts.deletion import AccountAlreadyDeleted, account_delete
 from experiences.accounts.forms import AccountDeleteForm, form_refuse
-from experiences.accounts.jobs import data_export_filename
 from experiences.core.client import throttle_hit
-from experiences.exports.models import ExportJob
-from experiences.exports.services import export_is_large, export_job_start
-from experiences.reflections.models import Reflection
 
 HOUR = 3600
-
-
-class DataExportView(LoginRequiredMixin, TemplateView):
-    """GET: what the ZIP holds; POST: the ZIP, written to a temporary file and streamed,
-    or for a colleague with more than KB_DATA_EXPORT_QUEUE_THRESHOLD reflections, a job."""
-
-    template_name = "accounts/data_export.html"
-
-    def post(self, request, *args, **kwargs):
-        allowed = throttle_hit(
-            scope="data-export",
-            key=str(request.user.pk),
-            limit=settings.KB_DATA_EXPORTS_PER_HOUR,
-            seconds=HOUR,
-        )
-        if not allowed:
-            messages.error(request, _("一小时内导出次数过多\uff0c请稍后再试。"))
-            return redirect("data_export")
-        written = Reflection.objects.filter(author=request.user).count()
-        if export_is_large(written, setting="KB_DATA_EXPORT_QUEUE_THRESHOLD"):
-            # Seconds of work: the task queue builds it; the job's page shows progress.
-            job = export_job_start(owner=request.user, kind=ExportJob.Kind.DATA_ZIP, params={})
-            return redirect(job)
-        # Deleted when closed: FileResponse closes it once the last chunk is sent.
-        archive = tempfile.TemporaryFile()  # noqa: SIM115
-        try:
-            data_export_write(user=request.user, file=archive)
-        except BaseException:
-            archive.close()
-            raise
-        archive.seek(0)
-        response = FileResponse(
-            archive,
-            as_attachment=True,
-            filename=data_export_filename(),
-            content_type="application/zip",
-        )
-        response["Cache-Control"] = "no-store, private"
-        return response
 
 
 class AccountDeleteView(LoginRequiredMixin, FormView):

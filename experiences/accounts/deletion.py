@@ -6,23 +6,25 @@
    (已注销用户#<8 hex digits>), with no password, e-mail or profile, recording
    when and which roles (版主、编辑、管理员) the person held. A new row, so
    its number says nothing about the old account;
-2. keeps the published reflections on the tombstone if asked (shown as
-   已注销用户, no profile link, in pages, feeds, search and exports), and deletes
-   every other reflection of theirs (pending and rejected ones always);
-3. takes back their 点赞 and recounts the reflections that had them;
-4. re-points every row that outlives a person (a foreign key to the user with
+2. re-points every row that outlives a person (a foreign key to the user with
    ``on_delete=SET_NULL``: the moderation log's actor, the revision history's
    user) to the tombstone, so what a moderator or editor did stays attributable
-   to a pseudonym and its role instead of becoming anonymous; the moderation
-   log's texts that named them (“心得 #12《…》（小王）”) name the pseudonym;
-5. runs the steps other domains registered (``register_deletion_step``);
-6. deletes their login records and finally the user row itself: every row
+   to a pseudonym and its role instead of becoming anonymous;
+3. runs the steps the domains above registered (``register_deletion_step``), in
+   the order they registered: reflections keeps the published reflections on the
+   tombstone if asked (shown as 已注销用户, no profile link, in pages, feeds,
+   search and exports), deletes every other one (pending and rejected ones
+   always), names the pseudonym in the moderation log's texts that named them
+   (“心得 #12《…》（小王）”) and takes back their 点赞 (reflections/leaving.py);
+   search moves the kept reflections' documents to the tombstone; replies,
+   drafts… do their own;
+4. deletes their login records and finally the user row itself: every row
    with a cascading key to the user (profile, posting record, sessions' owner,
    and whatever new domains add — bookmarks, notifications, drafts) goes with it.
 
 Cached pages follow (the user's deletion bumps the content version) and the
 search index follows the deleted reflections (cascading documents, tag
-receivers); kept reflections' documents move to the tombstone.
+receivers).
 
 The username is free again afterwards. Nothing links it to the tombstone or
 to the kept reflections (they show neither the old name nor a link), so a newcomer
@@ -43,7 +45,6 @@ step, from its own module (called from ``apps.py``'s ``ready``)::
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
@@ -54,9 +55,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from experiences.accounts.logins import login_records_delete
-from experiences.reflections.models import Like, ModerationLog, Reflection
-from experiences.reflections.services import like_counts_recount
-from experiences.search.models import SearchDocument
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -110,38 +108,6 @@ def tombstone_create(*, user: User) -> User:
     raise IntegrityError("no free pseudonym")
 
 
-def _name_pattern(user: User) -> re.Pattern[str]:
-    names = {user.username, user.display_name} - {""}
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(f"\uff08(?:{alternatives})\uff09$")
-
-
-def _moderation_texts_pseudonymise(*, user: User, tombstone: User, kept: set[int]) -> None:
-    """Log subjects name the author at the time (“心得 #12《题》（小王）”): name the pseudonym.
-
-    A reflection that goes takes its title out of the log too: the moderator's own
-    words (the reason) stay, the colleague's do not.
-    """
-    pattern = _name_pattern(user)
-    named = models.Q(reflection__author=user)
-    for name in {user.username, user.display_name} - {""}:
-        named |= models.Q(subject__endswith=f"\uff08{name}\uff09")
-    for log in ModerationLog.objects.filter(named).distinct():
-        if log.reflection_id is not None and log.reflection_id in kept:
-            subject = pattern.sub(f"\uff08{tombstone.username}\uff09", log.subject)
-        else:
-            number = log.reflection_id or _subject_number(log.subject)
-            subject = f"\u5fc3\u5f97 #{number}\uff08{tombstone.username}\uff09" if number else ""
-            subject = subject or pattern.sub(f"\uff08{tombstone.username}\uff09", log.subject)
-        if subject != log.subject:
-            ModerationLog.objects.filter(pk=log.pk).update(subject=subject)
-
-
-def _subject_number(subject: str) -> int | None:
-    match = re.match(r"\u5fc3\u5f97 #(\d+)", subject)
-    return int(match.group(1)) if match else None
-
-
 def _outliving_rows_repoint(*, user: User, tombstone: User) -> None:
     """Every row that Django would set to NULL when the user goes keeps the tombstone instead."""
     # Hidden ones too: the moderation log and the revision history use related_name="+".
@@ -165,23 +131,6 @@ def account_delete(*, user: User, keep_reflections: bool) -> User:
         raise AccountAlreadyDeleted
     user = locked
     tombstone = tombstone_create(user=user)
-
-    own = Reflection.objects.filter(author=user)
-    kept_ids: set[int] = set()
-    if keep_reflections:
-        kept = own.filter(status=Reflection.Status.PUBLISHED)
-        kept_ids = set(kept.values_list("pk", flat=True))
-        _moderation_texts_pseudonymise(user=user, tombstone=tombstone, kept=kept_ids)
-        own.exclude(pk__in=kept_ids).delete()
-        kept.update(author=tombstone)
-        SearchDocument.objects.filter(reflection_id__in=kept_ids).update(owner=tombstone)
-    else:
-        _moderation_texts_pseudonymise(user=user, tombstone=tombstone, kept=kept_ids)
-        own.delete()
-
-    liked = list(Like.objects.filter(user=user).values_list("reflection_id", flat=True))
-    Like.objects.filter(user=user).delete()
-    like_counts_recount(reflections=Reflection.objects.filter(pk__in=liked))
 
     _outliving_rows_repoint(user=user, tombstone=tombstone)
     # The admin's own change list cascades with its user: an editor's record stays.

@@ -6,48 +6,17 @@ from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import PasswordChangeView, PasswordResetView
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import CreateView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, TemplateView, UpdateView
 
 from experiences.accounts.checks import USERNAME_TAKEN_MESSAGE
 from experiences.accounts.forms import ProfileForm, SignupForm, form_refuse
-from experiences.accounts.models import User
-from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.client import client_ip, throttle_hit
 from experiences.core.site import site_domain, site_scheme
-from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin
-from experiences.reading.selectors import progress_of_published
-from experiences.reflections.models import Reflection
 
 HOUR = 3600
-
-
-class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
-    """A colleague's public page: profile and published reflections."""
-
-    template_name = "accounts/user_detail.html"
-    context_object_name = "reflections"
-    paginate_by = REFLECTIONS_PER_PAGE
-    page_params = ("page",)
-
-    def get_queryset(self):
-        self.profile_user = get_object_or_404(
-            User, username=self.kwargs["username"], is_active=True
-        )
-        queryset = Reflection.objects.filter(author=self.profile_user)
-        if self.request.user != self.profile_user:
-            queryset = queryset.published()
-        return queryset.for_listing(viewer=self.request.user).sorted_by("newest")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["profile_user"] = self.profile_user
-        context["is_own_page"] = self.request.user == self.profile_user
-        if context["is_own_page"]:  # 已学 is the colleague's own, shown to nobody else
-            context["reading_progress"] = progress_of_published(user=self.profile_user)
-        return context
 
 
 class PrivacyPolicyView(TemplateView):

@@ -6,6 +6,8 @@ the save is an update-or-create that the unique constraints make safe.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -27,6 +29,26 @@ if TYPE_CHECKING:
 
 class DraftTooLong(Exception):
     """Even a draft has a bound (four times what may be posted)."""
+
+
+# Whether ``(author id, submission token)`` was already posted: asked by the autosave
+# view, answered by the domains that post from a draft (reflections, above drafts,
+# registers its check from its ``receivers_connect``).
+PostedCheck = Callable[[int, uuid.UUID], bool]
+_posted_checks: list[PostedCheck] = []
+
+
+def posted_check_register(check: PostedCheck) -> None:
+    """Add a check (once: registering the same function again changes nothing)."""
+    if check not in _posted_checks:
+        _posted_checks.append(check)
+
+
+def draft_was_posted(*, author_id: int | None, token: uuid.UUID) -> bool:
+    """Whether the form this draft belongs to was already posted with ``token``."""
+    if author_id is None:
+        return False
+    return any(check(author_id, token) for check in _posted_checks)
 
 
 def draft_save(

@@ -23,8 +23,7 @@ from experiences.core.web import ForgivingPaginationMixin
 from experiences.drafts.forms import DraftForm
 from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for, drafts_of
-from experiences.drafts.services import DraftTooLong, draft_delete, draft_save
-from experiences.reflections.models import Reflection
+from experiences.drafts.services import DraftTooLong, draft_delete, draft_save, draft_was_posted
 
 if TYPE_CHECKING:
     from django.views.generic import FormView
@@ -83,8 +82,7 @@ class DraftAutosaveView(View):
             token = uuid.UUID(request.POST.get("submission_token", ""))
         except ValueError:
             return False
-        posted = Reflection.objects.filter(author_id=request.user.pk, submission_token=token)
-        return posted.exists()
+        return draft_was_posted(author_id=request.user.pk, token=token)
 
 
 class DraftOnReflectionFormMixin(_FormViewBase):

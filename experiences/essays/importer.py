@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
 from experiences.essays.parser import ParsedEssay, essay_parse
-from experiences.search.indexing import search_index_essay
+from experiences.essays.signals import essay_imported
 from experiences.tagging.services import tag_names_clean
 
 
@@ -172,5 +172,6 @@ def essay_import(
         essay,
     )
     if changed:
-        search_index_essay(essay=essay)
+        # Bulk writes send no save signals: search (above essays) re-indexes on this one.
+        essay_imported.send(sender=Essay, essay=essay)
     return ImportResult(essay=essay, parsed=parsed, created=created, changed=changed)

@@ -1,6 +1,6 @@
 """Export jobs: start one, tell its progress, hand it its file, forget it when expired.
 
-The domain that builds a file (study/jobs.py, accounts/jobs.py) registers a task
+The domain that builds a file (study/jobs.py, exports/data_zip.py) registers a task
 under the job's kind; ``export_job_start`` queues it on commit through the task
 queue's enqueue-on-commit helper, so the job exists before the worker looks for it.
 """
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 # The dotted task that builds each kind of export (strings: the worker imports them).
 TASKS = {
     ExportJob.Kind.STUDY_DOCX: "experiences.study.jobs.study_docx_job_task",
-    ExportJob.Kind.DATA_ZIP: "experiences.accounts.jobs.data_export_job_task",
+    ExportJob.Kind.DATA_ZIP: "experiences.exports.data_zip.data_export_job_task",
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from experiences.exports import views
+from experiences.exports import data_zip, views
 
 urlpatterns = [
     path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
@@ -11,4 +11,9 @@ urlpatterns = [
         views.ExportJobDownloadView.as_view(),
         name="export_job_download",
     ),
+]
+
+# Under /accounts/ beside the account pages (kb/urls.py): a colleague's data as one ZIP.
+account_urlpatterns = [
+    path("data/", data_zip.DataExportView.as_view(), name="data_export"),
 ]

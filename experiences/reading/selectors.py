@@ -99,14 +99,14 @@ def reflection_bookmarked(*, user: Viewer, reflection: Reflection) -> bool:
 
 
 def bookmarks_visible(*, user: User) -> QuerySet[Bookmark]:
-    """The user's bookmarks of what they may still see: published principles; published
-    reflections and their own in any state. A reflection hidden later drops out of the list."""
+    """The user's bookmarks of what they may still see, by the models' own rules
+    (``Principle.objects.readable_by``, ``Reflection.objects.visible_to``): a reflection
+    withdrawn or hidden by 举报 later drops out of the list."""
     return (
         Bookmark.objects.filter(user=user)
         .filter(
-            Q(principle__essay__status=Essay.Status.PUBLISHED)
-            | Q(reflection__status=Reflection.Status.PUBLISHED)
-            | Q(reflection__author=user)
+            Q(principle__in=Principle.objects.readable_by(user))
+            | Q(reflection__in=Reflection.objects.visible_to(user))
         )
         .select_related("principle__essay", "reflection__author", "reflection__principle__essay")
         .order_by("-created_at", "-pk")

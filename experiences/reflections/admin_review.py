@@ -13,6 +13,7 @@ own item (or, for 举报, one they flagged): its page sends them back to the que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from experiences.accounts.models import User
-    from experiences.replies.models import Reply
 
     _AdminBase = ModelAdmin[Any]
 else:
@@ -62,28 +62,39 @@ class ReviewDecision:
     primary: bool = False
 
 
-def author_record(author: User, *, exclude: Reflection | Reply | None = None) -> dict[str, Any]:
-    """The author's other reflections and replies by status, and their latest reflections."""
-    from experiences.replies.models import Reply
+# Parts of an author's record that domains above reflections add, under their name:
+# ``part(author, exclude)`` (replies/admin.py adds "replies", their replies by status).
+RecordPart = Callable[["User", Any], dict[str, Any]]
+_record_parts: dict[str, RecordPart] = {}
 
+
+def author_record_part(name: str, part: RecordPart) -> None:
+    """Add (or replace, under ``name``) a part of every review page's author record."""
+    _record_parts[name] = part
+
+
+def status_counts() -> dict[str, Count]:
+    """Items by moderation state, for ``aggregate`` (reflections and replies share them)."""
     statuses = Reflection.Status
-    counts = {
+    return {
         "published": Count("pk", filter=Q(status=statuses.PUBLISHED)),
         "pending": Count("pk", filter=Q(status=statuses.PENDING)),
         "rejected": Count("pk", filter=Q(status=statuses.REJECTED)),
     }
+
+
+def author_record(author: User, *, exclude: Any = None) -> dict[str, Any]:
+    """The author's other reflections by status, their latest reflections, and the
+    registered parts (their replies); ``exclude`` is the item under review."""
     reflections = Reflection.objects.filter(author=author)
-    replies = Reply.objects.filter(author=author)
     if isinstance(exclude, Reflection):
         reflections = reflections.exclude(pk=exclude.pk)
-    elif exclude is not None:
-        replies = replies.exclude(pk=exclude.pk)
     recent = list(
         reflections.select_related("principle").order_by("-created_at", "-pk")[:HISTORY_SHOWN]
     )
     return {
-        **reflections.aggregate(**counts),
-        "replies": replies.aggregate(**counts),
+        **reflections.aggregate(**status_counts()),
+        **{name: part(author, exclude) for name, part in _record_parts.items()},
         "recent": recent,
         "joined": author.date_joined,
     }

@@ -19,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import TaggedItem
 
 from experiences.accounts.data_export import SectionFile, json_file, register_section
+from experiences.accounts.deletion import register_deletion_step
+from experiences.reflections.leaving import reflections_forget
 from experiences.reflections.models import Like, ModerationLog, Reflection
 from experiences.reflections.moderation import REFLECTION_SUBJECT_PREFIX
 
@@ -143,5 +145,6 @@ def moderation_section(user: User) -> Iterable[SectionFile]:
 def sections_register() -> None:
     """Called once from the app's ``ready``."""
     register_section("reflections", reflections_section)
+    register_deletion_step("reflections", reflections_forget)
     register_section("likes", likes_section)
     register_section("moderation", moderation_section)

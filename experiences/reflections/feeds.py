@@ -1,4 +1,8 @@
-"""Atom feeds of published reflections: all, per principle, per tag.
+"""Atom feeds of reflections: all, per principle, per tag.
+
+Each lists what its reader may see (``Reflection.objects.visible_to``): a feed
+reader, which sends no session, gets the published ones; a signed-in colleague
+opening it gets also their own, as on every page.
 
 Every string a feed emits passes through ``text.xml_clean``: one control
 character in any stored name or title (an old row, an admin edit) would
@@ -7,6 +11,9 @@ otherwise make Django's feed generator refuse the whole feed.
 Every link is absolute from ``settings.SITE_URL`` (core/site.py): Django would
 otherwise prefix the request's Host header, which the client chooses.
 """
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -20,7 +27,7 @@ from experiences.core.site import absolute_url
 from experiences.core.text import xml_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
-from experiences.tagging.services import tags_public
+from experiences.reflections.tags import tags_public
 
 FEED_SIZE = 30
 
@@ -51,10 +58,21 @@ class XmlSafeAtom1Feed(Atom1Feed):
         )
 
 
+@dataclass(frozen=True)
+class FeedSubject:
+    """Whose feed of what: the request's user, and the principle or tag (None: all)."""
+
+    viewer: Any
+    item: Any = None
+
+
 class ReflectionsFeed(Feed):
     feed_type = XmlSafeAtom1Feed
     title = _("基层心得知识库 · 最新心得")
     subtitle = _("同事们新发布的心得")
+
+    def get_object(self, request, *args, **kwargs):
+        return FeedSubject(viewer=request.user)
 
     def link(self):
         return absolute_url(reverse("experiences:reflection_list"))
@@ -62,15 +80,15 @@ class ReflectionsFeed(Feed):
     def feed_url(self):
         return absolute_url(reverse("experiences:feed_reflections"))
 
-    def reflections(self):
+    def reflections(self, subject):
         return (
-            Reflection.objects.published()
+            Reflection.objects.visible_to(subject.viewer)
             .select_related("author", "principle__essay")
             .order_by("-published_at", "-pk")
         )
 
-    def items(self):
-        return self.reflections()[:FEED_SIZE]
+    def items(self, subject):
+        return self.reflections(subject)[:FEED_SIZE]
 
     def item_title(self, reflection):
         return str(reflection.display_title)
@@ -93,36 +111,39 @@ class ReflectionsFeed(Feed):
 
 class PrincipleReflectionsFeed(ReflectionsFeed):
     def get_object(self, request, pk):
-        return get_object_or_404(Principle.objects.published().select_related("essay"), pk=pk)
+        principles = Principle.objects.published().select_related("essay")
+        return FeedSubject(viewer=request.user, item=get_object_or_404(principles, pk=pk))
 
-    def title(self, principle):
-        return _("基层心得知识库 · %(principle)s 的心得") % {"principle": principle}
+    def title(self, subject):
+        return _("基层心得知识库 · %(principle)s 的心得") % {"principle": subject.item}
 
-    def link(self, principle):
-        return absolute_url(principle.get_absolute_url())
+    def link(self, subject):
+        return absolute_url(subject.item.get_absolute_url())
 
-    def feed_url(self, principle):
-        return absolute_url(reverse("experiences:feed_principle", kwargs={"pk": principle.pk}))
+    def feed_url(self, subject):
+        kwargs = {"pk": subject.item.pk}
+        return absolute_url(reverse("experiences:feed_principle", kwargs=kwargs))
 
-    def items(self, principle):
-        return self.reflections().filter(principle=principle)[:FEED_SIZE]
+    def items(self, subject):
+        return self.reflections(subject).filter(principle=subject.item)[:FEED_SIZE]
 
 
 class TagReflectionsFeed(ReflectionsFeed):
     def get_object(self, request, name):
-        return get_object_or_404(tags_public(), name__iexact=name)
+        tag = get_object_or_404(tags_public(), name__iexact=name)
+        return FeedSubject(viewer=request.user, item=tag)
 
-    def title(self, tag):
-        return _("基层心得知识库 · 标签“%(name)s”的心得") % {"name": tag.name}
+    def title(self, subject):
+        return _("基层心得知识库 · 标签“%(name)s”的心得") % {"name": subject.item.name}
 
-    def link(self, tag):
-        return absolute_url(reverse("experiences:tag_detail", kwargs={"name": tag.name}))
+    def link(self, subject):
+        return absolute_url(reverse("experiences:tag_detail", kwargs={"name": subject.item.name}))
 
-    def feed_url(self, tag):
-        return absolute_url(reverse("experiences:feed_tag", kwargs={"name": tag.name}))
+    def feed_url(self, subject):
+        return absolute_url(reverse("experiences:feed_tag", kwargs={"name": subject.item.name}))
 
-    def items(self, tag):
-        return self.reflections().filter(tags=tag)[:FEED_SIZE]
+    def items(self, subject):
+        return self.reflections(subject).filter(tags=subject.item)[:FEED_SIZE]
 
 
 class FeedSubscribeView(TemplateView):

@@ -1,5 +1,8 @@
 """The reflection form: what a colleague types, cleaned and checked, with Chinese messages."""
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -11,8 +14,31 @@ from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
 from experiences.essays.models import Principle
 from experiences.reflections.models import Reflection
-from experiences.study.models import StudyTopic
-from experiences.tagging.services import tags_in_use, tags_parse
+from experiences.reflections.tags import tags_in_use
+from experiences.tagging.services import tags_parse
+
+# What domains above reflections add to the form for the member writing it (study/
+# writing.py: the 学习专题 choice), registered from their module when the app is ready.
+# ``part(form=, member=, current_id=, requested=)``; ``current_id`` is the edited
+# reflection's value, ``requested`` the one the link asked for (``?study_topic=``).
+FormPart = Callable[..., None]
+_form_parts: dict[str, FormPart] = {}
+
+
+def form_part_register(name: str, part: FormPart) -> None:
+    """Add (or replace, under ``name``) a part of every reflection form."""
+    _form_parts[name] = part
+
+
+def reflection_form_parts_add(
+    *, form: forms.BaseForm, member: Any, values: dict[str, Any], requested: Mapping[str, str]
+) -> None:
+    """Let every registered part add its fields: ``values`` of the reflection edited,
+    ``requested`` from the link (each part reads its own key)."""
+    for name, part in _form_parts.items():
+        part(
+            form=form, member=member, current_id=values.get(name), requested=requested.get(name, "")
+        )
 
 
 def _tag_suggestions() -> list[str]:
@@ -72,18 +98,6 @@ class ReflectionForm(forms.Form):
     tags = CleanCharField(
         label=_("标签"),
         required=False,
-    )
-    # 学习专题: the member's open topics, offered by study.writing.study_topic_field_limit.
-    study_topic = forms.ModelChoiceField(
-        label=_("学习专题"),
-        queryset=StudyTopic.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-        empty_label=_("不针对学习专题"),
-        help_text=_("选择后计入该专题的学习任务\uff1a待审核算“已提交”\uff0c发布后算“已通过”。"),
-        error_messages={
-            "invalid_choice": _("这个学习专题已结束或不属于你的单位\uff0c请重新选择。")
-        },
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 

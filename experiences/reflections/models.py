@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from experiences.core.markdown import text_excerpt
 from experiences.essays.models import Principle
 from experiences.moderation.models import Status
+from experiences.moderation.services import user_can_moderate
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -31,14 +32,22 @@ class ReflectionQuerySet(models.QuerySet["Reflection"]):
         return self.filter(status=Reflection.Status.PUBLISHED, flag_hidden=False)
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
-        """Published ones, plus the user's own in any state; moderators see everything."""
-        if user.is_authenticated and user.has_perm("experiences.moderate_reflection"):
+        """The one rule of who sees which reflection, asked by every page, list, feed and
+        search: published ones, plus the user's own in any state (待审核, 驳回, hidden by
+        举报, marked on their cards); moderators see everything."""
+        if user_can_moderate(user=user):
             return self
         if user.is_authenticated:
             return self.filter(
                 Q(status=Reflection.Status.PUBLISHED, flag_hidden=False) | Q(author=user)
             )
         return self.published()
+
+    def beyond_public(self, user: User | AnonymousUser) -> Self:
+        """What ``visible_to(user)`` shows beyond ``published()``: nothing for most
+        colleagues, whose lists are then the page every colleague shares
+        (core/shared_pages.py); a moderator's or an author's own are theirs alone."""
+        return self.visible_to(user).exclude(status=Reflection.Status.PUBLISHED, flag_hidden=False)
 
     def for_listing(self, *, viewer: User | AnonymousUser | None = None) -> Self:
         """Everything a list shows, in a constant number of queries."""

@@ -4,14 +4,18 @@ and signing in completes a visitor's 点赞.
 Tags are their own domain and know nothing of the log; merging is a moderator's
 act, so it is logged here when the tagging domain announces it. A visitor who taps
 点赞 is sent to the login page; whichever way they then sign in (login, sign-up),
-Django announces it with ``user_logged_in``, so the 点赞 is completed here.
+Django announces it with ``user_logged_in``, so the 点赞 is completed here. Drafts'
+autosave asks whether a form was posted already: reflections answer (drafts sit below).
 """
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext as _
 
-from experiences.reflections.models import ModerationLog
+from experiences.drafts.services import posted_check_register
+from experiences.reflections.models import ModerationLog, Reflection
 from experiences.reflections.moderation import moderation_log
 from experiences.reflections.services import LIKE_AFTER_LOGIN, OwnLikeRefused, like_after_login
 from experiences.tagging.signals import tags_merged
@@ -44,7 +48,13 @@ def like_on_login(sender, request, user, **kwargs) -> None:
         )
 
 
+def reflection_was_posted(author_id: int, token: uuid.UUID) -> bool:
+    """For drafts' autosave (drafts/services.py): a form posted already keeps no draft."""
+    return Reflection.objects.filter(author_id=author_id, submission_token=token).exists()
+
+
 def receivers_connect() -> None:
     """Called once from the app's ``ready``."""
+    posted_check_register(reflection_was_posted)
     user_logged_in.connect(like_on_login, dispatch_uid="reflections-like-on-login")
     tags_merged.connect(tags_were_merged, dispatch_uid="reflections-log-tags-merged")

@@ -13,7 +13,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Model, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from experiences.accounts.models import User
-    from experiences.study.models import StudyTopic
 
 
 # Session key: the reflection a visitor tried to 点赞 before signing in.
@@ -50,7 +49,7 @@ def reflection_create(
     body: str,
     tags: list[str],
     submission_token: uuid.UUID | None = None,
-    study_topic: StudyTopic | None = None,
+    study_topic: Model | None = None,
 ) -> tuple[Reflection, bool]:
     """Store a new reflection; returns (reflection, created).
 
@@ -71,7 +70,7 @@ def reflection_create(
             reflection = Reflection.objects.create(
                 author=author,
                 principle=principle,
-                study_topic=study_topic,
+                study_topic_id=study_topic.pk if study_topic else None,
                 title=line_clean(title),
                 body=body,
                 body_html=markdown_render(body),
@@ -101,12 +100,13 @@ def reflection_update(
     title: str,
     body: str,
     tags: list[str],
-    study_topic: StudyTopic | None = None,
+    study_topic: Model | None = None,
 ) -> Reflection:
     """The author's edit: re-rendered, timestamped; a rejected reflection goes back for review."""
     body = text_clean(body).strip()
     reflection.principle = principle
-    reflection.study_topic = study_topic
+    # A 学习专题 (study, above reflections: the form's part offers only open ones).
+    reflection.study_topic_id = study_topic.pk if study_topic else None
     reflection.title = line_clean(title)
     reflection.body = body
     reflection.body_html = markdown_render(body)

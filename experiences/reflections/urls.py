@@ -1,13 +1,12 @@
-"""URLs of the reflections domain: list, detail, writing, 点赞 and the Atom feeds."""
+"""URLs of the reflections domain: list, writing, 点赞, tag pages and the Atom feeds."""
 
 from django.urls import path
 
-from experiences.reflections import feeds, views
+from experiences.reflections import feeds, tags, views
 
 urlpatterns = [
     path("reflections/", views.ReflectionListView.as_view(), name="reflection_list"),
     path("reflections/new/", views.ReflectionCreateView.as_view(), name="reflection_create"),
-    path("reflections/<int:pk>/", views.ReflectionDetailView.as_view(), name="reflection_detail"),
     path(
         "reflections/<int:pk>/edit/", views.ReflectionUpdateView.as_view(), name="reflection_update"
     ),
@@ -17,6 +16,10 @@ urlpatterns = [
         name="reflection_delete",
     ),
     path("reflections/<int:pk>/like/", views.LikeView.as_view(), name="reflection_like"),
+    path("tags/", tags.TagListView.as_view(), name="tag_list"),
+    # `textpath`: a tag name stored before slashes were refused may hold one; dot segments
+    # are linked escaped (core/converters.py).
+    path("tags/<textpath:name>/", tags.TagDetailView.as_view(), name="tag_detail"),
     path("feeds/reflections/", feeds.ReflectionsFeed(), name="feed_reflections"),
     path("feeds/principles/<int:pk>/", feeds.PrincipleReflectionsFeed(), name="feed_principle"),
     # `textpath`: a tag name stored before slashes were refused may hold one; dot segments

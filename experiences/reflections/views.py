@@ -1,4 +1,5 @@
-"""Reflections (心得): the list, one reflection, writing, editing, deleting and 点赞.
+"""Reflections (心得): the list, writing, editing, deleting and 点赞 (one reflection's
+page is reading/pages.py).
 
 Thin views: the rules live in ``reflections/services.py``.
 """
@@ -9,13 +10,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DeleteView, DetailView, FormView, ListView
+from django.views.generic import DeleteView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from experiences.core.markdown import markdown_render
@@ -30,8 +31,7 @@ from experiences.core.web import (
 from experiences.drafts.views import DraftOnReflectionFormMixin
 from experiences.essays.models import Principle
 from experiences.moderation.services import ReflectionRateLimited
-from experiences.reading.selectors import reflection_bookmarked
-from experiences.reflections.forms import ReflectionForm
+from experiences.reflections.forms import ReflectionForm, reflection_form_parts_add
 from experiences.reflections.models import Reflection
 from experiences.reflections.services import (
     LIKE_AFTER_LOGIN,
@@ -42,19 +42,25 @@ from experiences.reflections.services import (
     reflection_delete,
     reflection_update,
 )
-from experiences.study.writing import study_topic_field_limit
 
 
 class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListView):
-    """All published reflections, filterable by principle and tag."""
+    """Every reflection the viewer may see (``visible_to``), filterable by principle and tag.
+
+    Shared among signed-in colleagues only by those who see nothing beyond the public
+    ones (``beyond_public``): an author with a pending one, or a moderator, gets it
+    rendered for them."""
 
     template_name = "reflections/reflection_list.html"
     context_object_name = "reflections"
     paginate_by = REFLECTIONS_PER_PAGE
     page_params = ("page", "principle", "sort", "tag")
 
+    def viewer_shares_page(self, request: HttpRequest) -> bool:
+        return not Reflection.objects.beyond_public(request.user).exists()
+
     def get_queryset(self):
-        queryset = Reflection.objects.published()
+        queryset = Reflection.objects.visible_to(self.request.user)
         principle_id = id_from(self.request.GET.get("principle"))
         self.principle = None
         if principle_id is not None:
@@ -76,22 +82,6 @@ class ReflectionListView(SignedInPageCacheMixin, ForgivingPaginationMixin, ListV
         return context
 
 
-class ReflectionDetailView(DetailView):
-    template_name = "reflections/reflection_detail.html"
-    context_object_name = "reflection"
-
-    def get_queryset(self):
-        user = self.request.user
-        return Reflection.objects.visible_to(user).for_listing(viewer=user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_bookmarked"] = reflection_bookmarked(
-            user=self.request.user, reflection=self.object
-        )
-        return context
-
-
 class ReflectionFormMixin(LoginRequiredMixin):
     form_class: type[ReflectionForm] | None = ReflectionForm
     template_name: str | None = "reflections/reflection_form.html"
@@ -99,11 +89,11 @@ class ReflectionFormMixin(LoginRequiredMixin):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         reflection = getattr(self, "object", None)
-        study_topic_field_limit(
+        reflection_form_parts_add(
             form=form,
             member=self.request.user,
-            current_id=reflection.study_topic_id if reflection else None,
-            requested=self.request.GET.get("study_topic", ""),
+            values={"study_topic": reflection.study_topic_id if reflection else None},
+            requested=self.request.GET,
         )
         return form
 

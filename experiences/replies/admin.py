@@ -10,10 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from experiences.core.admin import NoEditingMixin
 from experiences.moderation.admin import own_items_skip, reject_action
 from experiences.moderation.services import user_can_moderate
-from experiences.reflections.admin_review import ReviewDecision, ReviewPageMixin, author_record
+from experiences.reflections.admin_review import (
+    ReviewDecision,
+    ReviewPageMixin,
+    author_record,
+    author_record_part,
+    status_counts,
+)
 from experiences.replies.models import PendingReply, Reply
 from experiences.replies.moderation import pending_reply_decide, reply_publish, reply_reject
 from experiences.replies.services import reply_delete, reply_moderator_edit
+
+
+def replies_record(author, exclude) -> dict:
+    """An author's other replies by status, on every review page (reflections/admin_review.py)."""
+    replies = Reply.objects.filter(author=author)
+    if isinstance(exclude, Reply):
+        replies = replies.exclude(pk=exclude.pk)
+    return replies.aggregate(**status_counts())
+
+
+# Review pages are the admin's: registered when the admin loads this module.
+author_record_part("replies", replies_record)
 
 
 class ReplyModerationMixin:

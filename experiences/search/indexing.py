@@ -26,11 +26,11 @@ from experiences.core.markdown import html_text
 from experiences.core.segmentation import terms_for_index
 from experiences.essays.models import Essay, Principle, RelatedReading
 from experiences.reflections.models import Reflection
+from experiences.reflections.tags import tags_public
 from experiences.replies.models import Reply
 from experiences.search.expansion import search_words_add
 from experiences.search.grams import grams_for_index
 from experiences.search.models import SearchDocument
-from experiences.tagging.services import tags_public
 
 
 def _padded(terms: str) -> str:
@@ -168,7 +168,7 @@ def reply_document(reply: Reply) -> SearchDocument:
 
 
 def tag_document(tag: Tag, *, is_public: bool) -> SearchDocument:
-    """``is_public``: a published principle or reflection carries the tag (tagging.tags_public)."""
+    """``is_public``: a published principle or reflection carries the tag (tags_public)."""
     return _document(
         SearchDocument.Kind.TAG,
         tag=tag,

@@ -37,6 +37,7 @@ from django.db.models import BooleanField, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from experiences.core.segmentation import WORD, words_cut, words_only
+from experiences.moderation.services import user_can_moderate
 from experiences.search.expansion import pinyin_key, pinyin_words, simplified, synonym_table
 from experiences.search.grams import HAN_RUN, bigrams
 from experiences.search.models import SearchDocument, SearchWord
@@ -268,10 +269,16 @@ def _term_match(term: QueryWord) -> Q:
 
 
 def documents_visible_to(user: AnyUser) -> QuerySet[SearchDocument]:
+    """The models' own rules (``Reflection.objects.visible_to``, ``Reply``'s): the public
+    documents (a reflection's or reply's while it is published and not hidden by 举报),
+    the user's own in any state, and for moderators every reflection and reply."""
     documents = SearchDocument.objects.all()
-    if user is not None and user.is_authenticated:
-        return documents.filter(Q(is_public=True) | Q(owner=user))
-    return documents.filter(is_public=True)
+    if user is None or not user.is_authenticated:
+        return documents.filter(is_public=True)
+    shown = Q(is_public=True) | Q(owner=user)
+    if user_can_moderate(user=user):  # type: ignore[arg-type]
+        shown |= Q(kind__in=[SearchDocument.Kind.REFLECTION, SearchDocument.Kind.REPLY])
+    return documents.filter(shown)
 
 
 def search_match(

@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from experiences.essays.models import Principle, RelatedReading
 from experiences.reflections.models import Reflection
+from experiences.reflections.tags import tags_public
 from experiences.replies.models import Reply
 from experiences.search.expansion import expansion_warm, search_words_add
 from experiences.search.indexing import (
@@ -31,7 +32,6 @@ from experiences.search.indexing import (
     tag_document,
 )
 from experiences.search.models import SearchDocument, SearchWord
-from experiences.tagging.services import tags_public
 
 
 def search_index_rebuild(

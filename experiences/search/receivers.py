@@ -11,8 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
+from experiences.accounts.deletion import register_deletion_step
 from experiences.core import caching
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
+from experiences.essays.signals import essay_imported
 from experiences.reflections.models import PendingReflection, Reflection
 from experiences.replies.models import PendingReply, Reply
 from experiences.search.expansion import synonyms_changed
@@ -24,7 +26,7 @@ from experiences.search.indexing import (
     search_index_reply,
     search_index_tags,
 )
-from experiences.search.models import SynonymGroup
+from experiences.search.models import SearchDocument, SynonymGroup
 from experiences.tagging.signals import tags_merged
 
 
@@ -40,6 +42,11 @@ def essay_saved(sender, instance, raw=False, **kwargs) -> None:
     """Publishing or withdrawing an essay makes its principles and reading (un)findable."""
     if not raw:
         search_index_essay(essay=instance)
+
+
+def essay_was_imported(sender, essay, **kwargs) -> None:
+    """An import wrote principles, quotations and readings in bulk (essays/signals.py)."""
+    search_index_essay(essay=essay)
 
 
 def principle_saved(sender, instance, raw=False, **kwargs) -> None:
@@ -101,9 +108,22 @@ def tags_were_merged(sender, target, tagged, **kwargs) -> None:
     search_index_tags(tags=[target])
 
 
+def documents_of_leaver_keep(*, user, tombstone, keep_reflections: bool) -> None:
+    """An account deletion step (accounts/deletion.py): the reflections it keeps (the
+    published ones) keep their documents, owned by the tombstone; the rest cascade."""
+    if keep_reflections:
+        SearchDocument.objects.filter(
+            owner=user,
+            reflection__author__in=[user, tombstone],
+            reflection__status=Reflection.Status.PUBLISHED,
+        ).update(owner=tombstone)
+
+
 def receivers_connect() -> None:
     """Called once from the app's ``ready``."""
+    register_deletion_step("search", documents_of_leaver_keep)
     post_save.connect(essay_saved, sender=Essay, dispatch_uid="search-essay")
+    essay_imported.connect(essay_was_imported, sender=Essay, dispatch_uid="search-essay-import")
     post_save.connect(principle_saved, sender=Principle, dispatch_uid="search-principle")
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(quotation_changed, sender=Quotation, dispatch_uid=f"search-quote-{name}")

@@ -27,6 +27,7 @@ from experiences.search.models import SearchDocument
 from experiences.search.query import (
     RANKING_POOL,
     ParsedQuery,
+    documents_visible_to,
     query_parse,
     search_run,
 )
@@ -64,8 +65,9 @@ class SearchView(SignedInPageCacheMixin, ForgivingPaginationMixin, SearchListVie
     page_params = ("kind", "page", "principle", "q", "tag")
 
     def viewer_shares_page(self, request: HttpRequest) -> bool:
-        """A colleague with unpublished text of their own finds it too: their page is theirs."""
-        return not SearchDocument.objects.filter(owner_id=request.user.pk, is_public=False).exists()
+        """A colleague who finds more than the public documents (their own unpublished text;
+        a moderator's every reflection and reply) gets their page rendered for them."""
+        return not documents_visible_to(request.user).filter(is_public=False).exists()
 
     def get_queryset(self) -> QuerySet[SearchDocument]:
         params = self.request.GET

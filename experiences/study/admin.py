@@ -9,15 +9,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin
-from experiences.study.access import (
-    scope_q,
-    topic_editable_with,
-    topics_visible,
-    viewer_scope,
-)
+from experiences.study.access import topic_editable_with, topics_visible
 from experiences.study.forms import StudyTopicAdminForm
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.study.services import study_topic_save
+from experiences.units.scope import scope_q, viewer_scope
 
 
 @admin.register(StudyTopic)

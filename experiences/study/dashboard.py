@@ -21,10 +21,10 @@ from taggit.models import TaggedItem
 from experiences.flags.models import Flag
 from experiences.reflections.models import Reflection
 from experiences.replies.models import Reply
-from experiences.study.access import ancestor_paths, roots_within, viewer_scope
 from experiences.study.charts import weekly_chart
 from experiences.study.models import StudyTopic
 from experiences.study.selectors import UnitRow, report_rows
+from experiences.units.scope import ancestor_paths, roots_within, viewer_scope
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from experiences.core.text import line_clean
 from experiences.essays.models import Principle
-from experiences.study.access import scope_q
-from experiences.study.models import ORGANISERS_GROUP, StudyTopic
+from experiences.study.models import StudyTopic
 from experiences.units.models import Unit
+from experiences.units.roles import ORGANISERS_GROUP
+from experiences.units.scope import scope_q
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):

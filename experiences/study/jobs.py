@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from experiences.exports.services import export_job_progress, export_job_run
-from experiences.study.access import roots_within, topic_visible_to, viewer_scope
+from experiences.study.access import topic_visible_to
 from experiences.study.docx_export import study_docx
 from experiences.study.models import StudyTopic
 from experiences.study.selectors import published_for_export, report_rows
 from experiences.units.models import Unit
+from experiences.units.scope import roots_within, viewer_scope
 
 if TYPE_CHECKING:
     from experiences.exports.models import ExportJob

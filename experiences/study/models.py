@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from experiences.essays.models import Principle
 from experiences.units.models import Unit
 
-ORGANISERS_GROUP = "组织员"
-
 
 class StudyTopicQuerySet(models.QuerySet["StudyTopic"]):
     def open_on(self, day) -> "StudyTopicQuerySet":

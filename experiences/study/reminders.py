@@ -20,9 +20,9 @@ from experiences.notifications.services import (
     notification_for_study_due,
 )
 from experiences.notifications.tasks import task_enqueue
-from experiences.study.access import roots_within
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.study.selectors import members_of, reminder_recipients
+from experiences.units.scope import roots_within
 
 REMIND_TASK = "experiences.study.reminders.study_reminder_deliver_task"
 ASSIGN_TASK = "experiences.study.reminders.study_assigned_deliver_task"

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experiences.reflections.models import Reflection
-from experiences.study.access import ancestor_paths, roots_within, viewer_scope
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.units.models import Unit
+from experiences.units.scope import ancestor_paths, roots_within, viewer_scope
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

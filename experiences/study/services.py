@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from experiences.core.text import line_clean
 from experiences.essays.models import Essay, Principle
-from experiences.study.access import path_within, topic_editable_with, viewer_scope
+from experiences.study.access import topic_editable_with
 from experiences.study.models import StudyReminderRequest, StudyTopic
 from experiences.study.reminders import study_assigned_enqueue
+from experiences.units.scope import path_within, viewer_scope
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

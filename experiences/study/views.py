@@ -21,12 +21,7 @@ from django.views.generic import TemplateView
 from experiences.core.web import id_from
 from experiences.exports.models import ExportJob
 from experiences.exports.services import export_is_large, export_job_start
-from experiences.study.access import (
-    may_use_dashboard,
-    roots_within,
-    topic_visible_to,
-    viewer_scope,
-)
+from experiences.study.access import may_use_dashboard, topic_visible_to
 from experiences.study.charts import submissions_chart
 from experiences.study.dashboard import dashboard_context
 from experiences.study.jobs import (
@@ -46,6 +41,7 @@ from experiences.study.selectors import (
 )
 from experiences.study.services import study_reminder_request
 from experiences.study.xlsx_export import participation_xlsx
+from experiences.units.scope import roots_within, viewer_scope
 
 MEMBERS_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

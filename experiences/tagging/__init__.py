@@ -1,1 +1,4 @@
-"""Tagging: tag names normalised as typed, which tags are public, tag pages, merging twins."""
+"""Tagging: tag names normalised as typed, merging twins.
+
+Which tags are public and the tag pages are the reflections domain's (reflections/tags.py).
+"""

@@ -2,29 +2,24 @@
 
 A tag name is normalised on input so that tags which look the same are the
 same tag: 群众工作 with a zero-width joiner, ＡＢＣ and ABC, a Cyrillic а among
-Latin letters. A tag is public only while a published principle or a
-published reflection carries it: the tag pages, feeds, suggestions and search
-show no other, so a pending reflection's tags stay as private as its text.
+Latin letters. Which tags are public (a published principle or reflection carries
+them) and the tag pages are the reflections domain's: reflections/tags.py.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from experiences.core.text import INVISIBLE_CLASS
-from experiences.essays.models import Principle
-from experiences.reflections.models import Reflection
 from experiences.tagging.signals import tags_merged
 
 if TYPE_CHECKING:
@@ -113,60 +108,6 @@ def tags_parse(text: str) -> list[str]:
 def tags_join(tags: Iterable[Tag]) -> str:
     """The inverse for form initial values: names joined by a full-width comma."""
     return ",".join(sorted(tag.name for tag in tags))
-
-
-def _public_items_q(prefix: str = "") -> Q:
-    """Tagged items (reached through ``prefix``) on a published principle or reflection."""
-
-    principle_type, reflection_type = (
-        ContentType.objects.get_for_model(model) for model in (Principle, Reflection)
-    )
-    published_principles = Principle.objects.published()
-    return Q(
-        **{
-            f"{prefix}content_type": principle_type,
-            f"{prefix}object_id__in": published_principles.values("pk"),
-        }
-    ) | Q(
-        **{
-            f"{prefix}content_type": reflection_type,
-            f"{prefix}object_id__in": Reflection.objects.published().values("pk"),
-        }
-    )
-
-
-def tags_public() -> QuerySet[Tag]:
-    """Tags that a published principle or a published reflection carries."""
-    public_items = TaggedItem.objects.filter(_public_items_q(), tag=OuterRef("pk"))
-    public: QuerySet[Tag] = Tag.objects.filter(Exists(public_items))
-    return public
-
-
-def tags_in_use() -> QuerySet[Tag]:
-    """Public tags with how often they are used publicly, by name."""
-
-    visible = _public_items_q("taggit_taggeditem_items__")
-    in_use: QuerySet[Tag] = (
-        Tag.objects.annotate(use_count=Count("taggit_taggeditem_items", filter=visible))
-        .filter(use_count__gt=0)
-        .order_by("name")
-    )
-    return in_use
-
-
-def tag_sizes(tags: Sequence[Tag], *, steps: int = 5) -> None:
-    """Give each tag a ``size`` from 1 to ``steps`` by its use count (log scale), in place."""
-    import math
-
-    counts = [tag.use_count for tag in tags]
-    if not counts:
-        return
-    low, high = math.log(min(counts)), math.log(max(counts))
-    for tag in tags:
-        if high == low:
-            tag.size = 3
-        else:
-            tag.size = 1 + round((math.log(tag.use_count) - low) / (high - low) * (steps - 1))
 
 
 @transaction.atomic

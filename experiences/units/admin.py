@@ -10,9 +10,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from experiences.study.access import scope_q, viewer_scope
 from experiences.units.forms import UnitAdminForm, UnitImportForm, UserUnitForm
 from experiences.units.models import Unit
+from experiences.units.scope import scope_q, viewer_scope
 from experiences.units.services import (
     UnitImportError,
     unit_create,

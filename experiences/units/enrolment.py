@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from experiences.accounts.checks import name_reserved_check
 from experiences.core.text import name_key
-from experiences.study.access import path_within, scope_q
-from experiences.study.models import ORGANISERS_GROUP
 from experiences.units.models import Enrolment, RosterBatch, Unit
+from experiences.units.roles import ORGANISERS_GROUP
 from experiences.units.roster import RosterRow, phone_normalise
+from experiences.units.scope import path_within, scope_q
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from experiences.core.forms import LabelledErrorsMixin
 from experiences.core.text import line_clean
-from experiences.study.access import scope_q
 from experiences.units.models import Unit
+from experiences.units.scope import scope_q
 from experiences.units.services import MAX_IMPORT_BYTES
 
 
@@ -32,7 +32,7 @@ class UnitAdminForm(forms.ModelForm):
 
     def __init__(self, *args, scope: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only units in the editor's scope may become a parent (experiences.study.access);
+        # Only units in the editor's scope may become a parent (experiences.units.scope);
         # a unit may keep the parent it has.
         allowed = scope_q(scope)
         parent = Unit.objects.get_parent(self.instance) if self.instance.pk else None

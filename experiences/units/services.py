@@ -1,6 +1,6 @@
 """Keeping the unit tree: create, edit and move units, import a sheet, link users to units.
 
-An organiser imports within their own subtree only (``scope``, study/access.py):
+An organiser imports within their own subtree only (``scope``, units/scope.py):
 a row whose unit would lie outside it (a top-level unit, a parent elsewhere, a
 code naming a unit elsewhere) is an error, like any other bad row.
 

@@ -20,8 +20,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
 from experiences.core.site import absolute_url
-from experiences.study.access import scope_q
 from experiences.units.models import Enrolment
+from experiences.units.scope import scope_q
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User

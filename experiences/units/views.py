@@ -1,7 +1,7 @@
 """Enrolment pages: an organiser uploads a roster, previews, confirms and prints the 账号通知单;
 a new colleague opens their one-time link for the first sign-in.
 
-The organiser pages answer 404 to anyone without a scope (experiences.study.access):
+The organiser pages answer 404 to anyone without a scope (experiences.units.scope):
 only superusers, whole-tree viewers and 组织员 with a unit reach them, and each
 shows and changes the viewer's own subtree only.
 """
@@ -17,11 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from experiences.study.access import scope_q, viewer_scope
 from experiences.units.enrolment import roster_import, roster_preview
 from experiences.units.forms import FirstSignInForm, RosterUploadForm
 from experiences.units.models import RosterBatch
 from experiences.units.roster import roster_parse, rows_dump, rows_load
+from experiences.units.scope import scope_q, viewer_scope
 from experiences.units.services import UnitImportError
 from experiences.units.signin import (
     enrolments_pending,

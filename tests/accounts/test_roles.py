@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from experiences.accounts.models import User
-from experiences.accounts.roles import RoleError, role_grant, role_revoke
-from experiences.study.access import viewer_scope
+from experiences.units.roles import RoleError, role_grant, role_revoke
+from experiences.units.scope import viewer_scope
 from tests.factories import UserFactory, unit_tree
 
 pytestmark = pytest.mark.django_db

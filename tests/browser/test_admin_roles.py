@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from experiences.accounts.roles import role_grant
 from experiences.replies.models import Reply
+from experiences.units.roles import role_grant
 from tests.browser.conftest import menu_open
 from tests.browser.test_reflections import log_in
 from tests.factories import ReflectionFactory, ReplyFactory, UserFactory

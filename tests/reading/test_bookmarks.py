@@ -148,12 +148,14 @@ class TestList:
         for principle in seed_essay.principles.all():
             BookmarkFactory(user=user, principle=principle)
         BookmarkFactory(user=user, principle=None, reflection=ReflectionFactory())
-        with django_assert_max_num_queries(5):
+        # The page's queries and the user's permissions (2), which the models' rules of
+        # what they may see ask (readable_by, visible_to).
+        with django_assert_max_num_queries(7):
             assert client.get(LIST).status_code == 200
         for _ in range(30):
             BookmarkFactory(user=user, principle=None, reflection=ReflectionFactory(tags=["甲"]))
             BookmarkFactory(user=user, principle=PrincipleFactory())
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(7):
             page = client.get(LIST).content.decode()
         assert "第 1 / 4 页" in page
         assert client.get(LIST, {"page": "9999"}).status_code == 200

@@ -1,14 +1,20 @@
 """The shape of the code: an import graph without cycles, and nothing importing upward.
 
-Domains (experiences/<domain>/) import each other's modules and core, never
-the app's top-level gathering modules (experiences.models, .admin, .urls…);
-core imports no domain; the product (experiences) never imports the project
-(kb) or its development tools. No product module is over 400 lines.
+Domains (experiences/<domain>/) sit in a declared layer order (pyproject.toml,
+[tool.importlinter]; docs/architecture.md, "Layers"): each imports only the
+domains below it, no two domain packages import each other, none imports the
+app's top-level gathering modules (experiences.models, .admin, .urls…); core
+imports no domain; the product (experiences) never imports the project (kb) or
+its development tools. No product module is over 400 lines.
 """
 
 import ast
 import itertools
 from pathlib import Path
+
+import grimp
+from importlinter import api as importlinter_api  # configures import-linter first
+from importlinter.application.use_cases import lint_imports
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = {
@@ -16,6 +22,7 @@ DOMAINS = {
     "core",
     "drafts",
     "essays",
+    "exports",
     "flags",
     "moderation",
     "notifications",
@@ -28,7 +35,16 @@ DOMAINS = {
     "tagging",
     "units",
 }
-TOP_LEVEL = {"experiences.models", "experiences.admin", "experiences.urls", "experiences.apps"}
+TOP_LEVEL = {
+    "experiences.models",
+    "experiences.admin",
+    "experiences.urls",
+    "experiences.apps",
+    "experiences.admin_site",
+    "experiences.sitemaps",
+}
+# Packages of experiences that gather the domains rather than being one.
+GATHERING_PACKAGES = {"templatetags", "management", "migrations"}
 
 
 def modules() -> dict[str, Path]:
@@ -154,3 +170,45 @@ def test_notifications_sit_below_the_content_they_tell_of():
         if target.split(".")[1:2] and target.split(".")[1] in {"reflections", "replies", "flags"}
     ]
     assert upward == []
+
+
+def test_the_import_linter_contracts_are_kept():
+    """`lint-imports` as `make lint` runs it: no import runs up the layer order."""
+    assert lint_imports(
+        config_filename=str(ROOT / "pyproject.toml"), cache_dir=None, no_logo=True
+    ), "lint-imports: an import runs up the layer order (its report is printed above)"
+
+
+def test_no_two_domain_packages_import_each_other():
+    """0 package cycles: counting imports anywhere in a package, inside functions and
+    under TYPE_CHECKING too (grimp sees them all)."""
+    graph = grimp.build_graph("experiences", cache_dir=None)
+    packages = {
+        name.rpartition(".")[2]
+        for name in graph.find_children("experiences")
+        if graph.find_children(name)
+    }
+    assert packages - GATHERING_PACKAGES == DOMAINS
+    both_ways = [
+        (a, b)
+        for a, b in itertools.combinations(sorted(DOMAINS), 2)
+        if graph.direct_import_exists(
+            importer=f"experiences.{a}", imported=f"experiences.{b}", as_packages=True
+        )
+        and graph.direct_import_exists(
+            importer=f"experiences.{b}", imported=f"experiences.{a}", as_packages=True
+        )
+    ]
+    assert both_ways == []
+
+
+def test_the_layer_order_names_every_domain_once():
+    config = importlinter_api.read_configuration(str(ROOT / "pyproject.toml"))
+    (layers,) = [
+        contract["layers"]
+        for contract in config["contracts_options"]
+        if contract["id"] == "domain-layers"
+    ]
+    named = [name.strip() for layer in layers[1:] for name in layer.split("|")]
+    assert sorted(named) == sorted(DOMAINS)
+    assert layers[-1] == "core"

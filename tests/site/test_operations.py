@@ -37,7 +37,7 @@ class TestHealth:
 def test_database_outage_gives_a_chinese_503_not_a_traceback(client, seed_essay):
     client.raise_request_exception = False
     with mock.patch(
-        "experiences.essays.views.EssayDetailView.get_queryset",
+        "experiences.reading.pages.EssayDetailView.get_queryset",
         side_effect=OperationalError("server closed the connection unexpectedly"),
     ):
         response = client.get(seed_essay.get_absolute_url())

@@ -4,7 +4,7 @@ never to a colleague reading the same shared page."""
 import pytest
 from django.urls import reverse
 
-from experiences.accounts.roles import role_grant, role_revoke
+from experiences.units.roles import role_grant, role_revoke
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

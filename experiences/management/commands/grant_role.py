@@ -1,13 +1,13 @@
 """python manage.py grant_role USER 版主|编辑|组织员 [--unit CODE] [--by USERNAME]
 
-Gives a colleague a role as the admin's 授予角色 does (accounts/roles.py): the
+Gives a colleague a role as the admin's 授予角色 does (units/roles.py): the
 group, is_staff and, for an organiser, the unit whose subtree they manage.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.accounts.roles import RoleError, role_grant
 from experiences.management.role_args import actor_find, unit_find, user_find
+from experiences.units.roles import RoleError, role_grant
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 """python manage.py revoke_role USER 版主|编辑|组织员 [--by USERNAME]
 
-Takes a role away as the admin's 撤销角色 does (accounts/roles.py): the group,
+Takes a role away as the admin's 撤销角色 does (units/roles.py): the group,
 and is_staff once no role is left.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from experiences.accounts.roles import RoleError, role_revoke
 from experiences.management.role_args import actor_find, user_find
+from experiences.units.roles import RoleError, role_revoke
 
 
 class Command(BaseCommand):

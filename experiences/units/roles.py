@@ -22,8 +22,6 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from experiences.study.models import ORGANISERS_GROUP
-
 if TYPE_CHECKING:
     from experiences.accounts.models import User
     from experiences.units.models import Unit
@@ -32,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 MODERATORS_GROUP = "版主"
 EDITORS_GROUP = "编辑"
+# Organisers manage a unit's subtree: its members, 学习专题 and reports (units, study).
+ORGANISERS_GROUP = "组织员"
 # The roles, in the order the admin offers them.
 ROLES = (MODERATORS_GROUP, EDITORS_GROUP, ORGANISERS_GROUP)
 

@@ -1,14 +1,21 @@
-"""Reading the essay: the home page, the whole essay, one principle with colleagues' reflections."""
+"""The pages one reads: the home page, the whole essay, one principle with colleagues'
+reflections, one reflection, a colleague's page.
+
+They sit in the reading domain, at the top of the layers (docs/architecture.md): each
+gathers essays, reflections, drafts, 学习专题 and the reader's own 已学 and 收藏.
+"""
 
 import uuid
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from experiences.accounts.models import User
 from experiences.core.caching import AnonymousPageCacheMixin
 from experiences.core.shared_pages import SignedInPageCacheMixin, viewer_value
 from experiences.core.web import REFLECTIONS_PER_PAGE, ForgivingPaginationMixin, sort_from
@@ -16,11 +23,16 @@ from experiences.drafts.models import Draft
 from experiences.drafts.selectors import draft_for
 from experiences.essays.models import Essay, Principle, user_can_preview_drafts
 from experiences.moderation.services import user_can_moderate
-from experiences.reading.selectors import essays_progress, principle_ids_read
+from experiences.reading.selectors import (
+    essays_progress,
+    principle_ids_read,
+    progress_of_published,
+    reflection_bookmarked,
+)
 from experiences.reflections.forms import ReflectionForm
 from experiences.reflections.models import Reflection
 from experiences.study.selectors import open_topics_for_member
-from experiences.study.writing import study_topic_field_limit
+from experiences.study.writing import study_topic_field_add, study_topic_field_limit
 
 FEATURED_ON_HOME = 5
 ESSAYS_PER_PAGE = 10
@@ -63,6 +75,8 @@ class HomeView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
         for essay in context["essays"]:
             for principle in essay.principles.all():
                 principle.essay = essay  # reverse URLs without a query per pair
+        # 精选: a showcase, the same for every viewer: the public ones (``visible_to`` of a
+        # reader who is not signed in), never an author's own pending one.
         context["featured_reflections"] = (
             Reflection.objects.published()
             .filter(is_featured=True)
@@ -120,11 +134,7 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
             Principle.objects.published()
             .filter(essay__slug=self.kwargs["essay_slug"], slug=self.kwargs["slug"])
             .annotate(
-                own=Exists(
-                    Reflection.objects.filter(author=user, principle=OuterRef("pk")).exclude(
-                        status=Reflection.Status.PUBLISHED, flag_hidden=False
-                    )
-                )
+                own=Exists(Reflection.objects.beyond_public(user).filter(principle=OuterRef("pk")))
                 | Exists(Draft.objects.filter(author=user, principle=OuterRef("pk")))
             )
             .values_list("own", flat=True)
@@ -155,7 +165,7 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
         context["next_principle"] = siblings[index + 1] if index + 1 < len(siblings) else None
         sort = sort_from(self.request)
         reflections = (
-            self.reflections_shown()
+            Reflection.objects.visible_to(self.request.user)
             .filter(principle=principle)
             .for_listing(viewer=self.request.user)
             .sorted_by(sort)
@@ -169,6 +179,8 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
             "submission_token": viewer_value(self.request, "token", uuid.uuid4),
         }
         form = ReflectionForm(initial={**initial, **(draft.form_initial() if draft else {})})
+        # The 学习专题 choice (study/writing.py): hidden and empty but for a member's topics.
+        study_topic_field_add(form)
         if self.request.user.is_authenticated:
             study_topic_field_limit(form=form, member=self.request.user)
         context.update(
@@ -180,17 +192,42 @@ class PrincipleDetailView(SignedInPageCacheMixin, DetailView):
         )
         return context
 
-    def reflections_shown(self):
-        """Published reflections, and the viewer's own pending or rejected ones, which
-        their cards mark (待审核, 驳回理由): nobody else sees those, so without them the
-        author who just posted found the page saying nobody had written anything yet.
-        One list, so no extra query."""
+
+class ReflectionDetailView(DetailView):
+    template_name = "reflections/reflection_detail.html"
+    context_object_name = "reflection"
+
+    def get_queryset(self):
         user = self.request.user
-        if not user.is_authenticated:
-            return Reflection.objects.published()
-        # Hidden by readers' 举报 awaiting review: for its author and moderators only, as
-        # everywhere else (flags domain).
-        shown = Q(status=Reflection.Status.PUBLISHED, flag_hidden=False) | Q(author=user)
-        if user_can_moderate(user=user):
-            shown |= Q(status=Reflection.Status.PUBLISHED)
-        return Reflection.objects.filter(shown)
+        return Reflection.objects.visible_to(user).for_listing(viewer=user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_bookmarked"] = reflection_bookmarked(
+            user=self.request.user, reflection=self.object
+        )
+        return context
+
+
+class UserDetailView(AnonymousPageCacheMixin, ForgivingPaginationMixin, ListView):
+    """A colleague's public page: profile and published reflections."""
+
+    template_name = "accounts/user_detail.html"
+    context_object_name = "reflections"
+    paginate_by = REFLECTIONS_PER_PAGE
+    page_params = ("page",)
+
+    def get_queryset(self):
+        self.profile_user = get_object_or_404(
+            User, username=self.kwargs["username"], is_active=True
+        )
+        queryset = Reflection.objects.visible_to(self.request.user).filter(author=self.profile_user)
+        return queryset.for_listing(viewer=self.request.user).sorted_by("newest")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["profile_user"] = self.profile_user
+        context["is_own_page"] = self.request.user == self.profile_user
+        if context["is_own_page"]:  # 已学 is the colleague's own, shown to nobody else
+            context["reading_progress"] = progress_of_published(user=self.profile_user)
+        return context
