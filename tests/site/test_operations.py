@@ -8,10 +8,10 @@ import pytest
 from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
+from django_redis.cache import RedisCache
 
 from experiences.reflections.moderation import reflection_publish
 from experiences.reflections.services import like_set
-from django_redis.cache import RedisCache
 from tests.factories import ReflectionFactory, UserFactory
 from tests.services import redis_url
 
