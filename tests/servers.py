@@ -110,6 +110,8 @@ class OwnRedis:
             self.port = probe.getsockname()[1]
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
+        self.paused_mode: str | None = None
+        self.paused_until = 0.0
 
     def start(self):
         self.process = subprocess.Popen(
@@ -130,6 +132,7 @@ class OwnRedis:
         for _ in range(100):
             try:
                 client.ping()
+                self.admin = client  # connected before any pause: it can end one
                 return
             except redis.ConnectionError:
                 time.sleep(0.05)
@@ -147,7 +150,18 @@ class OwnRedis:
 
     def pause(self, milliseconds: int, mode: str = "ALL") -> None:
         """CLIENT PAUSE: every client's commands (or writes only) wait, as in a stall."""
-        redis.Redis.from_url(self.url).execute_command("CLIENT", "PAUSE", milliseconds, mode)
+        self.paused_until = time.monotonic() + milliseconds / 1000
+        self.paused_mode = mode
+        self.admin.execute_command("CLIENT", "PAUSE", milliseconds, mode)
 
     def unpause(self) -> None:
-        redis.Redis.from_url(self.url).execute_command("CLIENT", "UNPAUSE")
+        """The end of the stall: at once for WRITE; for ALL, when it ends (Redis holds even
+        CLIENT UNPAUSE back then)."""
+        if self.paused_mode == "WRITE":
+            self.admin.execute_command("CLIENT", "UNPAUSE")
+        elif self.paused_mode == "ALL":
+            time.sleep(max(0.0, self.paused_until - time.monotonic()))
+        self.paused_mode = None
+
+    def paused(self) -> bool:
+        return self.paused_mode is not None and time.monotonic() < self.paused_until

@@ -74,7 +74,8 @@ def counter_value(key: str, known: object = None) -> object:
     if value is None:
         # First use, or the cache was emptied: any fresh value outdates what was kept.
         fresh = time.time_ns()
-        cache.add(key, fresh, timeout=None)
+        if cache.add(key, fresh, timeout=None) is None:
+            return fresh  # Redis did not answer (django-redis): no use asking it again
         value = cache.get(key, fresh)
     return value
 

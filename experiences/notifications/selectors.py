@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from experiences.accounts.models import User
 
+
 def unread_count_of(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

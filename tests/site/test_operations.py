@@ -157,6 +157,13 @@ class TestRedis:
         assert backend.delete("x") is None
         assert "Exception ignored" in caplog.text
 
+    def test_throttles_allow_when_redis_is_down(self):
+        """A failed incr answers None (django-redis): the limit is a guard, not a gate."""
+        from experiences.core.client import throttle_hit
+
+        with override_settings(CACHES=DEAD_REDIS):
+            assert all(throttle_hit(scope="test", key="k", limit=1, seconds=60) for _ in range(3))
+
     def test_site_keeps_serving_with_redis_down(self, client, principle, user):
         # override_settings(CACHES=…) makes Django rebuild its cache connections.
         with override_settings(CACHES=DEAD_REDIS):
