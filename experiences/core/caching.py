@@ -138,6 +138,19 @@ def _retry_schedule() -> None:
     timer.start()
 
 
+def caches_flush() -> bool:
+    """Forget every page, fact and version under this site's prefix (after a restore).
+
+    The counters start afresh on their next read, outdating any copy a server stores
+    after this from what it read before. False if the cache did not answer.
+    """
+    delete_pattern = getattr(cache, "delete_pattern", None)  # django-redis; else local memory
+    if delete_pattern is None:
+        cache.clear()
+        return True
+    return delete_pattern("*") is not None
+
+
 def content_version() -> int:
     """The shared version; read on every cacheable request, so every server sees a change."""
     return cast(int, counter_value(VERSION_KEY))
