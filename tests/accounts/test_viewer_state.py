@@ -102,3 +102,18 @@ def test_another_colleagues_change_keeps_what_is_known_of_this_one(
     DraftFactory(author=UserFactory(), principle=principle)
     with django_assert_num_queries(2):  # the session and the user
         assert signed_in.get(url)["X-Page-Cache"] == "shared-hit"
+
+
+def test_a_session_from_the_removed_cached_backend_is_signed_out_once(client, user, principle):
+    """Sessions name the backend that signed them in; the cached one is gone (the user
+    row is read from the database now): such a session reads as signed out, no error."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "experiences.accounts.backends.CachedModelBackend"
+    session.save()
+    assert client.get(principle.get_absolute_url()).status_code == 200
+    assert client.get(reverse("profile_edit")).status_code == 302
+    client.force_login(user)
+    assert client.get(reverse("profile_edit")).status_code == 200
