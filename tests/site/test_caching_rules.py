@@ -50,9 +50,7 @@ NOT_SHOWN = {
 
 def test_every_model_is_declared_shown_or_not():
     models = [
-        model
-        for model in apps.get_app_config("experiences").get_models()
-        if not model._meta.proxy
+        model for model in apps.get_app_config("experiences").get_models() if not model._meta.proxy
     ]
     undecided = []
     for model in [*models, Tag, TaggedItem]:
@@ -77,9 +75,7 @@ def test_what_pages_show_includes_tags_reflections_and_likes():
 # ---- KB_CACHING: each mechanism off, pages correct and fresh.
 
 
-def test_without_pages_no_anonymous_page_is_cached_and_each_is_fresh(
-    client, settings, principle
-):
+def test_without_pages_no_anonymous_page_is_cached_and_each_is_fresh(client, settings, principle):
     settings.KB_CACHING = "shared,facts"
     pending = ReflectionFactory(principle=principle, title="无缓存时通过的心得", status="pending")
     url = principle.get_absolute_url()

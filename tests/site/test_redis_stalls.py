@@ -182,7 +182,7 @@ def own_cache(settings):
     server.kill()
 
 
-def content_version_in(server: OwnRedis) -> bytes | None:
+def content_version_in(server: OwnRedis) -> object:
     return redis.Redis.from_url(server.url).get("kb:1:" + caching.VERSION_KEY)
 
 
