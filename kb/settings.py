@@ -294,8 +294,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Cache and sessions: Redis if REDIS_URL, else local memory. Without Redis there is no cache
-# and sessions stay in the database behind it: the site is slower, never wrong.
+# The cache: Redis if REDIS_URL, else local memory (docs/architecture.md#caching). Sessions
+# and users come from the database on every request, whatever Redis does.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -315,7 +315,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# Sessions and users come from the database on every request, whatever Redis does.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Task queue: RQ (KB_QUEUE_URL, else REDIS_URL); without one debug and tests run jobs after
