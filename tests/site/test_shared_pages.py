@@ -35,13 +35,18 @@ def button(page: str, reflection) -> str:
 
 
 def shared_copies() -> list[bytes]:
-    """The shared signed-in copies in the (locmem) shared cache (keys ":<version>:<key>")."""
-    stored = [
-        key.split(":", 2)[2]
-        for key in cache._cache  # type: ignore[attr-defined]
-        if key.split(":", 2)[2].startswith("signed-in:")
-    ]
-    return [cache.get(key)[1] for key in stored]
+    """The shared signed-in copies in the shared cache (Redis, or local memory's
+    ":<version>:<key>" keys)."""
+    keys_matching = getattr(cache, "keys", None)  # django-redis
+    if keys_matching is not None:
+        keys = keys_matching("signed-in:*")
+    else:
+        keys = [
+            key.split(":", 2)[2]
+            for key in cache._cache  # type: ignore[attr-defined]
+            if key.split(":", 2)[2].startswith("signed-in:")
+        ]
+    return [cache.get(key)[1] for key in keys]
 
 
 @pytest.fixture
