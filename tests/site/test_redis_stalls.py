@@ -118,7 +118,7 @@ def test_a_deactivation_during_a_stall_signs_out_on_both_servers_at_once(stalls,
     on_a.log_in("tingyong", PASSWORD)
     on_b.log_in("tingyong", PASSWORD)
     assert signed_in_as(on_a, "tingyong") and signed_in_as(on_b, "tingyong")
-    paused.pause(25000, "ALL")
+    paused.pause(15000, "ALL")
     cluster.manage(
         "shell",
         "-c",
