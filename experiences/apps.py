@@ -22,7 +22,6 @@ class ExperiencesConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
         from taggit.models import Tag, TaggedItem
 
-        from experiences.accounts import backends as accounts_backends
         from experiences.accounts import data_export as accounts_export
         from experiences.core import caching, converters, viewer_state
         from experiences.drafts import data_export as drafts_export
@@ -67,14 +66,6 @@ class ExperiencesConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="kb-page-cache-user-fields",
         )
-        # Signed-in users come from the shared cache (accounts/backends.py): a write of
-        # the row forgets it on every server (queryset updates: UserQuerySet.update).
-        for signal in (post_save, post_delete):
-            signal.connect(
-                accounts_backends.user_saved_or_deleted,
-                sender=get_user_model(),
-                dispatch_uid=f"kb-user-cache-{signal is post_save}",
-            )
         # What shared signed-in pages know of a viewer (core/shared_pages.py): whether the
         # page is theirs to share (a draft, an open 学习专题, a group's rights), their 已学
         # and 收藏. Each of these writes makes it be asked again, for one viewer or all.

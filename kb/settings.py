@@ -168,8 +168,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "experiences.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend with the signed-in user's row kept in the shared cache.
-    "experiences.accounts.backends.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "experiences:home"
@@ -295,35 +294,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Cache and sessions: Redis if REDIS_URL, else local memory. Without Redis there is no cache
-# and sessions stay in the database behind it: the site is slower, never wrong.
+# The cache: Redis if REDIS_URL, else local memory (docs/architecture.md#caching). Sessions
+# and users come from the database on every request, whatever Redis does.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "kb.cache.ResilientRedisCache",
+            # django-redis: with IGNORE_EXCEPTIONS a Redis outage reads as misses (logged).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kb"),
             "TIMEOUT": 3600,
             "OPTIONS": {
-                "socket_connect_timeout": 0.2,
-                "socket_timeout": 0.5,
-                # What every page hit reads, kept in each process while Redis tracks
-                # it (kb/near_cache.py): a page hit costs no round trip.
-                "NEAR_PREFIXES": [
-                    "content-version",
-                    "django.contrib.sessions.cached_db",
-                    "auth-user:",
-                    "viewer-state:",
-                    "viewer:",
-                    "notifications-unread:",
-                ],
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "kb.sessions"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Task queue: RQ (KB_QUEUE_URL, else REDIS_URL); without one debug and tests run jobs after
 # commit. Failed jobs are retried after these many seconds, then kept as dead letters.
@@ -341,6 +333,8 @@ KB_MAIL_SWEEP_SECONDS = env_int("KB_MAIL_SWEEP_SECONDS", 60)
 KB_STUDY_REMIND_CRON = os.environ.get("KB_STUDY_REMIND_CRON", "0 0 * * *")
 # Anonymous pages are cached this long at most; changes invalidate them (experiences/caching.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Which caching mechanisms run (core/caching.py): pages, shared, facts; any left out is off.
+KB_CACHING = os.environ.get("KB_CACHING", "pages,shared,facts")
 
 # Health checks from a load balancer may come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

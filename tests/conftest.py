@@ -53,17 +53,17 @@ def _tasks_in_process(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with no cached pages (the cache outlives the database rollback):
-    local memory is emptied, or with REDIS_URL that Redis database (FLUSHDB), and this
-    process's near-cache copies with it."""
+    local memory is emptied, or with REDIS_URL that Redis database (FLUSHDB), and no
+    version bump is left waiting to be announced (core/caching.py)."""
     from django.core.cache import cache
 
-    from experiences.core.caching import local_pages
+    from experiences.core import caching
 
     cache.clear()
-    local_pages.clear()
+    caching._unannounced.clear()
     yield
     cache.clear()
-    local_pages.clear()
+    caching._unannounced.clear()
 
 
 @pytest.fixture

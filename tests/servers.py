@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import socket
 import sqlite3
 import subprocess
+import time
 import urllib.parse
 from pathlib import Path
 
 import psycopg2
+import redis
 
 from experiences.essays.seed import SEED_ESSAY
 from kb.devtools.serving import gunicorn_start, gunicorn_stop, manage, production_env
@@ -28,7 +32,14 @@ from tests.services import redis_url
 
 
 class AppCluster:
-    def __init__(self, tmp_path: Path, *, redis_db: int = 9, copy_of: AppCluster | None = None):
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        redis_db: int = 9,
+        copy_of: AppCluster | None = None,
+        redis_location: str | None = None,
+    ):
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
         self.database_name = None
@@ -52,7 +63,7 @@ class AppCluster:
         self.env = production_env(
             DATABASE_URL=database_url,
             DJANGO_STATIC_ROOT=str(self.static_root),
-            REDIS_URL=redis_url(redis_db),
+            REDIS_URL=redis_location or redis_url(redis_db),
             CACHE_KEY_PREFIX=f"kb-cluster-{secrets.token_hex(4)}",
         )
 
@@ -88,3 +99,69 @@ class AppCluster:
             gunicorn_stop(process)
         if self.database_name:
             self._pg(f"DROP DATABASE IF EXISTS {self.database_name} WITH (FORCE)")
+
+
+class OwnRedis:
+    """A redis-server of the test's own, which it may kill and start again (memory lost)."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+        self.paused_mode: str | None = None
+        self.paused_until = 0.0
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        for _ in range(100):
+            try:
+                client.ping()
+                self.admin = client  # connected before any pause: it can end one
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self):
+        self.kill()
+        self.start()
+
+    def pause(self, milliseconds: int, mode: str = "ALL") -> None:
+        """CLIENT PAUSE: every client's commands (or writes only) wait, as in a stall."""
+        self.paused_until = time.monotonic() + milliseconds / 1000
+        self.paused_mode = mode
+        self.admin.execute_command("CLIENT", "PAUSE", milliseconds, mode)
+
+    def unpause(self) -> None:
+        """The end of the stall: at once for WRITE; for ALL, when it ends (Redis holds even
+        CLIENT UNPAUSE back then)."""
+        if self.paused_mode == "WRITE":
+            self.admin.execute_command("CLIENT", "UNPAUSE")
+        elif self.paused_mode == "ALL":
+            time.sleep(max(0.0, self.paused_until - time.monotonic()))
+        self.paused_mode = None
+
+    def paused(self) -> bool:
+        return self.paused_mode is not None and time.monotonic() < self.paused_until

@@ -25,15 +25,11 @@ DELETED_NAME = _("已注销用户")
 
 class UserQuerySet(models.QuerySet["User"]):
     def update(self, **kwargs):
-        """An update skips ``save()`` and its signals: the users it touches are forgotten by
-        the sign-in cache (accounts/backends.py) and what shared pages know of them."""
-        # Not at the top: django.contrib.auth.backends asks for the user model on import.
-        from experiences.accounts.backends import user_cache_forget
-
+        """An update skips ``save()`` and its signals: what shared pages know of the users
+        it touches is forgotten (core/viewer_state.py)."""
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
             updated = super().update(**kwargs)
-            user_cache_forget(user_ids=ids)
             viewer_state_changed(user_ids=ids)
         return updated
 

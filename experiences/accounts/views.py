@@ -67,7 +67,7 @@ class SignupView(CreateView):
             # the database's unique index refused it; say so like the form does.
             form.add_error("username", USERNAME_TAKEN_MESSAGE)
             return self.form_invalid(form)
-        login(self.request, user, backend="experiences.accounts.backends.CachedModelBackend")
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("注册成功\uff0c欢迎\uff01"))
         next_url = self.request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):

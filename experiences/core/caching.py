@@ -2,15 +2,15 @@
 
 Pages that anonymous visitors read (home, essay, principle, tag pages, lists
 and searches) are cached together with the site-wide *content version* they
-were rendered under, in the shared cache and in a small per-process copy.
-Each request reads the version from the shared cache (with Redis, a copy kept
-in the process that Redis's invalidation push drops the moment the version
-moves: kb/near_cache.py) and serves a copy only if it was rendered under that
-version. Any change to
-content a page shows (essays, principles, quotations, reflections, 点赞, tags)
-bumps the version, so every server's next request renders afresh. It bumps
-when the change is made and again once the transaction commits: a server that
-rendered the old content in between cached it under a version already gone.
+were rendered under, in the shared cache, for PAGE_CACHE_SECONDS at most.
+Each request reads the version and the page in one round trip and serves the
+page only if it was rendered under that version. Any change to content a page
+shows (essays, principles, quotations, reflections, 点赞, tags) bumps the
+version, so every server's next request renders afresh. It bumps when the
+change is made and again once the transaction commits: a server that rendered
+the old content in between cached it under a version already gone. A bump
+Redis did not answer is remembered and made again as soon as Redis answers
+(``counter_bump``): before this process's next cache read, and from a timer.
 
 The bump is wired to model signals (see ``apps.py``) rather than called from
 each write path: it is infrastructure, and a write path that forgot it would
@@ -25,10 +25,10 @@ profile form, the admin, a management command.
 
 import functools
 import hashlib
+import logging
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -54,6 +54,7 @@ else:
     _ViewBase = object
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
 
@@ -62,26 +63,92 @@ USER_VISIBLE_FIELDS = ("username", "display_name", "unit", "post", "years_of_ser
 _VISIBLE_CHANGE = "_kb_visible_change"
 
 
-def counter_value(key: str, known: object = None) -> object:
-    """A shared version counter (``known``: its value if the caller read it already).
+def caching_on(name: str) -> bool:
+    """Whether the mechanism ``name`` (pages, shared, facts) runs: settings.KB_CACHING."""
+    return name in settings.KB_CACHING.split(",")
 
-    Read with ``get_near`` where the cache has it (the Redis backend keeps these keys
-    in each process and drops them the moment Redis reports a write); else a plain get.
-    """
-    value = getattr(cache, "get_near", cache.get)(key) if known is None else known
+
+def counter_value(key: str, known: object = None) -> object:
+    """A shared version counter (``known``: its value if the caller read it already)."""
+    value = cache.get(key) if known is None else known
     if value is None:
         # First use, or the cache was emptied: any fresh value outdates what was kept.
         fresh = time.time_ns()
-        cache.add(key, fresh, timeout=None)
+        if cache.add(key, fresh, timeout=None) is None:
+            return fresh  # Redis did not answer (django-redis): no use asking it again
         value = cache.get(key, fresh)
     return value
 
 
-def counter_bump(key: str) -> None:
+# Bumps Redis did not answer, made again as soon as it does (counters_announce).
+_unannounced: set[str] = set()
+_unannounced_lock = threading.Lock()
+_retry_timer: list[threading.Timer] = []
+_timer_lock = threading.Lock()
+
+
+def _bump_once(key: str) -> bool:
     try:
-        cache.incr(key)
-    except ValueError:  # never set, evicted, or the cache is unavailable: fresh on next read
-        cache.delete(key)
+        return cache.incr(key) is not None  # django-redis answers None when Redis did not
+    except ValueError:  # never set, or evicted: a fresh value on the next read
+        return cache.delete(key) is not None
+
+
+def counter_bump(key: str) -> None:
+    """Move a version on; if Redis does not answer, again until it does."""
+    if not _bump_once(key):
+        logger.warning("version %s not moved (the cache did not answer): retrying", key)
+        with _unannounced_lock:
+            _unannounced.add(key)
+        _retry_schedule()
+
+
+def counters_announce() -> bool:
+    """Make the bumps that failed; True if none is left unmade (cached pages may be served)."""
+    if not _unannounced:
+        return True
+    if not _unannounced_lock.acquire(blocking=False):
+        return False  # another thread is making them: no waiting in line behind it
+    try:
+        for key in sorted(_unannounced):
+            if not _bump_once(key):
+                return False
+            _unannounced.discard(key)
+            logger.warning("version %s moved on after all", key)
+        return True
+    finally:
+        _unannounced_lock.release()
+
+
+def _retry() -> None:
+    with _timer_lock:
+        _retry_timer.clear()
+    if not counters_announce():
+        _retry_schedule()
+
+
+def _retry_schedule() -> None:
+    """Every second until the bumps are made: a quiet server announces them too."""
+    with _timer_lock:
+        if _retry_timer:
+            return
+        timer = threading.Timer(1.0, _retry)
+        timer.daemon = True  # never keeps a process from exiting
+        _retry_timer.append(timer)
+    timer.start()
+
+
+def caches_flush() -> bool:
+    """Forget every page, fact and version under this site's prefix (after a restore).
+
+    The counters start afresh on their next read, outdating any copy a server stores
+    after this from what it read before. False if the cache did not answer.
+    """
+    delete_pattern = getattr(cache, "delete_pattern", None)  # django-redis; else local memory
+    if delete_pattern is None:
+        cache.clear()
+        return True
+    return delete_pattern("*") is not None
 
 
 def content_version() -> int:
@@ -96,7 +163,7 @@ def cached_per_content_version(name: str, compute: Callable[[], T]) -> T:
     bumps the version makes the next caller compute it afresh, on any app server.
     """
     key = f"derived:{name}:{content_version()}"
-    value = cache.get(key)
+    value = cache.get(key) if counters_announce() else None
     if value is None:
         value = compute()
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
@@ -234,50 +301,17 @@ def _page_key(request: HttpRequest) -> str:
 CachedPage = tuple[int, bytes, str]
 
 
-class _LocalPages:
-    """A small per-process copy of recently served pages, checked against the shared version.
-
-    A hit then costs reading the version instead of fetching and unpickling
-    the page from the shared cache on every request.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str, version: int) -> CachedPage | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is None or page[0] != version:
-                return None
-            self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: CachedPage) -> None:
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.pages.clear()
-
-
-local_pages = _LocalPages()
-
-
 def _cached_page(key: str) -> tuple[int, CachedPage | None]:
-    """(current version, a page rendered under it, or None)."""
-    version = content_version()
-    page = local_pages.get(key, version)
-    if page is None:
-        page = cache.get(key)
-        if page is None or page[0] != version:
-            return version, None
-        local_pages.put(key, page)
+    """(current version, a page rendered under it, or None): one round trip.
+
+    While a change this process made is not yet announced, no page is served.
+    """
+    fresh = counters_announce()
+    got = cache.get_many([VERSION_KEY, key])
+    version = cast(int, counter_value(VERSION_KEY, got.get(VERSION_KEY)))
+    page = got.get(key)
+    if not fresh or page is None or page[0] != version:
+        return version, None
     return version, page
 
 
@@ -300,7 +334,9 @@ class AnonymousPageCacheMixin(_ViewBase):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         page_params_keep(request, self.page_params)
-        cacheable = request.method == "GET" and _anonymous_without_messages(request)
+        cacheable = (
+            request.method == "GET" and caching_on("pages") and _anonymous_without_messages(request)
+        )
         if not cacheable:
             return super().dispatch(request, *args, **kwargs)
         key = _page_key(request)
@@ -317,7 +353,6 @@ class AnonymousPageCacheMixin(_ViewBase):
             def store(rendered: HttpResponse) -> None:
                 page = (version, rendered.content, rendered["Content-Type"])
                 cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-                local_pages.put(key, page)
 
             response.add_post_render_callback(store)
             response["X-Page-Cache"] = "miss"

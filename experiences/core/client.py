@@ -43,8 +43,10 @@ def throttle_hit(*, scope: str, key: str, limit: int, seconds: int) -> bool:
     name = f"throttle:{scope}:{digest}"
     cache.add(name, 0, timeout=seconds)
     try:
-        count = cache.incr(name)
-    except ValueError:
+        count = cache.incr(name)  # None: Redis did not answer (django-redis ignores it)
+    except ValueError:  # expired between the two calls
+        count = None
+    if count is None:
         logger.warning("throttle %s: cache unavailable, allowing", scope)
         return True
     return count <= limit

@@ -6,10 +6,10 @@ for the reflection form, and each card's 点赞 state (liked, or the viewer's ow
 reflection). Rendering the whole page for every request cost 20–60 ms of
 templates; so a page that opts in (``SignedInPageCacheMixin``) is rendered once
 per content version for a stand-in viewer, with an unforgeable marker where each
-viewer bit goes, stored like anonymous pages (shared cache plus a per-process
-copy, checked against the shared content version on every request), and each
-request fills the markers for its own viewer: one query for all the viewer's
-点赞 among the page's reflections, string substitution for the rest.
+viewer bit goes, stored like anonymous pages (in the shared cache with the
+content version it was rendered under, for PAGE_CACHE_SECONDS at most), and each
+request fills the markers for its own viewer from the viewer's facts (below) or,
+where they are not known yet, one query per kind of bit for the whole page.
 
 What may not be traded, and how it holds:
 
@@ -20,13 +20,14 @@ What may not be traded, and how it holds:
   (no CSRF token, no name, no 点赞 state); markers are filled per request from
   that request's own user. A marker embeds a digest of SECRET_KEY, so text a
   user writes can never contain one.
-- *A template that shows something else about the viewer is not shared by
-  mistake*: the stand-in viewer records any attribute it does not know
-  (``user.is_staff``, ``perms.…``); such a page is marked unshareable and
-  rendered per request, as before.
+- *A template may read ``user`` anywhere*: the stand-in viewer records any
+  attribute it does not know (``user.is_staff``, ``perms.…``); such a page is
+  marked unshareable and rendered per request.
 
-*What is known of a viewer on a page* (shares it or not, 点赞, 已学, 收藏) is kept
-under the content version and the viewer state versions (core/viewer_state.py).
+*What is known of a viewer on a page* (shares it or not, 点赞, 已学, 收藏, the
+unread count) is kept under the content version and the viewer state versions
+(core/viewer_state.py). A hit reads the version, the shared copy, the viewer's
+facts and their state versions in one round trip.
 
 Adding a viewer bit (e.g. a per-card "edit" link for the author): register a
 filler with ``viewer_bit_register`` (key from the object, one batched lookup for
@@ -46,7 +47,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -61,9 +62,11 @@ from django.utils.safestring import SafeString, mark_safe
 from experiences.core.caching import (
     VERSION_KEY,
     AnonymousPageCacheMixin,
+    CachedPage,
     _page_key,
-    content_version,
-    local_pages,
+    caching_on,
+    counter_value,
+    counters_announce,
     page_params_keep,
 )
 from experiences.core.stand_in import StandIn
@@ -120,9 +123,6 @@ class ViewerBit:
     html: Callable[[HttpRequest, Key, Any], str]
     direct: Callable[[HttpRequest | None, Any], str]
     per_version: bool = False
-    # A cache key the lookup reads (the viewer's unread count): read with the versions
-    # in the same round trip; the lookup takes it with ``prefetched(request, key)``.
-    cache_key: Callable[[HttpRequest], str] | None = None
 
 
 _bits: dict[str, ViewerBit] = {}
@@ -130,14 +130,6 @@ _bits: dict[str, ViewerBit] = {}
 
 def viewer_bit_register(name: str, bit: ViewerBit) -> None:
     _bits[name] = bit
-
-
-_PREFETCHED = "_kb_prefetched"
-
-
-def prefetched(request: HttpRequest, key: str) -> Any:
-    """The value of a bit's ``cache_key`` read with the versions (None: not read, or unset)."""
-    return getattr(request, _PREFETCHED, {}).get(key)
 
 
 def _no_lookup(request: HttpRequest, keys: list[Key]) -> None:
@@ -203,7 +195,6 @@ def viewer_value(request: HttpRequest, name: str, compute: Callable[[], object])
     return marker(name) if shared_render(request) else compute()
 
 
-@functools.lru_cache(maxsize=256)  # as many as local_pages keeps; the same bytes objects
 def _holes(content: bytes, prefix: str) -> tuple[list[bytes], list[tuple[str, Key]]]:
     """``content`` cut at its markers, once per page: the texts between, each marker's bit."""
     texts, holes, start = [], [], 0
@@ -278,6 +269,7 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         page_params_keep(request, self.page_params)
         signed_in = (
             request.method == "GET"
+            and caching_on("shared")
             # No session cookie: anonymous, and the anonymous cache's fast path (no session load).
             and settings.SESSION_COOKIE_NAME in request.COOKIES
             and request.user.is_authenticated
@@ -286,47 +278,42 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         if not signed_in:
             return super().dispatch(request, *args, **kwargs)
         page_key = _page_key(request)
+        # The marker prefix is part of the key: a server with another SECRET_KEY (a key
+        # rotation) never takes a copy whose markers it would not recognise.
+        key = f"signed-in:{_prefix()}:{page_key}"
         # What is known about this viewer on this page (whether they share it, their 点赞
-        # among its cards, ...), read with the versions it was known under in one round trip.
+        # among its cards, ...), read with the page and the versions in one round trip.
         viewer_id = request.user.pk
         facts_key = f"viewer:{viewer_id}:{page_key}"
-        wanted = [bit.cache_key(request) for bit in _bits.values() if bit.cache_key]
-        get_many = getattr(cache, "get_many_near", cache.get_many)  # kept per process: kb/cache.py
-        got = get_many([VERSION_KEY, facts_key, *viewer_state_keys(viewer_id), *wanted])
-        setattr(request, _PREFETCHED, {key: got.get(key) for key in wanted})
-        version = got.get(VERSION_KEY) or content_version()
+        fresh = counters_announce()  # False: a change of ours is not announced yet
+        got = cache.get_many([VERSION_KEY, key, facts_key, *viewer_state_keys(viewer_id)])
+        version = cast(int, counter_value(VERSION_KEY, got.get(VERSION_KEY)))
         stamp = (version, *viewer_stamp(got, viewer_id))
-        stored = got.get(facts_key)
+        keep_facts = fresh and caching_on("facts")
+        stored = got.get(facts_key) if keep_facts else None
         facts: dict[str, Any] = dict(stored[1]) if stored and stored[0] == stamp else {}
         known = dict(facts)
+        cached = got.get(key) if fresh else None
         try:
             if "shares" not in facts:
                 facts["shares"] = self.viewer_shares_page(request)
             if not facts["shares"]:
                 return super().dispatch(request, *args, **kwargs)
-            return self._shared(request, page_key, version, facts, *args, **kwargs)
+            if cached is None or cached[0] != version:
+                return self._shared_render(request, key, version, facts, *args, **kwargs)
+            return self._shared(request, cached, facts, *args, **kwargs)
         finally:
-            if facts != known:
+            if keep_facts and facts != known:
                 cache.set(facts_key, (stamp, facts), settings.PAGE_CACHE_SECONDS)
 
     def _shared(
         self,
         request: HttpRequest,
-        page_key: str,
-        version: int,
+        cached: CachedPage,
         facts: dict[str, Any],
         *args: Any,
         **kwargs: Any,
     ) -> HttpResponseBase:
-        # The marker prefix is part of the key: a server with another SECRET_KEY (a key
-        # rotation) never takes a copy whose markers it would not recognise.
-        key = f"signed-in:{_prefix()}:{page_key}"
-        cached = local_pages.get(key, version)
-        if cached is None:
-            cached = cache.get(key)
-            if cached is None or cached[0] != version:
-                return self._shared_render(request, key, version, facts, *args, **kwargs)
-            local_pages.put(key, cached)
         _, content, content_type = cached
         if not content_type:  # this page asked about the viewer: rendered per viewer
             return super().dispatch(request, *args, **kwargs)
@@ -335,9 +322,7 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
         return response
 
     def _store(self, key: str, version: int, content: bytes, content_type: str) -> None:
-        page = (version, content, content_type)
-        cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-        local_pages.put(key, page)
+        cache.set(key, (version, content, content_type), settings.PAGE_CACHE_SECONDS)
 
     def _shared_render(
         self,

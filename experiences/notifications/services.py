@@ -1,7 +1,8 @@
 """Raising notifications and marking them read: the only code that writes them.
 
-Every write drops the recipient's cached unread count, at once and again after
-commit (a page rendered in between must not keep the old count). Kinds that are
+Every write that changes a recipient's unread count moves their viewer state
+version (core/viewer_state.py): the count kept with their facts on shared pages
+is looked up afresh on their next request, on any server. Kinds that are
 mailed put their mail in the outbox in the same transaction; the queue sends it
 after commit, never inside a request.
 """
@@ -20,8 +21,8 @@ from experiences.accounts.models import DELETED_NAME
 from experiences.core.dates import cn_date
 from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
+from experiences.core.viewer_state import viewer_state_changed
 from experiences.notifications.models import Notification
-from experiences.notifications.selectors import unread_count_forget
 from experiences.notifications.tasks import outgoing_mail_create
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def notification_create(
             detail=_detail_clean(detail)[:DETAIL_LENGTH],
             url=url[:500],
         )
-        unread_count_forget(user_id=recipient.pk)
+        viewer_state_changed(user_ids=[recipient.pk])
         if kind in MAILED_KINDS:
             outgoing_mail_create(notification=notification)
     return notification
@@ -145,7 +146,7 @@ def notification_for_like(*, reflection: Reflection, liker: User) -> Notificatio
                     notification.save(update_fields=["count", "text", "updated_at"])
                 else:
                     return notification  # already counted: nothing new to tell
-                unread_count_forget(user_id=recipient.pk)
+                viewer_state_changed(user_ids=[recipient.pk])
                 return notification
         except IntegrityError:
             continue  # a concurrent first 点赞 created the row: count into it
@@ -252,7 +253,7 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification 
         if notification.read_at is None:
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
-            unread_count_forget(user_id=user.pk)
+            viewer_state_changed(user_ids=[user.pk])
     return notification
 
 
@@ -261,7 +262,7 @@ def notifications_mark_all_read(*, user: User) -> int:
         marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
             read_at=timezone.now()
         )
-        unread_count_forget(user_id=user.pk)
+        viewer_state_changed(user_ids=[user.pk])
     return marked
 
 

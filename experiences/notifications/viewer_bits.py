@@ -1,8 +1,9 @@
 """The header's unread count on signed-in pages shared by colleagues (core/shared_pages.py).
 
 The shared copy of a page holds a marker where the count goes; each request fills
-it with its own viewer's count, which is already kept per user in the cache and
-forgotten whenever it changes (selectors.unread_count_of): no query on most requests.
+it with its own viewer's count, kept with the viewer's facts (``per_version``) and
+looked up again after any write of their notifications (services.py moves their
+viewer state version): no query on most requests.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from experiences.core.shared_pages import Key, ViewerBit, prefetched, viewer_bit_register
-from experiences.notifications.selectors import unread_cache_key, unread_count_of
+from experiences.core.shared_pages import Key, ViewerBit, viewer_bit_register
+from experiences.notifications.selectors import unread_count_of
 
 
 def _badge(count: int) -> str:
@@ -32,12 +33,7 @@ def _lookup(request: HttpRequest, keys: list[Key]) -> int:
     user: Any = request.user
     if not user.is_authenticated:
         return 0
-    return unread_count_of(user=user, known=prefetched(request, unread_cache_key(user.pk)))
-
-
-def _cache_key(request: HttpRequest) -> str:
-    user: Any = request.user
-    return unread_cache_key(user.pk)
+    return unread_count_of(user=user)
 
 
 def _html(request: HttpRequest, key: Key, found: int) -> str:
@@ -58,6 +54,6 @@ def register() -> None:
             lookup=_lookup,
             html=_html,
             direct=_direct,
-            cache_key=_cache_key,
+            per_version=True,
         ),
     )

@@ -215,7 +215,7 @@ class FirstSignInView(View):
         user = first_sign_in_complete(
             enrolment=self.enrolment, password=form.cleaned_data["new_password1"]
         )
-        login(request, user, backend="experiences.accounts.backends.CachedModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("密码已设置\uff0c欢迎\uff01以后请用用户名和新密码登录。"))
         return redirect("experiences:home")
 

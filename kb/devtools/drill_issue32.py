@@ -1,8 +1,8 @@
-"""The fault drill's site scenarios for issue 32 (items 1, 4 and 5), one table row each.
+"""The fault drill's site scenarios for issue 32 (items 4 and 5), one table row each.
 
 A mixin of ``manage.py fault_drill``: a lock held on the reflections table, sign-ups
-differing only in case on two servers at once, a sign-out during a Redis stall. The
-mail scenarios (6-8) are in drill_mail.py.
+differing only in case on two servers at once. The Redis stalls (1-3) are in
+drill_stalls.py, the mail scenarios (6-8) in drill_mail.py.
 """
 
 from __future__ import annotations
@@ -197,51 +197,3 @@ class Issue32Drills(DrillServices):
             passed=extra == 0 and fivexx == 0 and set(per_name) == {1},
             note=f"HTTP {dict(sorted(statuses.items()))}",
         )
-
-    # Item 1 (not fixed: it waits for the caching rewrite) --------------------------
-
-    def drill_signout_stall(self) -> Row:
-        pause_ms = 5000
-        self.stdout.write(f"1. Redis 停顿 {pause_ms} 毫秒时退出登录……")
-        name = f"out1{self.tag}"
-        browser = Browser(self.base)
-        _, form, _ = browser.get("/accounts/signup/")
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-        status, page = browser.submit(
-            "/accounts/signup/",
-            [
-                ("csrfmiddlewaretoken", csrf.group(1) if csrf else ""),
-                ("username", name),
-                ("password1", PASSWORD),
-                ("password2", PASSWORD),
-                ("privacy_consent", "on"),
-            ],
-        )
-        if "退出" not in page:
-            raise RuntimeError(f"sign-up of {name} failed ({status})")
-        old_cookies = list(browser.cookies)
-
-        def signed_in(base: str) -> bool:
-            other = Browser(base)
-            for cookie in old_cookies:
-                other.cookies.set_cookie(cookie)
-            return "退出" in other.get(f"/?drill=out-{time.monotonic()}")[1]
-
-        before = [signed_in(self.base), signed_in(self.base_b)]
-        self.redis_client().execute_command("CLIENT", "PAUSE", pause_ms)
-        started = time.monotonic()
-        status = browser.log_out()
-        time.sleep(max(pause_ms / 1000 - (time.monotonic() - started), 0) + 1)
-        after = [signed_in(self.base), signed_in(self.base_b)]
-        stale = sum(after)
-        return Row(
-            "1 Redis 停顿时退出",
-            f"A 上退出（HTTP {status}）时 CLIENT PAUSE {pause_ms}；"
-            "停顿过后旧 Cookie 在 A、B 上是否仍是登录状态",
-            stale=stale,
-            checks=2,
-            passed=all(before) and stale == 0,
-            note="未修复（等缓存重写）" if stale else "",
-        )
-
-    # Item 6: nothing lost while Redis or the worker is down -------------------------

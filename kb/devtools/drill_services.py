@@ -33,6 +33,8 @@ SCENARIOS = (
     "lock",
     "signup",
     "signout_stall",
+    "password_stall",
+    "page_stall",
     "outbox",
     "mail_kill",
     "scheduler",

@@ -76,3 +76,15 @@ def test_fault_drill_needs_postgresql():
     else:
         with pytest.raises(CommandError, match="PostgreSQL"):
             call_command("fault_drill", "--dry-run", stdout=StringIO())
+
+
+def test_the_http_benchmark_turns_caching_off_on_request(tmp_path):
+    """`--without NAME` reaches the servers as KB_CACHING, and the run says what was off."""
+    from kb.devtools.management.commands.benchmark_http import Command
+
+    assert Command.server_env(str(tmp_path))["KB_CACHING"] == "pages,shared,facts"
+    assert Command.server_env(str(tmp_path), ["shared", "pages"])["KB_CACHING"] == "facts"
+    if shutil.which("wrk"):
+        out = StringIO()
+        call_command("benchmark_http", "--dry-run", "--without", "facts", stdout=out)
+        assert "关闭的缓存\uff1afacts" in out.getvalue()

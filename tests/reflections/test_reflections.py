@@ -442,11 +442,11 @@ class TestQueryCounts:
         self.grow(principle, 2)
         ReflectionFactory(author=user, principle=principle, tags=["我的"])
         urls.append(user.get_absolute_url())
-        # Signed in: 点赞 state, draft, 收藏, 已学, unread count; on the principle page the
-        # permission to preview drafts and whether the page holds anything of the viewer's
-        # own (core/shared_pages.py), its 已学/收藏 filled in after the shared render (+1).
-        # 15 on main already, where it said 14.
-        limit = 16 if logged_in else 9
+        # Signed in: the session and the user, 点赞 state, draft, 收藏, 已学, unread count;
+        # on the principle page the permission to preview drafts and whether the page holds
+        # anything of the viewer's own (core/shared_pages.py), its 已学/收藏 filled in after
+        # the shared render.
+        limit = 17 if logged_in else 9
         for url in urls:
             with django_assert_max_num_queries(limit):
                 assert client.get(url).status_code == 200
@@ -460,12 +460,13 @@ class TestQueryCounts:
         reflection = ReflectionFactory(tags=["甲", "乙"])
         LikeFactory.create_batch(5, reflection=reflection)
         client.force_login(other_user)
-        # 8: the page and its likes and tags, the replies page, and the unread count.
-        with django_assert_max_num_queries(8):
+        # 9: the session and the user, the page and its likes and tags, the replies page,
+        # and the unread count.
+        with django_assert_max_num_queries(9):
             assert client.get(reflection.get_absolute_url()).status_code == 200
         LikeFactory.create_batch(20, reflection=reflection)
         reflection.tags.add(*[f"标签{i}" for i in range(7)])
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             assert client.get(reflection.get_absolute_url()).status_code == 200
 
 

@@ -81,7 +81,7 @@ def test_approval_on_a_shows_on_b_and_likes_on_b_count_on_a(cluster):
 
 @pytest.fixture
 def notify_cluster(prepared, tmp_path):
-    """Its own Redis database (7): the queue and the cached unread counts stay private."""
+    """Its own Redis database (7): the queue and the viewer facts stay private."""
     cluster = AppCluster(tmp_path, redis_db=7, copy_of=prepared)
     try:
         yield cluster
@@ -198,8 +198,8 @@ def test_signed_in_pages_follow_changes_on_either_server(cluster):
 
 
 def test_a_sign_out_or_a_new_password_on_one_server_holds_on_the_other(cluster):
-    """Each server keeps sessions and user rows it has read (kb/near_cache.py): a sign-out
-    on A, or a password set by another process, shows on B's very next request."""
+    """Sessions and users are read from the database on every request: a sign-out on A,
+    or a password set by another process, shows on B's very next request."""
     server_a, server_b = cluster.start(), cluster.start()
     principle_path = "/essays/" + urllib.parse.quote("基层干部的心得体会/人情世故-坚定原则/")
 

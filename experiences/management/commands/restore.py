@@ -2,7 +2,8 @@
 
 Puts a backup made by `manage.py backup` back into the configured database.
 The database must be empty (created, not migrated): one that has tables is
-refused, with a non-zero exit, unless --force is given.
+refused, with a non-zero exit, unless --force is given. Then every cached page
+and fact is forgotten: a serving site shows the restored data on its next request.
 """
 
 import time
@@ -19,6 +20,7 @@ from experiences.core.backups import (
     database_tables,
     vendor_name,
 )
+from experiences.core.caching import caches_flush
 
 COMMA = "\uff0c"
 
@@ -61,6 +63,11 @@ class Command(BaseCommand):
             backup_restore(path, vendor, settings_dict, force=force)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        if not caches_flush():
+            raise CommandError(
+                "数据库已恢复，但缓存没有应答，未能清空："
+                "Redis 恢复后请再运行一次本命令，否则页面可能仍显示恢复前的内容。"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"已把 {path} 恢复到{described}"

@@ -9,7 +9,8 @@ of the ceiling and the workers' memory afterwards. Each page gets two seconds
 of warm-up, then --runs interleaved rounds (every page once a round); each page's
 share is taken against the bare view of the same round and the median round is
 shown (two cores are shared by wrk, gunicorn, PostgreSQL and Redis, so single
-runs vary by ±10%).
+runs vary by ±10%). --without pages|shared|facts (repeatable) turns a caching
+mechanism off in the servers (KB_CACHING): what it buys is the difference.
 """
 
 import random
@@ -49,6 +50,8 @@ from kb.devtools.wrk import wrk_parse
 
 from .benchmark_search import VOCABULARY
 
+# The caching mechanisms --without can turn off (settings.KB_CACHING).
+CACHING = ("pages", "shared", "facts")
 PAGES = [
     ("home", "/"),
     ("principle", "/essays/基层干部的心得体会/人情世故-坚定原则/"),
@@ -86,6 +89,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--runs", type=int, default=3, help="runs per page; the median run is reported"
         )
+        parser.add_argument(
+            "--without",
+            action="append",
+            default=[],
+            choices=CACHING,
+            help="turn this caching mechanism off in the servers (repeatable)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="print the plan only")
 
     def handle(self, *args, **options):
@@ -96,6 +106,8 @@ class Command(BaseCommand):
             f"{options['tags']} 个标签\uff0c{options['likes']} 个点赞\uff1b"
             f"wrk {options['connections']} 连接 × {options['duration']} 秒"
         )
+        off = [name for name in CACHING if name in options["without"]]
+        self.stdout.write("关闭的缓存：" + ("、".join(off) if off else "无"))
         if options["dry_run"]:
             for name, path in PAGES + SIGNED_IN_PAGES + ELDER_PAGES:
                 self.stdout.write(f"  {name}: {path}")
@@ -168,8 +180,10 @@ class Command(BaseCommand):
         self.stdout.write(f"数据载入用时 {time.perf_counter() - started:.1f} 秒")
 
     @staticmethod
-    def server_env(static_root: str) -> dict[str, str]:
+    def server_env(static_root: str, without: Sequence[str] = ()) -> dict[str, str]:
         return production_env(
+            # Which caching mechanisms run (core/caching.py caching_on).
+            KB_CACHING=",".join(name for name in CACHING if name not in without),
             DJANGO_STATIC_ROOT=static_root,
             # The ceiling view is served only with the development tools on.
             KB_DEVTOOLS="1",
@@ -180,9 +194,9 @@ class Command(BaseCommand):
             CACHE_KEY_PREFIX=f"kb-bench-{secrets.token_hex(4)}",
         )
 
-    def serve_and_measure(self, *, duration, connections, workers, runs, **options):
+    def serve_and_measure(self, *, duration, connections, workers, runs, without, **options):
         static_root = tempfile.mkdtemp(prefix="kb-bench-static-")
-        env = self.server_env(static_root)
+        env = self.server_env(static_root, without)
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
         server, base = gunicorn_start(env=env, workers=workers)
         try:

@@ -1,5 +1,5 @@
-"""The signed-in colleague comes from the shared cache (accounts/backends.py), and what
-shared pages know of a viewer is asked again whenever it changes (core/shared_pages.py).
+"""The signed-in colleague comes from the database on every request, and what shared
+pages know of a viewer is asked again whenever it changes (core/shared_pages.py).
 
 Whatever path writes the user row (save, a queryset update, deletion) or what a
 viewer's facts depend on (a group, a permission, a draft, a 学习专题), the next request
@@ -22,14 +22,14 @@ def signed_in(client, user):
     return client
 
 
-def test_a_signed_in_request_asks_the_database_nothing_for_the_user(
+def test_a_shared_hit_asks_the_database_only_for_the_session_and_the_user(
     signed_in, user, principle, django_assert_num_queries
 ):
     ReflectionFactory(principle=principle)
     url = principle.get_absolute_url()
     signed_in.get(url)
     signed_in.get(url)  # the viewer's 点赞 and 已学 are looked up once per version
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(2):
         response = signed_in.get(url)
     assert response["X-Page-Cache"] == "shared-hit"
     assert user.get_absolute_url() in response.text
@@ -100,5 +100,20 @@ def test_another_colleagues_change_keeps_what_is_known_of_this_one(
     signed_in.get(url)
     signed_in.get(url)
     DraftFactory(author=UserFactory(), principle=principle)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(2):  # the session and the user
         assert signed_in.get(url)["X-Page-Cache"] == "shared-hit"
+
+
+def test_a_session_from_the_removed_cached_backend_is_signed_out_once(client, user, principle):
+    """Sessions name the backend that signed them in; the cached one is gone (the user
+    row is read from the database now): such a session reads as signed out, no error."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "experiences.accounts.backends.CachedModelBackend"
+    session.save()
+    assert client.get(principle.get_absolute_url()).status_code == 200
+    assert client.get(reverse("profile_edit")).status_code == 302
+    client.force_login(user)
+    assert client.get(reverse("profile_edit")).status_code == 200
