@@ -100,9 +100,10 @@ def test_a_notification_raised_on_a_is_counted_on_b(notify_cluster):
     author_b.log_in("xiaowang", "Xiaowang-2026-pass")
     _, page, _ = author_b.get("/")
     assert unread_in_header(page) is None  # B now holds a count of 0 in the shared cache
-    # The reflections page is shared by signed-in colleagues: the count is filled per viewer.
+    # The tags page is shared by signed-in colleagues: the count is filled per viewer. (Not
+    # the reflections page: xiaowang has a pending reflection there, so it is theirs alone.)
     for _ in range(2):
-        _, page, headers = author_b.get("/reflections/")
+        _, page, headers = author_b.get("/tags/")
         assert unread_in_header(page) is None
     assert headers.get("X-Page-Cache") == "shared-hit"
 
