@@ -62,7 +62,6 @@ from django.utils.safestring import SafeString, mark_safe
 from experiences.core.caching import (
     VERSION_KEY,
     AnonymousPageCacheMixin,
-    CachedPage,
     _page_key,
     caching_on,
     counter_value,
@@ -195,8 +194,12 @@ def viewer_value(request: HttpRequest, name: str, compute: Callable[[], object])
     return marker(name) if shared_render(request) else compute()
 
 
-def _holes(content: bytes, prefix: str) -> tuple[list[bytes], list[tuple[str, Key]]]:
-    """``content`` cut at its markers, once per page: the texts between, each marker's bit."""
+# A shared copy as stored: the texts between its markers, and each marker's bit.
+Cut = tuple[list[bytes], list[tuple[str, Key]]]
+
+
+def _holes(content: bytes, prefix: str) -> Cut:
+    """``content`` cut at its markers: once, when the shared copy is stored."""
     texts, holes, start = [], [], 0
     for match in _pattern_for(prefix).finditer(content):
         texts.append(content[start : match.start()])
@@ -206,15 +209,15 @@ def _holes(content: bytes, prefix: str) -> tuple[list[bytes], list[tuple[str, Ke
     return texts, holes
 
 
-def holes_fill(request: HttpRequest, content: bytes, facts: dict[str, Any] | None = None) -> bytes:
-    """Every marker in ``content`` replaced by this request's viewer's bit.
+def holes_fill(request: HttpRequest, cut: Cut, facts: dict[str, Any] | None = None) -> bytes:
+    """Every marker of a page ``cut`` at them replaced by this request's viewer's bit.
 
     ``facts``: lookups kept for this viewer, page and content version; the
     ``per_version`` bits' lookups are taken from it, or made and added to it.
     """
-    texts, holes = _holes(content, _prefix())
+    texts, holes = cut
     if not holes:
-        return content
+        return texts[0]
     keys: defaultdict[str, list[Key]] = defaultdict(list)
     for name, key in holes:
         keys[name].append(key)
@@ -309,20 +312,21 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
     def _shared(
         self,
         request: HttpRequest,
-        cached: CachedPage,
+        cached: tuple[int, Cut, str],
         facts: dict[str, Any],
         *args: Any,
         **kwargs: Any,
     ) -> HttpResponseBase:
-        _, content, content_type = cached
+        _, cut, content_type = cached
         if not content_type:  # this page asked about the viewer: rendered per viewer
             return super().dispatch(request, *args, **kwargs)
-        response = HttpResponse(holes_fill(request, content, facts), content_type=content_type)
+        response = HttpResponse(holes_fill(request, cut, facts), content_type=content_type)
         response["X-Page-Cache"] = "shared-hit"
         return response
 
-    def _store(self, key: str, version: int, content: bytes, content_type: str) -> None:
-        cache.set(key, (version, content, content_type), settings.PAGE_CACHE_SECONDS)
+    def _store(self, key: str, version: int, cut: Cut, content_type: str) -> None:
+        # Stored already cut at its markers: a hit fills them without searching the page.
+        cache.set(key, (version, cut, content_type), settings.PAGE_CACHE_SECONDS)
 
     def _shared_render(
         self,
@@ -348,11 +352,12 @@ class SignedInPageCacheMixin(AnonymousPageCacheMixin):
             delattr(request, _SHARED)
         if asked:
             logger.warning("page %s asks about its viewer (%s): not shared", key, sorted(asked))
-            self._store(key, version, b"", "")
+            self._store(key, version, ([b""], []), "")
             return super().dispatch(request, *args, **kwargs)
         if isinstance(response, HttpResponse) and not response.streaming:
+            cut = _holes(response.content, _prefix())
             if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
-                self._store(key, version, response.content, response["Content-Type"])
+                self._store(key, version, cut, response["Content-Type"])
                 response["X-Page-Cache"] = "shared-miss"
-            response.content = holes_fill(request, response.content, facts)
+            response.content = holes_fill(request, cut, facts)
         return response

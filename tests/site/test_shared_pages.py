@@ -35,7 +35,7 @@ def button(page: str, reflection) -> str:
 
 
 def shared_copies() -> list[bytes]:
-    """The shared signed-in copies in the shared cache (Redis, or local memory's
+    """The text of the shared signed-in copies in the shared cache (Redis, or local memory's
     ":<version>:<key>" keys)."""
     keys_matching = getattr(cache, "keys", None)  # django-redis
     if keys_matching is not None:
@@ -46,7 +46,8 @@ def shared_copies() -> list[bytes]:
             for key in cache._cache  # type: ignore[attr-defined]
             if key.split(":", 2)[2].startswith("signed-in:")
         ]
-    return [cache.get(key)[1] for key in keys]
+    # Stored cut at its markers: the texts between them (the markers hold nothing).
+    return [b"".join(cache.get(key)[1][0]) for key in keys]
 
 
 @pytest.fixture
