@@ -5,7 +5,8 @@ A fault drill found two ways to lose it: a Redis restart raised in the scheduler
 loop and ended its process, and the worker restarted it only at its next maintenance,
 ten minutes later; and after kill -9 of the worker the scheduler lived on, orphaned,
 holding the scheduler lock. Here the scheduler waits for Redis and carries on, it
-stops when its worker is gone, and the worker checks it every minute.
+stops when its worker is gone, and the worker checks it every 15 seconds (a
+replacement started while the orphan still held the lock took over a minute later).
 
 Mail no longer depends on the scheduler (the outbox's sweep retries it); the
 学习专题 jobs' retries still do.
@@ -22,7 +23,7 @@ from rq.defaults import DEFAULT_LOGGING_DATE_FORMAT, DEFAULT_LOGGING_FORMAT
 from rq.scheduler import RQScheduler
 from rq.worker import Worker
 
-SCHEDULER_CHECK_SECONDS = 60
+SCHEDULER_CHECK_SECONDS = 15
 REDIS_WAIT_SECONDS = 2.0
 
 

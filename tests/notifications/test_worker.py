@@ -66,6 +66,8 @@ def test_the_scheduler_carries_on_after_redis_restarts(own_redis, monkeypatch):
         thread.join(timeout=10)
 
 
-def test_the_worker_checks_its_scheduler_every_minute(own_redis):
+def test_the_worker_checks_its_scheduler_well_within_the_minute_a_retry_may_wait(own_redis):
+    # A replacement worker that started while its killed predecessor's scheduler still
+    # held the lock takes it at its next check: the fault drill allows 60 s for that.
     worker = MailWorker(["mail"], connection=redis.Redis.from_url(own_redis.url))
-    assert worker.maintenance_interval == 60
+    assert worker.maintenance_interval <= 15
