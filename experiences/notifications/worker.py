@@ -69,6 +69,13 @@ class MailWorker(Worker):
         kwargs.setdefault("maintenance_interval", SCHEDULER_CHECK_SECONDS)
         super().__init__(*args, **kwargs)
 
+    @property
+    def dequeue_timeout(self) -> int:
+        # The check runs between waits for a job, and rq waits worker_ttl - 15 s (405 s
+        # with rqworker's default): an idle worker checked only when a job came (the
+        # sweep's, a minute later). So it waits SCHEDULER_CHECK_SECONDS at most.
+        return min(super().dequeue_timeout, SCHEDULER_CHECK_SECONDS)
+
     def _start_scheduler(
         self,
         burst: bool = False,

@@ -69,5 +69,8 @@ def test_the_scheduler_carries_on_after_redis_restarts(own_redis, monkeypatch):
 def test_the_worker_checks_its_scheduler_well_within_the_minute_a_retry_may_wait(own_redis):
     # A replacement worker that started while its killed predecessor's scheduler still
     # held the lock takes it at its next check: the fault drill allows 60 s for that.
-    worker = MailWorker(["mail"], connection=redis.Redis.from_url(own_redis.url))
+    # rqworker passes its own worker_ttl (420 s: a wait of 405 s for a job).
+    worker = MailWorker(["mail"], connection=redis.Redis.from_url(own_redis.url), worker_ttl=420)
     assert worker.maintenance_interval <= 15
+    # ...which runs between waits for a job: an idle worker waits no longer than that.
+    assert worker.dequeue_timeout <= 15
