@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from experiences.core.caching import pages_changed
 from experiences.moderation.services import (
     item_publish,
     item_reject,
@@ -80,6 +81,7 @@ def reflection_publish(*, reflection: Reflection, moderator: User | None = None)
         moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
     if not was_published:
         notification_for_reflection_moderated(reflection=reflection, approved=True)
+    pages_changed()
     return reflection
 
 
@@ -101,6 +103,7 @@ def reflection_reject(
     notification_for_reflection_moderated(
         reflection=reflection, approved=False, reason=reflection.rejection_reason
     )
+    pages_changed()
     return reflection
 
 
@@ -118,6 +121,7 @@ def reflection_feature(*, reflection: Reflection, featured: bool, moderator: Use
     reflection.save(update_fields=["is_featured", "updated_at"])
     action = ModerationLog.Action.FEATURE if featured else ModerationLog.Action.UNFEATURE
     moderation_log(actor=moderator, action=action, reflection=reflection)
+    pages_changed()
     return True
 
 

@@ -72,13 +72,22 @@ class _DryRunRollback(Exception):
 
 
 def unit_create(*, name: str, code: str = "", parent: Unit | None = None) -> Unit:
+    """A new unit; the unit tree decides who studies which topic: every viewer's state."""
     name, code = line_clean(name).strip(), line_clean(code).strip()
+    viewer_state_changed()
     if parent is None:
         root: Unit = Unit.objects.add_root({"name": name, "code": code})
         return root
     parent.refresh_from_db()  # treebeard reads numchild/path from the instance
     child: Unit = Unit.objects.add_child(parent, {"name": name, "code": code})
     return child
+
+
+@transaction.atomic
+def units_delete(*, pks: list[int]) -> None:
+    """Delete units with their subtrees (treebeard's queryset); members' topics change."""
+    Unit.objects.filter(pk__in=pks).delete()
+    viewer_state_changed()
 
 
 @transaction.atomic
@@ -98,8 +107,8 @@ def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Uni
             parent.refresh_from_db()
             Unit.objects.move(unit, parent, "sorted-child")
         unit.refresh_from_db()
-        # treebeard moves rows with UPDATEs (no signals): the members' open topics change.
-        viewer_state_changed()
+    # The members' open topics may change (a move), and the shared pages name the unit.
+    viewer_state_changed()
     return unit
 
 
