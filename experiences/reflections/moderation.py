@@ -6,11 +6,11 @@ queue's lock, the publish and reject writes, the posting limit) are in
 ``moderation/services.py``; this module adds what is a reflection's own: featuring,
 the log's subject and the author's notice.
 
-Effects, each called here in the transaction of the decision: the moderation log
-and the author's notice (with its mail in the outbox, committed or rolled back with
-the decision). The search index and cached pages follow the row's save through
-their receivers: search imports reflections, never the other way round, and the
-page cache hears every model pages show (core.caching).
+Effects, each called here in the transaction of the decision: the moderation log,
+the author's notice (with its mail in the outbox, committed or rolled back with the
+decision) and cached pages outdated (``pages_changed``). The search index follows
+the row's save through its receivers: search imports reflections, never the other
+way round.
 """
 
 from __future__ import annotations

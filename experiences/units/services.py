@@ -369,13 +369,15 @@ def units_match_users() -> int:
         .values_list("name", flat=True)
     )
     by_name = dict(Unit.objects.filter(name__in=list(unique_names)).values_list("name", "pk"))
-    linked = 0
+    linked: list[int] = []
     users = get_user_model().objects.filter(org_unit__isnull=True).exclude(unit="")
     for user_id, label in users.values_list("pk", "unit"):
         unit_id = by_name.get(label.strip())
         if unit_id is not None:
-            linked += get_user_model().objects.filter(pk=user_id).update(org_unit_id=unit_id)
-    return linked
+            get_user_model().objects.filter(pk=user_id).update(org_unit_id=unit_id)
+            linked.append(user_id)
+    viewer_state_changed(user_ids=linked)  # their open topics follow their unit
+    return len(linked)
 
 
 def users_without_unit() -> QuerySet[User]:
@@ -391,3 +393,4 @@ def users_without_unit() -> QuerySet[User]:
 def user_unit_assign(*, user: User, unit: Unit | None) -> None:
     get_user_model().objects.filter(pk=user.pk).update(org_unit=unit)
     user.org_unit = unit
+    viewer_state_changed(user_ids=[user.pk])

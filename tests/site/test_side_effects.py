@@ -76,7 +76,13 @@ from experiences.study.services import study_topic_save, study_topics_delete
 from experiences.tagging.services import tags_merge
 from experiences.units.models import Unit
 from experiences.units.roles import EDITORS_GROUP, role_grant, role_revoke
-from experiences.units.services import unit_create, unit_update, units_delete, user_unit_assign
+from experiences.units.services import (
+    unit_create,
+    unit_update,
+    units_delete,
+    units_match_users,
+    user_unit_assign,
+)
 from tests.admin_forms import essay_form, principle_form, tag_form
 from tests.factories import (
     BookmarkFactory,
@@ -494,6 +500,13 @@ def _(w):
 @path("user_unit_assign (the admin's unmatched users page)", User, effects=(VIEWER,))
 def _(w):
     user_unit_assign(user=w.reader, unit=w.unit)
+    return w.reader.pk
+
+
+@path("units_match_users (after a unit import)", User, effects=(VIEWER,))
+def _(w):
+    User.objects.filter(pk=w.reader.pk).update(unit="城关县", org_unit=None)
+    assert units_match_users() >= 1
     return w.reader.pk
 
 
