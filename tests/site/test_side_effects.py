@@ -179,12 +179,12 @@ def _(w):
 # the deletes below take rows nothing else refers to.
 @path("admin essay delete", Essay)
 def _(w):
-    admin_delete(w, Essay, EssayFactory())
+    admin_delete(w, Essay, w.spare_essays[0])
 
 
 @path("admin essay bulk delete", Essay)
 def _(w):
-    admin_bulk_delete(w, Essay, [EssayFactory(), EssayFactory()])
+    admin_bulk_delete(w, Essay, w.spare_essays)
 
 
 @path("admin principle change, quotations inline", Principle, Quotation)
@@ -196,12 +196,12 @@ def _(w):
 
 @path("admin principle delete", Principle)
 def _(w):
-    admin_delete(w, Principle, PrincipleFactory())
+    admin_delete(w, Principle, w.spare_principles[0])
 
 
 @path("admin principle bulk delete", Principle)
 def _(w):
-    admin_bulk_delete(w, Principle, [PrincipleFactory(), PrincipleFactory()])
+    admin_bulk_delete(w, Principle, w.spare_principles)
 
 
 @path("admin quotation change", Quotation)
@@ -297,7 +297,7 @@ def _(w):
 
 @path("admin reflection bulk delete", Reflection)
 def _(w):
-    admin_bulk_delete(w, Reflection, [w.reflection, ReflectionFactory(principle=w.principle)])
+    admin_bulk_delete(w, Reflection, [w.reflection, w.spare_reflection])
 
 
 @path("admin reflection action approve", Reflection)
@@ -332,7 +332,7 @@ def _(w):
 
 @path("reply_publish", Reply)
 def _(w):
-    reply_publish(reply=ReplyFactory(reflection=w.reflection, status="pending"))
+    reply_publish(reply=w.pending_reply)
 
 
 @path("reply_reject", Reply)
@@ -686,6 +686,10 @@ def w(client, admin_client, seed_essay, seed_text, roles, tmp_path):
         hidden=hidden,
         pending=ReflectionFactory(author=reader, principle=principle, status="pending"),
         reply=ReplyFactory(reflection=reflection, author=reader),
+        pending_reply=ReplyFactory(reflection=reflection, author=reader, status="pending"),
+        spare_essays=[EssayFactory(), EssayFactory()],
+        spare_principles=[PrincipleFactory(), PrincipleFactory()],
+        spare_reflection=ReflectionFactory(principle=principle),
         draft=draft_save(author=author, principle=principle, title="", body="草稿", tags=""),
         bookmark=BookmarkFactory(user=reader, principle=principle),
         read=PrincipleReadFactory(user=reader, principle=principle),
