@@ -14,8 +14,12 @@ Redis did not answer is remembered and made again as soon as Redis answers
 
 Each service that writes what a page shows calls ``pages_changed()`` in the open,
 next to its other effects (the admin and management commands go through services
-or call it themselves). Receivers call it only for third-party models written by
-library code we do not control (taggit's tags, see ``apps.py``).
+or call it themselves); tests/site/test_side_effects.py drives every write path and
+fails when one forgets. Receivers call it only for third-party models written by
+library code we do not control (taggit's tags, see ``apps.py``). A colleague's row
+is shown too (names on cards), but a sign-in or a new password writes it without
+changing anything shown: only the profile, admin and deletion services bump for it
+(accounts/services.py).
 """
 
 import functools
