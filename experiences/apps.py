@@ -2,9 +2,10 @@
 
 Services call the effects they cause in the open (notifications, logs, counts,
 the posting limit); receivers remain only where the domain reacting must not be
-imported by the one writing: search and the page cache hear content they sit
-above (or beside, for core), flags hear deletions of what they flag (cascades
-included), reflections hear tag merges and Django's sign-in.
+imported by the one writing: search hears content it sits above, flags hear
+deletions of what they flag (cascades included), reflections hear tag merges and
+Django's sign-in; and where library code writes (taggit's tags, Django's groups),
+the page and viewer state versions follow by receivers.
 """
 
 from django.apps import AppConfig
@@ -19,65 +20,64 @@ class ExperiencesConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group, Permission
-        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
         from taggit.models import Tag, TaggedItem
 
         from experiences.accounts import data_export as accounts_export
         from experiences.core import caching, converters, viewer_state
         from experiences.drafts import data_export as drafts_export
-        from experiences.drafts.models import Draft
-        from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
         from experiences.flags import data_export as flags_export
         from experiences.flags import receivers as flags_receivers
         from experiences.notifications import data_export as notifications_export
         from experiences.notifications import viewer_bits as notifications_viewer_bits
         from experiences.reading import data_export as reading_export
         from experiences.reading import viewer_bits as reading_viewer_bits
-        from experiences.reading.models import Bookmark, PrincipleRead
         from experiences.reflections import data_export as reflections_export
         from experiences.reflections import receivers as reflections_receivers
         from experiences.reflections import viewer_bits as reflections_viewer_bits
-        from experiences.reflections.models import Like, Reflection
         from experiences.replies import data_export as replies_export
-        from experiences.replies.models import Reply
         from experiences.search import receivers as search_receivers
 
         # Share images need their CJK font: `manage.py check` says so when it is missing.
         from experiences.sharing import checks as sharing_checks  # noqa: F401
         from experiences.study import viewer_bits as study_viewer_bits
         from experiences.study import writing as study_writing
-        from experiences.study.models import StudyTopic
         from experiences.units import data_export as units_export
-        from experiences.units.models import Unit
 
         # URL converters for Chinese slugs and tag names, before any URLconf is read.
         converters.register()
-        # Cached anonymous pages: any change to what pages show bumps the content
-        # version. No sender filter: a proxy model (the moderation queue) sends its
-        # own class as sender; caching.content_changed checks the concrete model.
-        caching.pages_show(
-            Essay, Principle, Quotation, RelatedReading, Reflection, Like, Tag, TaggedItem, Reply
+        # Services call pages_changed and viewer_state_changed in the open; receivers
+        # remain only for third-party models that library code writes where we cannot
+        # call: taggit's manager and admin write Tag and TaggedItem (shown on pages)...
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            for tag_model in (Tag, TaggedItem):
+                signal.connect(
+                    caching.pages_changed_receiver,
+                    sender=tag_model,
+                    dispatch_uid=f"kb-pages-{tag_model.__name__}-{name}",
+                )
+        m2m_changed.connect(
+            caching.pages_changed_receiver, sender=TaggedItem, dispatch_uid="kb-pages-tags-m2m"
         )
-        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
-            signal.connect(caching.content_changed, dispatch_uid=f"kb-page-cache-{name}")
-        # A user's save bumps only if a shown field changes; this notes it beforehand.
-        pre_save.connect(
-            caching.user_visible_change_note,
-            sender=get_user_model(),
-            dispatch_uid="kb-page-cache-user-fields",
-        )
-        # What shared signed-in pages know of a viewer (core/shared_pages.py): whether the
-        # page is theirs to share (a draft, an open 学习专题, a group's rights), their 已学
-        # and 收藏. Each of these writes makes it be asked again, for one viewer or all.
-        viewer_state.viewer_state_from(get_user_model(), lambda user: user.pk)
-        viewer_state.viewer_state_from(Draft, lambda draft: draft.author_id)
-        viewer_state.viewer_state_from(Bookmark, lambda mark: mark.user_id)
-        viewer_state.viewer_state_from(PrincipleRead, lambda mark: mark.user_id)
-        for everyone in (Group, Permission, StudyTopic, Unit):
-            viewer_state.viewer_state_from(everyone, None)
-        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
-            signal.connect(
-                viewer_state.viewer_state_receiver, dispatch_uid=f"kb-viewer-state-{name}"
+        # ...and Django's admin writes groups, permissions and who holds them (what
+        # shared signed-in pages know of a viewer: core/shared_pages.py).
+        user_model = get_user_model()
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            for auth_model in (Group, Permission):
+                signal.connect(
+                    viewer_state.viewer_state_receiver,
+                    sender=auth_model,
+                    dispatch_uid=f"kb-viewer-state-{auth_model.__name__}-{name}",
+                )
+        for through in (
+            user_model.groups.through,
+            user_model.user_permissions.through,
+            Group.permissions.through,
+        ):
+            m2m_changed.connect(
+                viewer_state.viewer_state_receiver,
+                sender=through,
+                dispatch_uid=f"kb-viewer-state-{through.__name__}",
             )
         # The search index follows every write path, in the same transaction.
         search_receivers.receivers_connect()

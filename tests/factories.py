@@ -1,4 +1,11 @@
-"""factory_boy factories for the content model."""
+"""factory_boy factories for the content model.
+
+A factory writes rows as a service would, effects included: the content models' ones
+outdate cached pages (``pages_changed``), a draft's, a 收藏's, a 已学 mark's and a
+学习专题's what shared pages know of viewers (``viewer_state_changed``). The services
+call these in the open (tests/site/test_side_effects.py checks each of them); here
+they keep a test that adds rows after a page was cached from reading a stale copy.
+"""
 
 from datetime import timedelta
 
@@ -6,9 +13,39 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from experiences.core.caching import pages_changed
 from experiences.core.markdown import markdown_render
+from experiences.core.viewer_state import viewer_state_changed
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
 from experiences.reflections.models import Like, Reflection
+
+
+class ShownOnPages(factory.django.DjangoModelFactory):
+    """Rows pages show: cached pages are outdated once the row and its relations are in."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            pages_changed()
+
+
+class ViewerState(factory.django.DjangoModelFactory):
+    """Rows shared pages know of a viewer by: a draft's author, a mark's reader; a
+    学习专题 every viewer."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            viewer = getattr(instance, "author_id", None) or getattr(instance, "user_id", None)
+            viewer_state_changed(user_ids=None if viewer is None else [viewer])
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -21,7 +58,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
-class EssayFactory(factory.django.DjangoModelFactory):
+class EssayFactory(ShownOnPages):
     class Meta:
         model = Essay
 
@@ -33,7 +70,7 @@ class EssayFactory(factory.django.DjangoModelFactory):
     status = Essay.Status.PUBLISHED
 
 
-class PrincipleFactory(factory.django.DjangoModelFactory):
+class PrincipleFactory(ShownOnPages):
     class Meta:
         model = Principle
 
@@ -46,7 +83,7 @@ class PrincipleFactory(factory.django.DjangoModelFactory):
     body = "第一段。\n第二段。"
 
 
-class QuotationFactory(factory.django.DjangoModelFactory):
+class QuotationFactory(ShownOnPages):
     class Meta:
         model = Quotation
 
@@ -56,7 +93,7 @@ class QuotationFactory(factory.django.DjangoModelFactory):
     source = "狄更斯"
 
 
-class RelatedReadingFactory(factory.django.DjangoModelFactory):
+class RelatedReadingFactory(ShownOnPages):
     class Meta:
         model = RelatedReading
 
@@ -66,7 +103,7 @@ class RelatedReadingFactory(factory.django.DjangoModelFactory):
     excerpt = "摘要……"
 
 
-class ReflectionFactory(factory.django.DjangoModelFactory):
+class ReflectionFactory(ShownOnPages):
     class Meta:
         model = Reflection
         skip_postgeneration_save = True
@@ -129,7 +166,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     url = "/reflections/"
 
 
-class ReplyFactory(factory.django.DjangoModelFactory):
+class ReplyFactory(ShownOnPages):
     """A published reply; reply_count is recounted, as the services keep it."""
 
     class Meta:
@@ -171,7 +208,7 @@ class FlagFactory(factory.django.DjangoModelFactory):
 # Drafts, 收藏 and 已学 (issue 16, items 4-6).
 
 
-class DraftFactory(factory.django.DjangoModelFactory):
+class DraftFactory(ViewerState):
     class Meta:
         model = "experiences.Draft"
 
@@ -181,7 +218,7 @@ class DraftFactory(factory.django.DjangoModelFactory):
     body = "还没写完的心得。"
 
 
-class BookmarkFactory(factory.django.DjangoModelFactory):
+class BookmarkFactory(ViewerState):
     """A bookmark of a principle unless given a reflection (with principle=None)."""
 
     class Meta:
@@ -192,7 +229,7 @@ class BookmarkFactory(factory.django.DjangoModelFactory):
     reflection = None
 
 
-class PrincipleReadFactory(factory.django.DjangoModelFactory):
+class PrincipleReadFactory(ViewerState):
     class Meta:
         model = "experiences.PrincipleRead"
 
@@ -227,7 +264,7 @@ def _week_after(topic):
     return topic.start_date + timedelta(days=7)
 
 
-class StudyTopicFactory(factory.django.DjangoModelFactory):
+class StudyTopicFactory(ViewerState):
     class Meta:
         model = "experiences.StudyTopic"
         skip_postgeneration_save = True

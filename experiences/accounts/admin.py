@@ -7,14 +7,18 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from experiences.core.admin import PermissionLabelsMixin
+from experiences.core.admin import PermissionLabelsMixin, WriteEffectsMixin
+from experiences.core.viewer_state import viewer_state_changed
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class KbGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+class KbGroupAdmin(WriteEffectsMixin, PermissionLabelsMixin, GroupAdmin):
     """Django's group page, its permissions named in Chinese."""
+
+    def write_effects(self, objects):
+        viewer_state_changed()  # a group's rights: what shared pages know of its members
 
 
 def axes_names_translate() -> None:

@@ -22,8 +22,8 @@
    with a cascading key to the user (profile, posting record, sessions' owner,
    and whatever new domains add — bookmarks, notifications, drafts) goes with it.
 
-Cached pages follow (the user's deletion bumps the content version) and the
-search index follows the deleted reflections (cascading documents, tag
+Cached pages are outdated in the open (``user_changed``) and the search index
+follows the deleted reflections (cascading documents, tag
 receivers).
 
 The username is free again afterwards. Nothing links it to the tombstone or
@@ -55,6 +55,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from experiences.accounts.logins import login_records_delete
+from experiences.accounts.services import user_changed
 
 if TYPE_CHECKING:
     from experiences.accounts.models import User
@@ -138,5 +139,8 @@ def account_delete(*, user: User, keep_reflections: bool) -> User:
     for step in _steps.values():
         step(user=user, tombstone=tombstone, keep_reflections=keep_reflections)
     login_records_delete(username=user.username)
+    user_id = user.pk
     user.delete()
+    # Their name leaves every card, their 点赞 and reflections every page.
+    user_changed(user_ids=[user_id])
     return tombstone

@@ -13,6 +13,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from experiences.accounts.checks import USERNAME_TAKEN_MESSAGE
 from experiences.accounts.forms import ProfileForm, SignupForm, form_refuse
+from experiences.accounts.services import user_save
 from experiences.core.client import client_ip, throttle_hit
 from experiences.core.site import site_domain, site_scheme
 
@@ -148,8 +149,10 @@ class ProfileUpdateView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
+        # The form set the fields on the user; the service stores them with their effects.
+        self.object = user_save(user=form.instance)
         messages.success(self.request, _("个人资料已保存。"))
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return self.request.user.get_absolute_url()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -105,3 +106,34 @@ class PermissionLabelsMixin:
         if field is not None and db_field.remote_field.model is Permission:
             field.label_from_instance = permission_label  # type: ignore[method-assign,assignment]
         return field
+
+
+class WriteEffectsMixin:
+    """An admin page whose saves and deletes call the effects they cause, in the open
+    (HackSoft's way: where no service is called, the admin calls the effect itself).
+
+    ``write_effects(objects)`` runs after every save, inline save (``save_related``),
+    delete and bulk delete; each admin says what it causes (``pages_changed``,
+    ``viewer_state_changed``).
+    """
+
+    def write_effects(self, objects: list[Any]) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self.write_effects([obj])
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        self.write_effects([form.instance])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        kept = copy.copy(obj)  # a deleted row loses its pk: the effects are told it still
+        super().delete_model(request, obj)  # type: ignore[misc]
+        self.write_effects([kept])
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        objects = list(queryset)
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        self.write_effects(objects)

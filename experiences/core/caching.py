@@ -12,15 +12,14 @@ the old content in between cached it under a version already gone. A bump
 Redis did not answer is remembered and made again as soon as Redis answers
 (``counter_bump``): before this process's next cache read, and from a timer.
 
-The bump is wired to model signals (see ``apps.py``) rather than called from
-each write path: it is infrastructure, and a write path that forgot it would
-serve stale pages silently.
-
-Users are shown too (names on cards, their own pages), but a user row is also
-saved on every sign-in (``last_login``) and password change, and bumping then
-would empty the cache all day. So a user's save bumps only when a field a page
-shows has changed (``USER_VISIBLE_FIELDS``), whichever path made it: the
-profile form, the admin, a management command.
+Each service that writes what a page shows calls ``pages_changed()`` in the open,
+next to its other effects (the admin and management commands go through services
+or call it themselves); tests/site/test_side_effects.py drives every write path and
+fails when one forgets. Receivers call it only for third-party models written by
+library code we do not control (taggit's tags, see ``apps.py``). A colleague's row
+is shown too (names on cards), but a sign-in or a new password writes it without
+changing anything shown: only the profile, admin and deletion services bump for it
+(accounts/services.py).
 """
 
 import functools
@@ -35,12 +34,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.template.response import SimpleTemplateResponse
 
@@ -57,10 +52,6 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
-
-# The user fields pages show, directly or by deciding whether a page exists.
-USER_VISIBLE_FIELDS = ("username", "display_name", "unit", "post", "years_of_service", "is_active")
-_VISIBLE_CHANGE = "_kb_visible_change"
 
 
 def caching_on(name: str) -> bool:
@@ -174,64 +165,21 @@ def _bump() -> None:
     counter_bump(VERSION_KEY)
 
 
-# The models whose rows pages show; filled by the app's ``ready`` (pages_show), so
-# this infrastructure knows no domain.
-_shown_on_pages: set[type[Model]] = set()
+def pages_changed() -> None:
+    """Outdate every cached anonymous page: bump the content version now and on commit.
 
-
-def pages_show(*models: type[Model]) -> None:
-    """Declare that pages show rows of ``models``: any change to one invalidates them."""
-    _shown_on_pages.update(models)
-
-
-def user_visible_change_note(
-    sender: type[Model],
-    instance: Model,
-    update_fields: Iterable[str] | None = None,
-    **kwargs: Any,
-) -> None:
-    """pre_save receiver for the user model: note whether a field pages show is changing.
-
-    Compared with the stored row because the user model keeps no record of
-    what it was loaded with. A save limited to other fields (the sign-in's
-    ``update_fields=["last_login"]``) costs no query at all.
+    Called by every write of something a page shows. Bumped twice: a server that
+    rendered the old content between the write and the commit cached it under a
+    version already gone. A bump Redis does not answer is made again (counter_bump).
     """
-    # A new user has nothing on any page yet: no bump.
-    existing = not instance._state.adding and instance.pk is not None
-    relevant = update_fields is None or set(update_fields) & set(USER_VISIBLE_FIELDS)
-    changed = False
-    if existing and relevant:
-        stored = (
-            type(instance)._base_manager.filter(pk=instance.pk).values(*USER_VISIBLE_FIELDS).first()
-        )
-        changed = stored is None or any(
-            stored[name] != getattr(instance, name) for name in USER_VISIBLE_FIELDS
-        )
-    instance.__dict__[_VISIBLE_CHANGE] = changed
-
-
-def _user_shown_change(instance: Model | None, signal: Signal | None) -> bool:
-    if signal is post_delete:
-        return True  # their page, if cached, must go
-    if signal is post_save and instance is not None:
-        return bool(instance.__dict__.pop(_VISIBLE_CHANGE, False))
-    return False  # groups and permissions are not shown
-
-
-def content_changed(sender: Any, **kwargs: Any) -> None:
-    """Signal receiver: invalidate every cached anonymous page, now and after commit."""
-    instance = kwargs.get("instance")
-    model = instance.__class__ if instance is not None else sender
-    if getattr(model, "_meta", None) is None:
-        return
-    concrete = model._meta.concrete_model
-    if concrete is get_user_model():
-        if not _user_shown_change(instance, kwargs.get("signal")):
-            return
-    elif concrete not in _shown_on_pages:
-        return
     _bump()
     transaction.on_commit(_bump)
+
+
+def pages_changed_receiver(sender: Any, **kwargs: Any) -> None:
+    """post_save, post_delete and m2m_changed receiver for third-party models (apps.py)."""
+    if kwargs.get("action", "post").startswith("post"):  # m2m: once, after the change
+        pages_changed()
 
 
 @functools.cache

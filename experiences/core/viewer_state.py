@@ -3,18 +3,18 @@
 A signed-in page shared by colleagues (core/shared_pages.py) keeps, per viewer and page,
 whether the page is theirs to share and their bits (点赞, 已学, 收藏). Those depend on
 rows no page shows to everyone — a draft, a 已学 mark, a group, a 学习专题, a unit — so
-their writes bump a *state version*: the viewer's own, or everyone's. Which models do is
-declared in ``apps.py`` (``viewer_state_from``), as ``caching.pages_show`` declares what
-bumps the content version; this module knows no domain.
+their writes bump a *state version*: the viewer's own, or everyone's. Each service that
+writes such a row calls ``viewer_state_changed`` in the open; a receiver remains only
+for Django's groups and permissions (``apps.py``). This module knows no domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from experiences.core.caching import counter_bump, counter_value
@@ -43,31 +43,20 @@ def viewer_state_changed(*, user_ids: Iterable[object] | None = None) -> None:
     transaction.on_commit(bump)
 
 
-# Model -> the viewer a row belongs to (None: it concerns every viewer); apps.py fills it.
-_state_sources: dict[type[Model], Callable[[Model], object] | None] = {}
-
-
-def viewer_state_from(model: type[Model], viewer: Callable[[Any], object] | None) -> None:
-    """Declare that rows of ``model`` change what is known about ``viewer(row)`` (or all)."""
-    _state_sources[model] = viewer
-
-
 def viewer_state_receiver(sender: Any, **kwargs: Any) -> None:
-    """post_save, post_delete and m2m_changed receiver for the models declared above.
+    """Receiver for Django's auth models, written by Django's admin (connected in apps.py).
 
-    An m2m change is told by the instance whose relation changed (a user's groups:
-    that user; a group's members or permissions, a topic's units: everyone).
+    A user's groups or permissions: that user (the instance told by m2m_changed); a
+    group, a permission or a group's members: every viewer.
     """
-    instance = kwargs.get("instance")
-    if instance is None or getattr(instance, "_meta", None) is None:
-        return
-    concrete = instance._meta.concrete_model
-    if concrete not in _state_sources:
-        return
     if not kwargs.get("action", "post").startswith("post"):  # m2m: once, after the change
         return
-    viewer = _state_sources[concrete]
-    viewer_state_changed(user_ids=None if viewer is None else [viewer(instance)])
+    instance = kwargs.get("instance")
+    user_model = get_user_model()
+    if isinstance(instance, user_model) and not kwargs.get("reverse", False):
+        viewer_state_changed(user_ids=[instance.pk])
+    else:
+        viewer_state_changed()
 
 
 def viewer_state_keys(viewer_id: object) -> list[str]:

@@ -1,7 +1,9 @@
 """Saving and discarding drafts: cleaned as reflections are, one row per person and principle.
 
 Autosave sends the same draft every few seconds, possibly from two tabs at once:
-the save is an update-or-create that the unique constraints make safe.
+the save is an update-or-create that the unique constraints make safe. A draft's
+coming and going changes whether a shared signed-in page is the author's to share
+(``viewer_state_changed``, theirs); an update of its text changes nothing there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from experiences.core.markdown import text_clean
 from experiences.core.text import line_clean
+from experiences.core.viewer_state import viewer_state_changed
 from experiences.drafts.models import (
     DRAFT_BODY_MAX_LENGTH,
     DRAFT_TAGS_MAX_LENGTH,
@@ -74,7 +77,9 @@ def draft_save(
             return drafts.get()
         try:
             with transaction.atomic():
-                return Draft.objects.create(author=author, principle=principle, **fields)
+                draft = Draft.objects.create(author=author, principle=principle, **fields)
+                viewer_state_changed(user_ids=[author.pk])
+                return draft
         except IntegrityError:
             # Another tab created it between our update and insert: update that one.
             drafts.update(**fields, updated_at=timezone.now())
@@ -84,8 +89,11 @@ def draft_save(
 def draft_discard(*, author: User, principle: Principle | None) -> int:
     """Forget the author's draft for ``principle`` (posting it, or emptying the form)."""
     deleted, _ = Draft.objects.filter(author=author, principle=principle).delete()
+    if deleted:
+        viewer_state_changed(user_ids=[author.pk])
     return deleted
 
 
 def draft_delete(*, draft: Draft) -> None:
     draft.delete()
+    viewer_state_changed(user_ids=[draft.author_id])

@@ -15,6 +15,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from experiences.core.admin import WriteEffectsMixin
+from experiences.core.caching import pages_changed
 from experiences.core.limits import MAX_TAG_LENGTH, MAX_TAGS
 from experiences.essays.docx import essay_upload_text
 from experiences.essays.importer import essay_import
@@ -147,7 +149,7 @@ class EssayImportForm(forms.Form):
 
 
 @admin.register(Essay)
-class EssayAdmin(SimpleHistoryAdmin):
+class EssayAdmin(WriteEffectsMixin, SimpleHistoryAdmin):
     class Media:
         css = {"all": ["css/admin-essay.css"]}
 
@@ -250,6 +252,9 @@ class EssayAdmin(SimpleHistoryAdmin):
             },
         )
 
+    def write_effects(self, objects):
+        pages_changed()  # the essay, its principles and readings (inlines) are shown
+
     @admin.action(description=_("发布所选文章"))
     def publish(self, request, queryset):
         updated = essays_status_set(essays=queryset, status=Essay.Status.PUBLISHED)
@@ -268,7 +273,7 @@ class QuotationInline(admin.TabularInline):
 
 
 @admin.register(Principle)
-class PrincipleAdmin(SimpleHistoryAdmin):
+class PrincipleAdmin(WriteEffectsMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "essay", "position", "tag_list")
     list_filter = ("essay", "tags")
     search_fields = ("baseline", "emphasis", "body", "heading")
@@ -283,12 +288,18 @@ class PrincipleAdmin(SimpleHistoryAdmin):
     def tag_list(self, principle):
         return "、".join(tag.name for tag in principle.tags.all())
 
+    def write_effects(self, objects):
+        pages_changed()  # principles, their quotations and tags are on every essay's pages
+
 
 @admin.register(Quotation)
-class QuotationAdmin(SimpleHistoryAdmin):
+class QuotationAdmin(WriteEffectsMixin, SimpleHistoryAdmin):
     """Quotations are edited inline on their principle; here for their revision history."""
 
     list_display = ("text", "source", "principle")
     list_select_related = ("principle",)
     search_fields = ("text", "source")
     list_filter = ("source",)
+
+    def write_effects(self, objects):
+        pages_changed()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Manager, Model
 from simple_history.utils import bulk_create_with_history
 
+from experiences.core.caching import pages_changed
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading, Repair
 from experiences.essays.parser import ParsedEssay, essay_parse
 from experiences.essays.signals import essay_imported
@@ -174,4 +175,5 @@ def essay_import(
     if changed:
         # Bulk writes send no save signals: search (above essays) re-indexes on this one.
         essay_imported.send(sender=Essay, essay=essay)
+        pages_changed()
     return ImportResult(essay=essay, parsed=parsed, created=created, changed=changed)

@@ -1,10 +1,12 @@
-"""Changing essays: publishing and withdrawing. The search index and cached pages follow
-through receivers (``search/receivers.py``, ``core/caching.py``)."""
+"""Changing essays: publishing and withdrawing. Cached pages are outdated here
+(``pages_changed``); the search index follows through receivers (``search/receivers.py``:
+search sits above essays)."""
 
 from collections.abc import Iterable
 
 from django.db import transaction
 
+from experiences.core.caching import pages_changed
 from experiences.essays.models import Essay
 
 
@@ -15,4 +17,5 @@ def essays_status_set(*, essays: Iterable[Essay], status: str) -> int:
     for essay in changed:
         essay.status = status
         essay.save(update_fields=["status", "updated_at"])
+    pages_changed()
     return len(changed)

@@ -37,6 +37,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from experiences.core.caching import pages_changed
 from experiences.core.text import line_clean
 from experiences.flags.models import Flag
 from experiences.moderation.services import SelfReviewRefused, user_can_moderate
@@ -84,6 +85,7 @@ def _hidden_set(item: Item, hidden: bool) -> None:
     item.save(update_fields=["flag_hidden"])
     if isinstance(item, Reply):
         reply_count_refresh(reflection_id=item.reflection_id)
+    pages_changed()
 
 
 def reporter_weight(*, reporter: User) -> int:

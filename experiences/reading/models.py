@@ -1,7 +1,8 @@
 """收藏 (a bookmark on a principle or a reflection) and 已学 (a principle read to its end).
 
 Both are a colleague's own, never shown to anyone else and never on anonymous
-pages, so neither is declared to the page cache (``caching.pages_show``).
+pages: their services move only the reader's viewer state (``viewer_state_changed``),
+never the content version.
 """
 
 from django.conf import settings

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from experiences.core.admin import NoEditingMixin
+from experiences.core.caching import pages_changed
 from experiences.core.site import site_url
 from experiences.moderation.admin import own_items_skip, reject_action
 from experiences.moderation.services import user_can_moderate
@@ -148,6 +149,7 @@ class ReflectionAdmin(ModerationActionsMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # Tags are saved here, after the reflection; the search receivers follow them.
         super().save_related(request, form, formsets, change)
+        pages_changed()
 
     def delete_model(self, request, obj):
         reflection_delete(reflection=obj, moderator=request.user)

@@ -6,11 +6,11 @@ queue's lock, the publish and reject writes, the posting limit) are in
 ``moderation/services.py``; this module adds what is a reflection's own: featuring,
 the log's subject and the author's notice.
 
-Effects, each called here in the transaction of the decision: the moderation log
-and the author's notice (with its mail in the outbox, committed or rolled back with
-the decision). The search index and cached pages follow the row's save through
-their receivers: search imports reflections, never the other way round, and the
-page cache hears every model pages show (core.caching).
+Effects, each called here in the transaction of the decision: the moderation log,
+the author's notice (with its mail in the outbox, committed or rolled back with the
+decision) and cached pages outdated (``pages_changed``). The search index follows
+the row's save through its receivers: search imports reflections, never the other
+way round.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from experiences.core.caching import pages_changed
 from experiences.moderation.services import (
     item_publish,
     item_reject,
@@ -80,6 +81,7 @@ def reflection_publish(*, reflection: Reflection, moderator: User | None = None)
         moderation_log(actor=moderator, action=ModerationLog.Action.APPROVE, reflection=reflection)
     if not was_published:
         notification_for_reflection_moderated(reflection=reflection, approved=True)
+    pages_changed()
     return reflection
 
 
@@ -101,6 +103,7 @@ def reflection_reject(
     notification_for_reflection_moderated(
         reflection=reflection, approved=False, reason=reflection.rejection_reason
     )
+    pages_changed()
     return reflection
 
 
@@ -118,6 +121,7 @@ def reflection_feature(*, reflection: Reflection, featured: bool, moderator: Use
     reflection.save(update_fields=["is_featured", "updated_at"])
     action = ModerationLog.Action.FEATURE if featured else ModerationLog.Action.UNFEATURE
     moderation_log(actor=moderator, action=action, reflection=reflection)
+    pages_changed()
     return True
 
 

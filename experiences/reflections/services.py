@@ -1,9 +1,9 @@
 """Writing reflections (心得) and 点赞: the rules, kept out of views and forms.
 
 Effects in the open: the posting limit (moderation), the draft discarded, the liked
-author's notice, each in the writing transaction. The search index and cached pages
-follow the rows' saves through receivers, in the same transaction: search imports
-reflections (not the reverse), and the page cache hears every model pages show.
+author's notice, cached pages outdated (``pages_changed``), each in the writing
+transaction. The search index follows the rows' saves through receivers, in the same
+transaction: search imports reflections (not the reverse).
 The open 举报 of a deleted reflection close through the flags domain's receiver.
 """
 
@@ -17,6 +17,7 @@ from django.db.models import Count, F, Model, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from experiences.core.caching import pages_changed
 from experiences.core.markdown import markdown_render, text_clean
 from experiences.core.text import line_clean
 from experiences.drafts.services import draft_discard
@@ -81,6 +82,7 @@ def reflection_create(
             reflection.tags.set(tag_names_clean(tags))
             # Posted: the draft it grew from goes, in the same transaction.
             draft_discard(author=author, principle=principle)
+            pages_changed()
     except IntegrityError:
         # A concurrent request with the same token won the race: return its reflection.
         existing = Reflection.objects.filter(
@@ -115,6 +117,7 @@ def reflection_update(
         reflection.status = Reflection.Status.PENDING
     reflection.save()
     reflection.tags.set(tag_names_clean(tags))
+    pages_changed()
     return reflection
 
 
@@ -133,6 +136,7 @@ def reflection_moderator_edit(
         reflection=reflection,
         reason="、".join(changed),
     )
+    pages_changed()
     return reflection
 
 
@@ -145,10 +149,11 @@ def reflection_delete(*, reflection: Reflection, moderator: User | None = None) 
     Its replies, 点赞, tags and search documents go with it (cascades). Its open 举报
     close, telling each reader, through the flags domain's ``pre_delete`` receiver:
     flags sit above reflections and cascaded deletions (a colleague's account) need
-    it too. Cached pages follow the deletion (``core.caching``)."""
+    it too."""
     if moderator is not None:
         moderation_log(actor=moderator, action=ModerationLog.Action.DELETE, reflection=reflection)
     reflection.delete()
+    pages_changed()
 
 
 def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
@@ -168,6 +173,7 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
                         like_count=F("like_count") + 1
                     )
                     notification_for_like(reflection=reflection, liker=user)
+                    pages_changed()
         except IntegrityError:
             pass  # a concurrent request created it first, and counted it
         return True
@@ -175,6 +181,7 @@ def like_set(*, user: User, reflection: Reflection, liked: bool) -> bool:
         deleted, _ = Like.objects.filter(user=user, reflection=reflection).delete()
         if deleted:
             Reflection.objects.filter(pk=reflection.pk).update(like_count=F("like_count") - deleted)
+            pages_changed()
     return False
 
 
@@ -203,6 +210,7 @@ def like_counts_recount(*, reflections: QuerySet[Reflection] | None = None) -> N
     )
     queryset = reflections if reflections is not None else Reflection.objects.all()
     queryset.update(like_count=Coalesce(Subquery(counts), 0))
+    pages_changed()
 
 
 def like_count_of(*, reflection: Reflection) -> int:

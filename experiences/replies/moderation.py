@@ -7,7 +7,8 @@ share (states, the queue's lock, the publish and reject writes) is in
 ``moderation/services.py``.
 
 Effects, called here in the writing transaction: the reflection's reply_count, the
-log, and the notices of a newly public reply (``reply_published_tell``).
+log, the notices of a newly public reply (``reply_published_tell``), cached pages
+outdated (``pages_changed``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from experiences.core.caching import pages_changed
 from experiences.moderation.services import item_publish, item_reject, pending_locked
 from experiences.notifications.services import notification_for_reply
 from experiences.reflections.models import ModerationLog, Reflection
@@ -89,6 +91,7 @@ def reply_publish(*, reply: Reply, moderator: User | None = None) -> Reply:
         )
     if reply.is_public and not was_public:
         reply_published_tell(reply=reply)
+    pages_changed()
     return reply
 
 
@@ -105,6 +108,7 @@ def reply_reject(*, reply: Reply, reason: str, moderator: User | None = None) ->
             subject=reply_subject(reply),
             reason=reason,
         )
+    pages_changed()
     return reply
 
 

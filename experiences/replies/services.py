@@ -1,8 +1,8 @@
 """Writing replies (回复): the rules, kept out of views and forms.
 
 Every write keeps the reflection's reply_count equal to its public replies in the
-same transaction; saving a Reply bumps the content version (it is declared shown
-on pages in apps.py), so cached cards show the new count.
+same transaction, and outdates cached pages (``pages_changed``), so cached cards show
+the new count.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from experiences.core.caching import pages_changed
 from experiences.core.markdown import markdown_render, text_clean
 from experiences.moderation.services import REPLY_POSTING, posting_slot_take
 from experiences.reflections.models import ModerationLog, Reflection
@@ -75,6 +76,7 @@ def reply_create(
             if reply.is_public:
                 reply_count_refresh(reflection_id=reflection.pk)
                 reply_published_tell(reply=reply)
+            pages_changed()
     except IntegrityError:
         existing = Reply.objects.filter(author=author, submission_token=submission_token).first()
         if existing is None:
@@ -94,6 +96,7 @@ def reply_update(*, reply: Reply, body: str) -> Reply:
         reply.status = Reply.Status.PENDING
     reply.save()
     reply_count_refresh(reflection_id=reply.reflection_id)
+    pages_changed()
     return reply
 
 
@@ -110,6 +113,7 @@ def reply_moderator_edit(*, reply: Reply, moderator: User, changed: list[str]) -
         subject=reply_subject(reply),
         reason="、".join(changed),
     )
+    pages_changed()
     return reply
 
 
@@ -126,3 +130,4 @@ def reply_delete(*, reply: Reply, moderator: User | None = None) -> None:
         )
     reply.delete()
     reply_count_refresh(reflection_id=reflection_id)
+    pages_changed()

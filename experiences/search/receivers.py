@@ -12,7 +12,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
 from experiences.accounts.deletion import register_deletion_step
-from experiences.core import caching
 from experiences.essays.models import Essay, Principle, Quotation, RelatedReading
 from experiences.essays.signals import essay_imported
 from experiences.reflections.models import PendingReflection, Reflection
@@ -136,11 +135,10 @@ def receivers_connect() -> None:
         post_save.connect(
             reply_saved, sender=reply_model, dispatch_uid=f"search-{reply_model.__name__}"
         )
-    # Synonyms apply at query time: a change reaches every process's table, and the
-    # cached search pages (they show the widened results).
+    # Synonyms apply at query time: a change reaches every process's table (the cached
+    # search pages follow by search/services.py's pages_changed).
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(synonyms_changed, sender=SynonymGroup, dispatch_uid=f"search-syn-{name}")
-    caching.pages_show(SynonymGroup)
     post_save.connect(tag_saved, sender=Tag, dispatch_uid="search-tag")
     m2m_changed.connect(
         tags_of_object_changed, sender=TaggedItem, dispatch_uid="search-tags-of-object"

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from experiences.core.caching import pages_changed
 from experiences.core.text import INVISIBLE_CHARACTERS
 from experiences.search.expansion import simplified
 from experiences.search.models import SynonymGroup, synonym_words_split
@@ -20,11 +21,13 @@ def synonym_words_normalise(text: str) -> str:
 
 @transaction.atomic
 def synonym_group_save(*, group: SynonymGroup, words: str, note: str = "") -> SynonymGroup:
-    """Create or change a group; every process reads the table again (search/receivers.py)."""
+    """Create or change a group; every process reads the table again (search/receivers.py),
+    and cached search pages (they show the widened results) are outdated."""
     group.words = synonym_words_normalise(words)
     group.note = note.strip()
     group.full_clean()
     group.save()
+    pages_changed()
     return group
 
 
@@ -36,4 +39,5 @@ def synonym_groups_delete(*, groups: Iterable[SynonymGroup]) -> int:
     for group in groups:
         group.delete()
         count += 1
+    pages_changed()
     return count

@@ -12,7 +12,7 @@ from experiences.core.admin import NoEditingMixin
 from experiences.study.access import topic_editable_with, topics_visible
 from experiences.study.forms import StudyTopicAdminForm
 from experiences.study.models import StudyReminderRequest, StudyTopic
-from experiences.study.services import study_topic_save
+from experiences.study.services import study_topic_save, study_topics_delete
 from experiences.units.scope import scope_q, viewer_scope
 
 
@@ -74,6 +74,12 @@ class StudyTopicAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # study_topic_save set the relations in save_model
+
+    def delete_model(self, request, obj):
+        study_topics_delete(topics=[obj])
+
+    def delete_queryset(self, request, queryset):
+        study_topics_delete(topics=list(queryset))
 
 
 @admin.register(StudyReminderRequest)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from experiences.core.text import line_clean
+from experiences.core.viewer_state import viewer_state_changed
 from experiences.essays.models import Essay, Principle
 from experiences.study.access import topic_editable_with
 from experiences.study.models import StudyReminderRequest, StudyTopic
@@ -81,7 +83,17 @@ def study_topic_save(
     topic.target_units.set(target_units)
     topic.organisers.set(organisers)
     study_assigned_enqueue(topic=topic, previous_targets=previous_targets)
+    # Whose open topic it is changes what shared pages know of every viewer.
+    viewer_state_changed()
     return topic
+
+
+@transaction.atomic
+def study_topics_delete(*, topics: Iterable[StudyTopic]) -> None:
+    """Delete topics (the admin's delete and bulk delete): nobody studies them any more."""
+    for topic in topics:
+        topic.delete()
+    viewer_state_changed()
 
 
 REMINDER_QUIET_MINUTES = 10

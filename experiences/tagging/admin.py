@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from experiences.core.admin import action_confirm_page
+from experiences.core.admin import WriteEffectsMixin, action_confirm_page
+from experiences.core.caching import pages_changed
 from experiences.tagging.services import (
     TAG_NAME_REFUSED,
     tag_name_normalise,
@@ -50,7 +51,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(WriteEffectsMixin, TaggitTagAdmin):
     form = TagForm
     list_display = ("name", "slug", "use_count")
     actions = ["merge"]
@@ -61,6 +62,9 @@ class TagAdmin(TaggitTagAdmin):
     @admin.display(description=_("使用次数"), ordering="item_count")
     def use_count(self, tag):
         return tag.item_count
+
+    def write_effects(self, objects):
+        pages_changed()  # tag names are on cards, tag pages and suggestions
 
     @admin.action(description=_("合并所选标签"), permissions=["change"])
     def merge(self, request, queryset):

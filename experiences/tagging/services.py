@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
+from experiences.core.caching import pages_changed
 from experiences.core.text import INVISIBLE_CLASS
 from experiences.tagging.signals import tags_merged
 
@@ -135,6 +136,7 @@ def tags_merge(*, sources: Iterable[Tag], target: Tag, moderator: User | None = 
     names = [tag.name for tag in merged]
     for tag in merged:
         tag.delete()
+    pages_changed()
     tags_merged.send(
         sender=target.__class__,
         target=target,

@@ -17,6 +17,7 @@ from experiences.units.services import (
     UnitImportError,
     unit_create,
     unit_update,
+    units_delete,
     units_import,
     units_rows_read,
     user_unit_assign,
@@ -78,6 +79,12 @@ class UnitAdmin(admin.ModelAdmin):
         else:
             updated = unit_create(name=data["name"], code=data["code"], parent=data["parent"])
         obj.pk, obj.path = updated.pk, updated.path
+
+    def delete_model(self, request, obj):
+        units_delete(pks=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        units_delete(pks=list(queryset.values_list("pk", flat=True)))
 
     def get_urls(self):
         return [

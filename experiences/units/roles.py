@@ -22,6 +22,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from experiences.core.viewer_state import viewer_state_changed
+
 if TYPE_CHECKING:
     from experiences.accounts.models import User
     from experiences.units.models import Unit
@@ -121,6 +123,8 @@ def role_grant(
         message = _("授予角色\uff1a%(role)s") % {"role": role}
     if changed:
         _log(actor=actor, user=user, message=message)
+        # Their rights decide what shared signed-in pages show them.
+        viewer_state_changed(user_ids=[user.pk])
     return RoleChange(user=user, role=role, changed=changed, message=message)
 
 
@@ -141,4 +145,5 @@ def role_revoke(*, user: User, role: str, actor: User | None) -> RoleChange:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
     _log(actor=actor, user=user, message=message)
+    viewer_state_changed(user_ids=[user.pk])
     return RoleChange(user=user, role=role, changed=True, message=message)

@@ -72,13 +72,22 @@ class _DryRunRollback(Exception):
 
 
 def unit_create(*, name: str, code: str = "", parent: Unit | None = None) -> Unit:
+    """A new unit; the unit tree decides who studies which topic: every viewer's state."""
     name, code = line_clean(name).strip(), line_clean(code).strip()
+    viewer_state_changed()
     if parent is None:
         root: Unit = Unit.objects.add_root({"name": name, "code": code})
         return root
     parent.refresh_from_db()  # treebeard reads numchild/path from the instance
     child: Unit = Unit.objects.add_child(parent, {"name": name, "code": code})
     return child
+
+
+@transaction.atomic
+def units_delete(*, pks: list[int]) -> None:
+    """Delete units with their subtrees (treebeard's queryset); members' topics change."""
+    Unit.objects.filter(pk__in=pks).delete()
+    viewer_state_changed()
 
 
 @transaction.atomic
@@ -98,8 +107,8 @@ def unit_update(*, unit: Unit, name: str, code: str, parent: Unit | None) -> Uni
             parent.refresh_from_db()
             Unit.objects.move(unit, parent, "sorted-child")
         unit.refresh_from_db()
-        # treebeard moves rows with UPDATEs (no signals): the members' open topics change.
-        viewer_state_changed()
+    # The members' open topics may change (a move), and the shared pages name the unit.
+    viewer_state_changed()
     return unit
 
 
@@ -360,13 +369,15 @@ def units_match_users() -> int:
         .values_list("name", flat=True)
     )
     by_name = dict(Unit.objects.filter(name__in=list(unique_names)).values_list("name", "pk"))
-    linked = 0
+    linked: list[int] = []
     users = get_user_model().objects.filter(org_unit__isnull=True).exclude(unit="")
     for user_id, label in users.values_list("pk", "unit"):
         unit_id = by_name.get(label.strip())
         if unit_id is not None:
-            linked += get_user_model().objects.filter(pk=user_id).update(org_unit_id=unit_id)
-    return linked
+            get_user_model().objects.filter(pk=user_id).update(org_unit_id=unit_id)
+            linked.append(user_id)
+    viewer_state_changed(user_ids=linked)  # their open topics follow their unit
+    return len(linked)
 
 
 def users_without_unit() -> QuerySet[User]:
@@ -382,3 +393,4 @@ def users_without_unit() -> QuerySet[User]:
 def user_unit_assign(*, user: User, unit: Unit | None) -> None:
     get_user_model().objects.filter(pk=user.pk).update(org_unit=unit)
     user.org_unit = unit
+    viewer_state_changed(user_ids=[user.pk])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from experiences.accounts.forms import UserAdminChangeForm
 from experiences.accounts.models import User
+from experiences.accounts.services import user_changed, user_save
 from experiences.core.admin import PermissionLabelsMixin, action_confirm_page
 from experiences.units.forms import UnitChoiceField
 from experiences.units.models import Unit
@@ -51,6 +52,25 @@ class KbUserAdmin(PermissionLabelsMixin, UserAdmin):
     search_fields = ("username", "display_name", "unit", "email")
     autocomplete_fields = ("org_unit",)
     actions = ["grant_role", "revoke_role"]
+
+    # Through the service, with the effects a user's change causes; their groups and
+    # permissions are saved after it (save_related), then told too.
+    def save_model(self, request, obj, form, change):
+        user_save(user=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_changed(user_ids=[form.instance.pk])
+
+    def delete_model(self, request, obj):
+        user_id = obj.pk
+        super().delete_model(request, obj)
+        user_changed(user_ids=[user_id])
+
+    def delete_queryset(self, request, queryset):
+        user_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        user_changed(user_ids=user_ids)
 
     @admin.action(description=_("授予角色\uff08版主、编辑、组织员\uff09"), permissions=["change"])
     def grant_role(self, request, queryset):

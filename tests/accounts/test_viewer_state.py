@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from experiences.accounts.models import User
+from experiences.drafts.services import draft_delete, draft_save
 from tests.factories import DraftFactory, ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +87,9 @@ def test_a_draft_written_elsewhere_comes_back_on_the_next_request(signed_in, use
     url = principle.get_absolute_url()
     signed_in.get(url)
     assert signed_in.get(url)["X-Page-Cache"] == "shared-hit"
-    draft = DraftFactory(author=user, principle=principle, body="还没写完的体会")
+    draft = draft_save(author=user, principle=principle, title="", body="还没写完的体会", tags="")
     assert "还没写完的体会" in signed_in.get(url).text
-    draft.delete()
+    draft_delete(draft=draft)
     signed_in.get(url)
     assert signed_in.get(url)["X-Page-Cache"] == "shared-hit"
 

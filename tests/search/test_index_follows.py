@@ -1,9 +1,10 @@
 """Every write path keeps the search index and the cached pages right.
 
 Services, admin forms, inlines, actions and views all change content; the
-receivers in search/receivers.py and core/caching.py see each of them. One
-test per write path: what was written is found, what was removed is not, and
-the anonymous page cache's version moves.
+receivers in search/receivers.py see each of them, and each path outdates cached
+pages in the open (core/caching.py's pages_changed). One test per write path: what
+was written is found, what was removed is not, and the anonymous page cache's
+version moves.
 """
 
 import pytest
@@ -14,7 +15,7 @@ from experiences.core.caching import content_version
 from experiences.essays.models import Quotation, RelatedReading
 from experiences.reflections.models import ModerationLog, Reflection
 from experiences.search.query import query_parse, search_run
-from tests.admin_forms import principle_form, tag_form
+from tests.admin_forms import essay_form, principle_form, tag_form
 from tests.factories import ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,13 +64,15 @@ def test_quotation_edited_inline_on_its_principle_is_findable(admin_client, prin
     assert f"principle:{principle.label}" in found("绳锯木断")
 
 
-def test_quotation_deleted_is_no_longer_found(principle):
+def test_quotation_deleted_is_no_longer_found(admin_client, principle):
     Quotation.objects.filter(principle=principle).update(text="独一无二的引语")
     principle.quotations.first().save()  # reindex with the new words
     assert f"principle:{principle.label}" in found("独一无二")
+    url = reverse("admin:experiences_principle_change", args=[principle.pk])
+    deleted = {f"quotations-{i}-DELETE": "on" for i in range(principle.quotations.count())}
     with Bump():
-        for quotation in principle.quotations.all():
-            quotation.delete()
+        assert admin_client.post(url, principle_form(principle, **deleted)).status_code == 302
+    assert not principle.quotations.exists()
     assert f"principle:{principle.label}" not in found("独一无二")
 
 
@@ -91,10 +94,11 @@ def test_renamed_tag_is_found_by_its_new_name_only(admin_client, principle, user
 
 
 def test_related_reading_edited_inline_on_its_essay_is_findable(admin_client, seed_essay):
-    reading = seed_essay.related_readings.first()
-    reading.title = "一篇关于调查研究的延伸阅读"
+    reading = seed_essay.related_readings.order_by("position").first()
+    url = reverse("admin:experiences_essay_change", args=[seed_essay.pk])
+    data = essay_form(seed_essay, **{"related_readings-0-title": "一篇关于调查研究的延伸阅读"})
     with Bump():
-        reading.save()
+        assert admin_client.post(url, data).status_code == 302
     assert "related_reading:一篇关于调查研究的延伸阅读" in found("调查研究")
     RelatedReading.objects.filter(pk=reading.pk).delete()
     assert found("调查研究") == []

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
 from experiences.essays.models import Essay
+from tests.admin_forms import principle_form
 from tests.factories import EssayFactory, PrincipleFactory, ReflectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +97,14 @@ def test_pending_reflection_gets_no_card_of_its_own(client, principle):
     assert "扫码阅读" not in body and f"/r/{reflection.pk}" not in body
 
 
-def test_image_url_changes_with_the_principle_text(client, principle):
+def test_image_url_changes_with_the_principle_text(client, admin_client, principle):
     def image():
         return meta(client.get(principle.get_absolute_url()).content.decode(), "og:image")
 
     before = image()
-    principle.emphasis = "坚守底线"
-    principle.save()
+    url = reverse("admin:experiences_principle_change", args=[principle.pk])
+    assert admin_client.post(url, principle_form(principle, emphasis="坚守底线")).status_code == 302
+    principle.refresh_from_db()
     assert image() != before
 
 

@@ -1,8 +1,9 @@
 """The caching rules, enforced here rather than stated in comments (core/caching.py).
 
-- Every model whose rows a page could show is declared: shown on pages (a change bumps
-  the content version), part of what is known of a viewer (a change bumps a viewer
-  state version), or listed below as shown on no cached page, with the reason.
+- Every model whose rows a page could show is declared: written by a path of
+  tests/site/test_side_effects.py's WRITE_PATHS, which proves that path moves the
+  content version (``pages_changed``) or the viewer's state version
+  (``viewer_state_changed``), or listed below as shown on no cached page, with the reason.
 - Each mechanism can be turned off (KB_CACHING, for `make bench-http --without`), and
   pages stay correct and fresh without it.
 - The unread count kept with a viewer's facts follows every write of a notification.
@@ -10,19 +11,19 @@
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from experiences.core import caching, viewer_state
 from experiences.notifications.services import (
     notification_create,
     notification_mark_read,
     notifications_mark_all_read,
 )
+from experiences.reflections.models import Like
 from experiences.reflections.moderation import reflection_publish
 from experiences.reflections.services import like_set
 from tests.factories import ReflectionFactory, UserFactory
+from tests.site.test_side_effects import PAGES, WRITE_PATHS
 
 pytestmark = pytest.mark.django_db
 
@@ -48,28 +49,34 @@ NOT_SHOWN = {
 }
 
 
+def written_by_a_path(*, effect: str | None = None) -> set[type]:
+    return {
+        model
+        for write in WRITE_PATHS
+        if effect is None or effect in write.effects
+        for model in write.models
+    }
+
+
 def test_every_model_is_declared_shown_or_not():
     models = [
         model for model in apps.get_app_config("experiences").get_models() if not model._meta.proxy
     ]
-    undecided = []
-    for model in [*models, Tag, TaggedItem]:
-        declared = (
-            model in caching._shown_on_pages
-            or model in viewer_state._state_sources
-            or model is get_user_model()  # by its shown fields: caching.USER_VISIBLE_FIELDS
-        )
-        if declared == (model.__name__ in NOT_SHOWN):
-            undecided.append(model.__name__)
+    shown = written_by_a_path()
+    undecided = [
+        model.__name__
+        for model in [*models, Tag, TaggedItem]
+        if (model in shown) == (model.__name__ in NOT_SHOWN)
+    ]
     assert undecided == [], (
-        "declare each in apps.py (caching.pages_show or viewer_state.viewer_state_from) "
-        "or add it to NOT_SHOWN with the reason; not both"
+        "add a write path of each to tests/site/test_side_effects.py (its service calling "
+        "pages_changed or viewer_state_changed) or add it to NOT_SHOWN with the reason; not both"
     )
 
 
 def test_what_pages_show_includes_tags_reflections_and_likes():
-    for model in (Tag, TaggedItem, ReflectionFactory._meta.model):
-        assert model in caching._shown_on_pages
+    for model in (Tag, TaggedItem, ReflectionFactory._meta.model, Like):
+        assert model in written_by_a_path(effect=PAGES)
 
 
 # ---- KB_CACHING: each mechanism off, pages correct and fresh.
