@@ -65,7 +65,7 @@ run: seed dev-env
 # two-server test a Redis at 127.0.0.1:$(REDIS_PORT); the devtools tests wrk). .ci/with-redis
 # starts that Redis when none answers and stops it when the suite ends; one already running is
 # left alone. With REDIS_URL (a database of its own, e.g. redis://127.0.0.1:6379/15: each test
-# flushes it), the cache and sessions are Redis, as in production; without it, local memory.
+# flushes it), the cache is Redis, as in production; without it, local memory.
 test: install-dev chromium poppler wrk
 	.ci/with-redis $(REDIS_PORT) $(BIN)/pytest $(PYTEST_ARGS)
 
