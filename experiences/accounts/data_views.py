@@ -4,7 +4,6 @@ again, wrong tries throttled. Downloading all of one's data is exports/data_zip.
 
 import contextlib
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,37 +12,26 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from experiences.accounts.deletion import AccountAlreadyDeleted, account_delete
-from experiences.accounts.forms import AccountDeleteForm, form_refuse
-from experiences.core.client import throttle_hit
-
-HOUR = 3600
+from experiences.accounts.forms import AccountDeleteForm
+from experiences.accounts.views import PasswordTriesMixin
 
 
-class AccountDeleteView(LoginRequiredMixin, FormView):
+class AccountDeleteView(LoginRequiredMixin, PasswordTriesMixin, FormView):
     """Leaving: the password again, a choice about the published reflections, then logout."""
 
     template_name = "accounts/account_delete.html"
     form_class = AccountDeleteForm
+    tries_scope = "account-delete"
+    tries_setting = "KB_ACCOUNT_DELETE_TRIES_PER_HOUR"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def post(self, request, *args, **kwargs):
-        allowed = throttle_hit(
-            scope="account-delete",
-            key=str(request.user.pk),
-            limit=settings.KB_ACCOUNT_DELETE_TRIES_PER_HOUR,
-            seconds=HOUR,
+    def refused_form(self):
+        # The choice about the reflections is kept; the password is never sent back.
+        return self.form_class(
+            user=self.request.user, initial={"reflections": self.request.POST.get("reflections")}
         )
-        if not allowed:
-            form = form_refuse(
-                form=self.form_class(
-                    user=request.user, initial={"reflections": request.POST.get("reflections")}
-                ),
-                message=_("尝试次数过多\uff0c请一小时后再试。"),
-            )
-            return self.form_invalid(form)
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         # A double submit: the other request deleted it first; the outcome is the same.

@@ -113,32 +113,48 @@ class ThrottledPasswordResetView(PasswordResetView):
         return redirect(self.get_success_url())
 
 
-class ThrottledPasswordChangeView(PasswordChangeView):
-    """Django's password change, with a few tries per colleague an hour, as deletion has.
+class PasswordTriesMixin:
+    """A form that asks for the current password, with a few tries per colleague an hour.
 
-    The current password is asked for so that a borrowed or stolen session
-    cannot take the account over; without a limit that question could be
-    guessed at without end. Every submission counts (a right guess must not
-    slip through once the limit is reached); over it, the form comes back (429)
-    with a Chinese message and the password is not checked.
+    The password is asked for so that a borrowed or stolen session cannot take the
+    account over; without a limit that question could be guessed at without end.
+    Every submission counts (a right guess must not slip through once the limit is
+    reached); over it, the form comes back with a Chinese message and the password
+    is not checked (form_refuse).
     """
+
+    tries_scope: str
+    tries_setting: str  # the name of the setting holding the tries an hour
+    tries_refused_status = 200
+
+    def refused_form(self):
+        """The form shown again, unbound: what the colleague chose, never the password."""
+        return self.get_form_class()(user=self.request.user)
 
     def post(self, request, *args, **kwargs):
         allowed = throttle_hit(
-            scope="password-change",
+            scope=self.tries_scope,
             key=str(request.user.pk),
-            limit=settings.KB_PASSWORD_CHANGE_TRIES_PER_HOUR,
+            limit=getattr(settings, self.tries_setting),
             seconds=HOUR,
         )
-        if not allowed:
-            form = form_refuse(
-                form=self.get_form_class()(user=request.user),
-                message=_("尝试次数过多\uff0c请一小时后再试。"),
-            )
-            response = self.form_invalid(form)
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
+        if allowed:
+            return super().post(request, *args, **kwargs)
+        form = form_refuse(
+            form=self.refused_form(), message=_("尝试次数过多\uff0c请一小时后再试。")
+        )
+        response = self.form_invalid(form)
+        response.status_code = self.tries_refused_status
+        return response
+
+
+class ThrottledPasswordChangeView(PasswordTriesMixin, PasswordChangeView):
+    """Django's password change, with a few tries per colleague an hour, as deletion has;
+    over the limit the form comes back with 429."""
+
+    tries_scope = "password-change"
+    tries_setting = "KB_PASSWORD_CHANGE_TRIES_PER_HOUR"
+    tries_refused_status = 429
 
 
 class ProfileUpdateView(LoginRequiredMixin, UpdateView):
