@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -27,7 +26,13 @@ import psycopg2
 import redis
 
 from experiences.essays.seed import SEED_ESSAY
-from kb.devtools.serving import gunicorn_start, gunicorn_stop, manage, production_env
+from kb.devtools.serving import (
+    gunicorn_start,
+    gunicorn_stop,
+    manage,
+    production_env,
+    redis_server_start,
+)
 from tests.services import redis_url
 
 
@@ -114,29 +119,10 @@ class OwnRedis:
         self.paused_until = 0.0
 
     def start(self):
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                self.admin = client  # connected before any pause: it can end one
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
+        self.process = redis_server_start(port=self.port)
+        # Connected before any pause: it can end one.
+        self.admin = redis.Redis.from_url(self.url)
+        self.admin.ping()
 
     def kill(self):
         if self.process is not None:

@@ -21,10 +21,7 @@ import redis
 from django.core.management.base import OutputWrapper
 
 from kb.devtools.mailsink import MailSink
-from kb.devtools.serving import (
-    ROOT,
-    manage,
-)
+from kb.devtools.serving import ROOT, manage, redis_server_start
 from kb.devtools.wrk import wrk_parse
 
 SCENARIOS = (
@@ -121,30 +118,7 @@ class DrillServices:
     # The drill's own Redis, worker and cron ------------------------------------------
 
     def redis_start(self) -> None:
-        self.redis = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.redis_dir),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                if self.redis_client().ping():
-                    return
-            except redis.exceptions.RedisError:
-                time.sleep(0.1)
-        raise RuntimeError("the drill's Redis did not start")
+        self.redis = redis_server_start(port=self.redis_port, directory=self.redis_dir)
 
     def redis_client(self) -> redis.Redis:
         return redis.Redis(host="127.0.0.1", port=self.redis_port, socket_timeout=5)

@@ -18,6 +18,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import redis
+
 # The project root, where manage.py lives (this file is kb/devtools/serving.py).
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,6 +110,28 @@ def gunicorn_start(*, env: dict[str, str], workers: int = 1) -> tuple[subprocess
         stderr = process.stderr.read(2000) if process.stderr else b""
         raise RuntimeError(f"gunicorn on {base_url} did not start: {stderr!r}")
     return process, base_url
+
+
+def redis_server_start(*, port: int, directory: Path | None = None) -> subprocess.Popen:
+    """A redis-server of one's own on 127.0.0.1 (no snapshots, no log), answering PING.
+
+    ``directory``: where a SHUTDOWN SAVE writes its dump (a restart that keeps memory).
+    """
+    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1"]
+    args += ["--save", "", "--appendonly", "no"]
+    if directory is not None:
+        args += ["--dir", str(directory)]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=5)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if client.ping():
+                return process
+        except redis.exceptions.RedisError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"redis-server on port {port} did not start")
 
 
 def gunicorn_stop(process: subprocess.Popen) -> None:
